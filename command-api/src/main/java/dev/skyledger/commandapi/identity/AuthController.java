@@ -1,0 +1,163 @@
+package dev.skyledger.commandapi.identity;
+
+import dev.skyledger.events.identity.RevokeToken;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.PasswordHasher;
+import dev.skyledger.platform.auth.Role;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.auth.TokenCodec;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
+import dev.skyledger.platform.identity.IdentityDirectory;
+import dev.skyledger.platform.identity.IdentityJson;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /v3/auth/tokens} (password and token methods, project-scoped or unscoped) and
+ * {@code DELETE /v3/auth/tokens} (revocation). Tokens are signed here and validated offline
+ * everywhere else.
+ */
+final class AuthController {
+  private static final String AUTH_FAILED = "The request you have made requires authentication.";
+
+  private final IdentityDirectory directory;
+  private final IdentityJson render;
+  private final TokenCodec tokens;
+  private final Authenticator authenticator;
+  private final PasswordHasher hasher;
+  private final IdentityCommands commands;
+  private final Duration lifetime;
+
+  AuthController(IdentityDirectory directory, IdentityJson render, TokenCodec tokens, Authenticator authenticator,
+                 PasswordHasher hasher, IdentityCommands commands, Duration lifetime) {
+    this.directory = directory;
+    this.render = render;
+    this.tokens = tokens;
+    this.authenticator = authenticator;
+    this.hasher = hasher;
+    this.commands = commands;
+    this.lifetime = lifetime;
+  }
+
+  void issue(Context ctx) {
+    JsonBody auth = JsonBody.of(ctx, render.mapper()).object("auth");
+    JsonBody identity = auth.object("identity");
+    List<String> methods = identity.stringList("methods");
+    if (methods.isEmpty()) throw ApiException.badRequest("Invalid input for field 'auth.identity.methods': expected a non-empty list.");
+    Instant now = commands.clock().instant();
+    IdentityDirectory.User user;
+    Instant expiresAt = now.plus(lifetime);
+    TokenClaims previous = null;
+    if (methods.contains("password")) {
+      user = passwordUser(identity.object("password").object("user"));
+    } else if (methods.contains("token")) {
+      String token = identity.object("token").string("id");
+      previous = authenticator.validate(token).orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+      user = directory.user(previous.userId()).filter(IdentityDirectory.User::enabled)
+          .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+      expiresAt = previous.expiresAt();
+    } else {
+      throw ApiException.unauthorized("Unsupported authentication method: " + String.join(", ", methods) + ".");
+    }
+    Optional<IdentityDirectory.Project> project = scope(auth, user);
+    List<Role> roles = new ArrayList<>();
+    if (project.isPresent()) {
+      for (IdentityDirectory.Role r : directory.rolesOf(user.id(), project.get().id())) roles.add(new Role(r.id(), r.name()));
+      if (roles.isEmpty()) {
+        throw ApiException.unauthorized("User " + user.id() + " has no access to project " + project.get().id() + ".");
+      }
+    }
+    List<String> allMethods = new ArrayList<>(previous != null ? previous.methods() : List.of());
+    for (String m : methods) if (!allMethods.contains(m)) allMethods.add(m);
+    TokenClaims claims = new TokenClaims(UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+        user.id(), user.name(), user.domainId(),
+        project.map(IdentityDirectory.Project::id).orElse(null),
+        project.map(IdentityDirectory.Project::name).orElse(null),
+        project.map(IdentityDirectory.Project::domainId).orElse(null),
+        List.copyOf(roles), List.copyOf(allMethods), now, expiresAt);
+    String token = tokens.sign(claims);
+    ctx.status(201);
+    ctx.header("X-Subject-Token", token);
+    ctx.contentType("application/json");
+    ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null).toString());
+  }
+
+  private IdentityDirectory.User passwordUser(JsonBody spec) {
+    String password = spec.string("password");
+    Optional<IdentityDirectory.User> user;
+    Optional<String> id = spec.optionalString("id");
+    if (id.isPresent()) {
+      user = directory.user(id.get());
+    } else {
+      String name = spec.string("name");
+      user = directory.userByName(domainId(spec.optionalObject("domain")
+          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.identity.password.user.domain'."))), name);
+    }
+    IdentityDirectory.User found = user.filter(u -> u.enabled() && hasher.matches(password, u.passwordHash()))
+        .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+    return found;
+  }
+
+  private Optional<IdentityDirectory.Project> scope(JsonBody auth, IdentityDirectory.User user) {
+    if (!auth.has("scope") || auth.node().get("scope").isTextual()) {
+      // no scope, or "unscoped": Keystone scopes to the default project when the user has one
+      if (auth.has("scope")) return Optional.empty();
+      if (user.defaultProjectId() == null) return Optional.empty();
+      return directory.project(user.defaultProjectId())
+          .filter(p -> p.enabled() && !directory.rolesOf(user.id(), p.id()).isEmpty());
+    }
+    JsonBody scope = auth.object("scope");
+    if (scope.has("domain") || scope.has("system") || scope.has("OS-TRUST:trust")) {
+      throw ApiException.badRequest("Only project scope is supported.");
+    }
+    JsonBody spec = scope.object("project");
+    Optional<IdentityDirectory.Project> project;
+    Optional<String> id = spec.optionalString("id");
+    if (id.isPresent()) {
+      project = directory.project(id.get());
+    } else {
+      String name = spec.string("name");
+      project = directory.projectByName(domainId(spec.optionalObject("domain")
+          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.scope.project.domain'."))), name);
+    }
+    IdentityDirectory.Project found = project.orElseThrow(() -> ApiException.unauthorized(
+        "Could not find project: " + id.orElseGet(() -> spec.string("name")) + "."));
+    if (!found.enabled()) throw ApiException.unauthorized("Project " + found.id() + " is disabled.");
+    return Optional.of(found);
+  }
+
+  private static String domainId(JsonBody domain) {
+    Optional<String> id = domain.optionalString("id");
+    if (id.isPresent()) {
+      if (!id.get().equals(IdentityJson.DEFAULT_DOMAIN_ID)) throw ApiException.unauthorized(AUTH_FAILED);
+      return id.get();
+    }
+    String name = domain.string("name");
+    if (!name.equals(IdentityJson.DEFAULT_DOMAIN_NAME)) throw ApiException.unauthorized(AUTH_FAILED);
+    return IdentityJson.DEFAULT_DOMAIN_ID;
+  }
+
+  void revoke(Context ctx) {
+    TokenClaims caller = authenticator.caller(ctx);
+    String subject = ctx.header("X-Subject-Token");
+    if (subject == null || subject.isBlank()) throw ApiException.badRequest("Missing X-Subject-Token header.");
+    TokenClaims target = authenticator.validate(subject.strip())
+        .orElseThrow(() -> ApiException.notFound("Could not find token: " + abbreviate(subject) + "."));
+    if (!caller.isAdmin() && !caller.userId().equals(target.userId())) {
+      throw ApiException.forbidden("You are not authorized to revoke another user's token.");
+    }
+    commands.send(ctx, caller, new RevokeToken(target.auditId(), target.userId(), target.expiresAt()),
+        target.auditId(), target.projectId());
+    ctx.status(204);
+  }
+
+  private static String abbreviate(String token) {
+    return token.length() > 12 ? token.substring(0, 12) + "..." : token;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.skyledger.commandapi.identity;
+
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.PasswordHasher;
+import dev.skyledger.platform.auth.TokenCodec;
+import dev.skyledger.platform.command.CommandBus;
+import dev.skyledger.platform.command.ProjectionWaiter;
+import dev.skyledger.platform.identity.IdentityDirectory;
+import dev.skyledger.platform.identity.IdentityJson;
+import dev.skyledger.platform.kafka.Envelopes;
+import io.javalin.config.JavalinConfig;
+import java.time.Clock;
+import java.time.Duration;
+
+/** The identity (Keystone v3) write routes under {@code /identity/v3}. */
+public final class IdentityWriteRoutes {
+  private static final String V3 = "/identity/v3";
+
+  private final AuthController auth;
+  private final ProjectCommandController projects;
+  private final UserCommandController users;
+  private final RoleCommandController roles;
+
+  public IdentityWriteRoutes(CommandBus bus, ProjectionWaiter waiter, Envelopes envelopes, Clock clock,
+                             IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
+                             Authenticator authenticator, PasswordHasher hasher, Duration tokenLifetime) {
+    IdentityCommands commands = new IdentityCommands(bus, waiter, envelopes, clock);
+    this.auth = new AuthController(directory, render, tokens, authenticator, hasher, commands, tokenLifetime);
+    this.projects = new ProjectCommandController(authenticator, commands, directory, render);
+    this.users = new UserCommandController(authenticator, commands, directory, render, hasher);
+    this.roles = new RoleCommandController(authenticator, commands, directory, render);
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.post(V3 + "/auth/tokens", auth::issue);
+    r.delete(V3 + "/auth/tokens", auth::revoke);
+    r.post(V3 + "/projects", projects::create);
+    r.patch(V3 + "/projects/{id}", projects::update);
+    r.delete(V3 + "/projects/{id}", projects::delete);
+    r.post(V3 + "/users", users::create);
+    r.patch(V3 + "/users/{id}", users::update);
+    r.delete(V3 + "/users/{id}", users::delete);
+    r.post(V3 + "/users/{id}/password", users::changePassword);
+    r.post(V3 + "/roles", roles::create);
+    r.delete(V3 + "/roles/{id}", roles::delete);
+    r.put(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::grant);
+    r.delete(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::revoke);
+  }
+}

@@ -1,0 +1,24 @@
+package dev.skyledger.events;
+
+import dev.skyledger.events.core.CommandAccepted;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.identity.*;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Every payload type that may appear in an envelope: commands, events and replies. */
+public final class Payloads {
+  private Payloads() {}
+
+  public static final List<Class<? extends SpecificRecord>> ALL = List.of(
+      CommandAccepted.class, CommandRejected.class,
+      // identity commands
+      BootstrapIdentity.class, CreateProject.class, UpdateProject.class, DeleteProject.class,
+      CreateUser.class, UpdateUser.class, ChangePassword.class, DeleteUser.class,
+      CreateRole.class, DeleteRole.class, AssignRole.class, UnassignRole.class, RevokeToken.class,
+      // identity events
+      ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
+      UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
+      RoleCreated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
+      TokenRevoked.class);
+}

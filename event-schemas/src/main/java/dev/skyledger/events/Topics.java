@@ -1,0 +1,26 @@
+package dev.skyledger.events;
+
+import dev.skyledger.events.core.Envelope;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The immutable topic catalogue. Keys are partition keys; values are envelopes. */
+public final class Topics {
+  private Topics() {}
+
+  /** Identity commands, keyed by domain id: everything unique within a domain is decided in order. */
+  public static final Topic<String, Envelope> IDENTITY_COMMANDS =
+      new Topic<>("identity.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());
+  /** Identity events, keyed by domain id. */
+  public static final Topic<String, Envelope> IDENTITY_EVENTS =
+      new Topic<>("identity.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /** Replies to every command, keyed by request id. */
+  public static final Topic<String, Envelope> COMMAND_REPLIES =
+      new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
+
+  public static final List<Topic<String, Envelope>> ALL =
+      List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, COMMAND_REPLIES);
+
+  /** Event topics: what the audit trail reads and what projections replay. */
+  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS);
+}

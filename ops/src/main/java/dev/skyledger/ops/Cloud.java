@@ -1,0 +1,167 @@
+package dev.skyledger.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.commandapi.CommandApi;
+import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
+import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.identity.BootstrapIdentity;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.PasswordHasher;
+import dev.skyledger.platform.auth.RevocationFeed;
+import dev.skyledger.platform.auth.RevocationList;
+import dev.skyledger.platform.auth.TokenCodec;
+import dev.skyledger.platform.auth.TokenKeys;
+import dev.skyledger.platform.command.CommandBus;
+import dev.skyledger.platform.command.ProjectionWaiter;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.db.Database;
+import dev.skyledger.platform.db.ProjectionRegistry;
+import dev.skyledger.platform.http.HttpSetup;
+import dev.skyledger.platform.http.Json;
+import dev.skyledger.platform.identity.IdentityDirectory;
+import dev.skyledger.platform.identity.IdentityJson;
+import dev.skyledger.platform.identity.ServiceCatalog;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.kafka.KafkaClients;
+import dev.skyledger.processors.identity.IdentityTopology;
+import dev.skyledger.projectors.audit.AuditProjection;
+import dev.skyledger.projectors.core.ProjectionSchemas;
+import dev.skyledger.projectors.core.ProjectorRunner;
+import dev.skyledger.projectors.identity.IdentityProjection;
+import dev.skyledger.queryapi.QueryApi;
+import dev.skyledger.queryapi.audit.AuditLog;
+import dev.skyledger.queryapi.audit.AuditRoutes;
+import dev.skyledger.queryapi.identity.IdentityReadRoutes;
+import io.javalin.Javalin;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every processor, projector and API of Skyledger in one process, behind one HTTP port with the
+ * OpenStack path prefixes. The broker and the database are given (see {@link Sky} for the
+ * all-in-one that also starts them).
+ */
+public final class Cloud implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Cloud.class);
+
+  private final SkyConfig config;
+  private final List<AutoCloseable> running = new ArrayList<>();
+  private final ObjectMapper json = Json.newMapper();
+  private final Envelopes envelopes = new Envelopes(new PayloadCodec());
+  private Database db;
+  private CommandBus bus;
+  private Javalin http;
+
+  public Cloud(SkyConfig config) {
+    this.config = config;
+  }
+
+  public SkyConfig config() {
+    return config;
+  }
+
+  /** Starts everything; the HTTP gateway listens on {@code host:port} (port 0: any free port). */
+  public Cloud start(String host, int port) {
+    KafkaClients kafka = new KafkaClients(config);
+    kafka.ensureTopics();
+    db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 40);
+    running.add(db);
+    ProjectionSchemas schemas = new ProjectionSchemas(db);
+    schemas.migrateRegistry();
+    ProjectionRegistry registry = new ProjectionRegistry(db);
+
+    for (var projection : List.of(new IdentityProjection(), new AuditProjection(json))) {
+      ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
+      runner.start();
+      running.add(0, runner);
+    }
+
+    KafkaStreams identity = new KafkaStreams(new IdentityTopology(config, envelopes).build(), kafka.streams("identity"));
+    identity.setUncaughtExceptionHandler(e -> {
+      log.error("identity processor failed; replacing its thread", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    identity.start();
+    running.add(0, () -> identity.close(Duration.ofSeconds(10)));
+
+    KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
+    TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());
+    RevocationList revocations = new RevocationList();
+    RevocationFeed feed = new RevocationFeed(kafka, envelopes, revocations, config.tokenLifetime());
+    feed.start();
+    running.add(0, feed);
+    bus = new CommandBus(kafka, envelopes, Duration.ofSeconds(30));
+    bus.start();
+    running.add(0, bus);
+
+    Clock clock = Clock.systemUTC();
+    Authenticator authenticator = new Authenticator(tokens, revocations, clock);
+    IdentityDirectory directory = new IdentityDirectory(db, registry);
+    ServiceCatalog catalog = new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.identityOnly());
+    IdentityJson render = new IdentityJson(json, catalog);
+    PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
+    ProjectionWaiter waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(5));
+
+    CommandApi commandApi = new CommandApi(new IdentityWriteRoutes(bus, waiter, envelopes, clock, directory, render,
+        tokens, authenticator, hasher, config.tokenLifetime()));
+    QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
+        new AuditRoutes(authenticator, new AuditLog(db, registry), json));
+    http = Javalin.create(cfg -> {
+      HttpSetup.apply(cfg, json);
+      commandApi.routes(cfg);
+      queryApi.routes(cfg);
+      cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(
+          "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3") + "\"}}"));
+    }).start(host, port);
+    running.add(0, http::stop);
+    try {
+      feed.awaitCaughtUp(Duration.ofSeconds(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return this;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  /**
+   * Makes sure the built-in roles and the first admin user and project exist (idempotent: a
+   * restart changes nothing, and an existing admin keeps its password).
+   */
+  public void bootstrap(String adminUser, String adminPassword, String adminProject) {
+    String hash = new PasswordHasher(config.passwordIterations()).hash(adminPassword);
+    var command = new BootstrapIdentity("default", id(), adminUser, hash, id(), adminProject, id(), id(), id());
+    String requestId = "req-" + UUID.randomUUID();
+    var accepted = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(command, adminUser, null, Envelopes.system(),
+        requestId, "default", Instant.now()));
+    new ProjectionWaiter(db, new ProjectionRegistry(db), Duration.ofSeconds(30))
+        .await("identity", accepted.getStreamKey(), accepted.getSequence());
+  }
+
+  private static String id() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : running) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("error while stopping", e);
+      }
+    }
+    running.clear();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.skyledger.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A plain HTTP client for API tests: status, headers and JSON body. */
+final class HttpClientForTests {
+  record Response(int status, HttpResponse<String> raw, JsonNode json) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private final String base;
+
+  HttpClientForTests(String base) {
+    this.base = base;
+  }
+
+  Response send(String method, String path, String token, String body) {
+    return send(method, path, token, body, "application/json");
+  }
+
+  Response send(String method, String path, String token, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) b.header("X-Auth-Token", token);
+    if (body != null && contentType != null) b.header("Content-Type", contentType);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode node = r.body() == null || r.body().isBlank() ? null : parse(r.body());
+      return new Response(r.statusCode(), r, node);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Response withSubject(String method, String path, String token, String subject) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("X-Auth-Token", token)
+        .header("X-Subject-Token", subject).method(method, HttpRequest.BodyPublishers.noBody());
+    try {
+      HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r, r.body().isBlank() ? null : parse(r.body()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonNode parse(String body) {
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Issues a project-scoped token by password; returns the X-Subject-Token, or null with the status in the message. */
+  String token(String user, String password, String project) {
+    Response r = send("POST", "/identity/v3/auth/tokens", null, passwordAuth(user, password, project));
+    if (r.status() != 201) throw new AssertionError("token issue failed: " + r.status() + " " + r.raw().body());
+    return r.header("X-Subject-Token");
+  }
+
+  static String passwordAuth(String user, String password, String project) {
+    String scope = project == null ? "" : ",\"scope\":{\"project\":{\"name\":\"" + project + "\",\"domain\":{\"name\":\"Default\"}}}";
+    return "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"" + user
+        + "\",\"domain\":{\"name\":\"Default\"},\"password\":\"" + password + "\"}}}" + scope + "}}";
+  }
+}

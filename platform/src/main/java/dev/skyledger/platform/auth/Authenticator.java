@@ -1,0 +1,52 @@
+package dev.skyledger.platform.auth;
+
+import dev.skyledger.platform.http.ApiException;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Optional;
+
+/** Validates tokens offline: a good signature, not expired, not revoked. */
+public final class Authenticator {
+  public static final String AUTH_HEADER = "X-Auth-Token";
+  private static final String CLAIMS = "sky.claims";
+
+  private final TokenCodec codec;
+  private final RevocationList revocations;
+  private final Clock clock;
+
+  public Authenticator(TokenCodec codec, RevocationList revocations, Clock clock) {
+    this.codec = codec;
+    this.revocations = revocations;
+    this.clock = clock;
+  }
+
+  /** The claims of a token that works now, or empty. */
+  public Optional<TokenClaims> validate(String token) {
+    return codec.verify(token)
+        .filter(c -> c.expiresAt().isAfter(clock.instant()))
+        .filter(c -> !revocations.isRevoked(c));
+  }
+
+  /** The caller of a request, from its {@code X-Auth-Token}; 401 with Keystone's message otherwise. */
+  public TokenClaims caller(Context ctx) {
+    TokenClaims cached = ctx.attribute(CLAIMS);
+    if (cached != null) return cached;
+    String token = ctx.header(AUTH_HEADER);
+    if (token == null || token.isBlank()) {
+      throw ApiException.unauthorized("The request you have made requires authentication.");
+    }
+    TokenClaims claims = validate(token.strip()).orElseThrow(() ->
+        ApiException.unauthorized("The request you have made requires authentication."));
+    ctx.attribute(CLAIMS, claims);
+    return claims;
+  }
+
+  /** The caller, who must be a cloud administrator. */
+  public TokenClaims admin(Context ctx) {
+    TokenClaims claims = caller(ctx);
+    if (!claims.isAdmin()) {
+      throw ApiException.forbidden("You are not authorized to perform the requested action: admin required.");
+    }
+    return claims;
+  }
+}

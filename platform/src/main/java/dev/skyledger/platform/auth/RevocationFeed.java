@@ -1,0 +1,140 @@
+package dev.skyledger.platform.auth;
+
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.identity.ProjectDeleted;
+import dev.skyledger.events.identity.ProjectUpdated;
+import dev.skyledger.events.identity.RoleDeleted;
+import dev.skyledger.events.identity.RoleUnassigned;
+import dev.skyledger.events.identity.TokenRevoked;
+import dev.skyledger.events.identity.UserDeleted;
+import dev.skyledger.events.identity.UserPasswordChanged;
+import dev.skyledger.events.identity.UserUpdated;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.kafka.KafkaClients;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the identity events of the last token lifetime into this process's {@link RevocationList},
+ * and keeps reading: a revoked token, a disabled or deleted user, a removed role assignment stop
+ * working in every API process as soon as the event is committed.
+ */
+public final class RevocationFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RevocationFeed.class);
+
+  private final KafkaClients kafka;
+  private final Envelopes envelopes;
+  private final RevocationList list;
+  private final Duration lifetime;
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private volatile KafkaConsumer<String, Envelope> consumer;
+  private volatile boolean running = true;
+  private Thread thread;
+
+  public RevocationFeed(KafkaClients kafka, Envelopes envelopes, RevocationList list, Duration lifetime) {
+    this.kafka = kafka;
+    this.envelopes = envelopes;
+    this.list = list;
+    this.lifetime = lifetime;
+  }
+
+  public void start() {
+    thread = new Thread(this::run, "revocation-feed");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Waits until the events that existed at start have been read. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void run() {
+    try (KafkaConsumer<String, Envelope> c = kafka.reader("revocations")) {
+      consumer = c;
+      String topic = kafka.config().topic(Topics.IDENTITY_EVENTS);
+      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(partitions);
+      long since = Instant.now().minus(lifetime).minusSeconds(60).toEpochMilli();
+      Map<TopicPartition, Long> query = new HashMap<>();
+      partitions.forEach(p -> query.put(p, since));
+      Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(query);
+      Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+      for (TopicPartition p : partitions) {
+        OffsetAndTimestamp start = starts.get(p);
+        c.seek(p, start == null ? ends.get(p) : start.offset());
+      }
+      long lastPrune = System.currentTimeMillis();
+      while (running) {
+        for (ConsumerRecord<String, Envelope> record : c.poll(Duration.ofMillis(100))) apply(record.value());
+        if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> c.position(p) >= ends.get(p))) {
+          caughtUp.countDown();
+        }
+        if (System.currentTimeMillis() - lastPrune > 60_000) {
+          list.prune(Instant.now(), lifetime);
+          lastPrune = System.currentTimeMillis();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      if (running) log.error("revocation feed stopped", e);
+    }
+  }
+
+  void apply(Envelope envelope) {
+    SpecificRecord event;
+    try {
+      event = envelopes.open(envelope);
+    } catch (RuntimeException e) {
+      return; // not a payload this process knows: not a revocation it can act on
+    }
+    Instant at = envelope.getTime();
+    if (event instanceof TokenRevoked e) {
+      list.revokeToken(e.getAuditId(), e.getExpiresAt());
+    } else if (event instanceof UserDeleted e) {
+      list.revokeUser(e.getUserId(), at);
+    } else if (event instanceof UserPasswordChanged e) {
+      list.revokeUser(e.getUserId(), at);
+    } else if (event instanceof UserUpdated e && !e.getEnabled()) {
+      list.revokeUser(e.getUserId(), at);
+    } else if (event instanceof ProjectDeleted e) {
+      list.revokeProject(e.getProjectId(), at);
+    } else if (event instanceof ProjectUpdated e && !e.getEnabled()) {
+      list.revokeProject(e.getProjectId(), at);
+    } else if (event instanceof RoleUnassigned e) {
+      list.revokeUserOnProject(e.getUserId(), e.getProjectId(), at);
+    } else if (event instanceof RoleDeleted e) {
+      list.revokeRole(e.getRoleId(), at);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, Envelope> c = consumer;
+    if (c != null) c.wakeup();
+    if (thread != null) {
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

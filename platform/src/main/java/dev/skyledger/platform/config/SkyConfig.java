@@ -1,0 +1,79 @@
+package dev.skyledger.platform.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings of one Skyledger process, read once from the environment (SKY_* variables) or given
+ * explicitly by tests. Immutable; passed to whatever needs it.
+ *
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param topicPrefix prefix of every topic name (lets tests and deployments share a broker)
+ * @param partitions partition count of new topics
+ * @param jdbcUrl PostgreSQL JDBC URL
+ * @param dbUser PostgreSQL user
+ * @param dbPassword PostgreSQL password
+ * @param keyDir directory holding the token signing key pair (token-signing.key / .pub)
+ * @param publicUrl base URL clients reach the gateway at (for the catalog and links)
+ * @param region region name in the service catalog
+ * @param tokenLifetime how long an issued token is valid
+ * @param passwordIterations PBKDF2 iterations for new password hashes
+ * @param stateDir Kafka Streams state directory
+ * @param instanceId this process's name (Streams application instance, consumer client ids)
+ */
+public record SkyConfig(
+    String kafkaBootstrap,
+    String topicPrefix,
+    int partitions,
+    String jdbcUrl,
+    String dbUser,
+    String dbPassword,
+    Path keyDir,
+    String publicUrl,
+    String region,
+    Duration tokenLifetime,
+    int passwordIterations,
+    Path stateDir,
+    String instanceId) {
+
+  public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
+
+  /** Reads SKY_* variables; missing ones take the defaults of a single-machine deployment. */
+  public static SkyConfig fromEnvironment(Map<String, String> env) {
+    return new SkyConfig(
+        env.getOrDefault("SKY_KAFKA_BOOTSTRAP", "localhost:9092"),
+        env.getOrDefault("SKY_TOPIC_PREFIX", ""),
+        Integer.parseInt(env.getOrDefault("SKY_PARTITIONS", "3")),
+        env.getOrDefault("SKY_DATABASE_URL", "jdbc:postgresql://localhost:5432/skyledger"),
+        env.getOrDefault("SKY_DATABASE_USER", "postgres"),
+        env.getOrDefault("SKY_DATABASE_PASSWORD", ""),
+        Path.of(env.getOrDefault("SKY_KEY_DIR", "var/keys")),
+        env.getOrDefault("SKY_PUBLIC_URL", "http://localhost:8780"),
+        env.getOrDefault("SKY_REGION", "RegionOne"),
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_TOKEN_LIFETIME_SECONDS", "3600"))),
+        Integer.parseInt(env.getOrDefault("SKY_PASSWORD_ITERATIONS", String.valueOf(DEFAULT_PASSWORD_ITERATIONS))),
+        Path.of(env.getOrDefault("SKY_STATE_DIR", "var/streams")),
+        env.getOrDefault("SKY_INSTANCE_ID", "sky-1"));
+  }
+
+  public SkyConfig withKafka(String bootstrap) {
+    return new SkyConfig(bootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId);
+  }
+
+  public SkyConfig withDatabase(String url, String user, String password) {
+    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, url, user, password, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId);
+  }
+
+  public SkyConfig withPublicUrl(String url) {
+    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId);
+  }
+
+  /** The real name of a catalogue topic in this deployment. */
+  public String topic(dev.skyledger.events.Topic<?, ?> topic) {
+    return topicPrefix + topic.name();
+  }
+}

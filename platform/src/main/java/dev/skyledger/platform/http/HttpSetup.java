@@ -1,0 +1,96 @@
+package dev.skyledger.platform.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every Skyledger HTTP server does around its handlers: give each request an
+ * {@code x-openstack-request-id}, bound body sizes, and turn every failure into the error body of
+ * the service that was called (never a stack trace).
+ */
+public final class HttpSetup {
+  public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
+  private static final String REQUEST_ID = "sky.request-id";
+  /** Bodies above this are refused with 413 (images will get their own streaming limit). */
+  public static final long MAX_BODY_BYTES = 1 << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(HttpSetup.class);
+
+  private HttpSetup() {}
+
+  public static String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID);
+    return id != null ? id : "req-unknown";
+  }
+
+  public static void apply(JavalinConfig config, ObjectMapper json) {
+    config.http.maxRequestSize = MAX_BODY_BYTES;
+    config.http.prefer405over404 = true;
+    config.router.ignoreTrailingSlashes = true;
+    config.startup.showJavalinBanner = false;
+    config.routes.before(ctx -> {
+      String id = "req-" + UUID.randomUUID();
+      ctx.attribute(REQUEST_ID, id);
+      ctx.header(REQUEST_ID_HEADER, id);
+      String length = ctx.header("Content-Length");
+      if (length != null) {
+        try {
+          if (Long.parseLong(length) > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Request Entity Too Large",
+                "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+          }
+        } catch (NumberFormatException e) {
+          throw ApiException.badRequest("Invalid Content-Length header.");
+        }
+      }
+    });
+    config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage()));
+    config.routes.exception(Exception.class, (e, ctx) -> {
+      if (e instanceof io.javalin.http.HttpResponseException h) {
+        write(ctx, json, h.getStatus(), titleOf(h.getStatus()), h.getMessage());
+        return;
+      }
+      log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
+      write(ctx, json, 500, "Internal Server Error",
+          "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");
+    });
+    config.routes.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) {
+        write(ctx, json, 404, "Not Found", "The resource could not be found: " + ctx.path());
+      }
+    });
+    config.routes.error(405, ctx -> write(ctx, json, 405, "Method Not Allowed",
+        "The method " + ctx.method() + " is not allowed on " + ctx.path() + "."));
+    config.routes.error(413, ctx -> write(ctx, json, 413, "Request Entity Too Large",
+        "The request body is larger than " + MAX_BODY_BYTES + " bytes."));
+  }
+
+  private static void write(Context ctx, ObjectMapper json, int status, String title, String message) {
+    ErrorStyle style = ErrorStyle.forPath(ctx.path());
+    ctx.status(status);
+    ctx.contentType("application/json");
+    try {
+      ctx.result(json.writeValueAsString(style.body(json, status, title, message)));
+    } catch (Exception e) {
+      ctx.result("{\"error\":{\"code\":" + status + "}}");
+    }
+  }
+
+  private static String titleOf(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Request Entity Too Large";
+      case 415 -> "Unsupported Media Type";
+      default -> "Error";
+    };
+  }
+}

@@ -1,0 +1,101 @@
+package dev.skyledger.processors.core;
+
+import dev.skyledger.events.core.CommandAccepted;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.platform.kafka.Envelopes;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin Kafka Streams shell around a pure decider: opens the command, asks the decider, numbers
+ * and forwards the events to the event sink, and answers on the reply sink, all in the task's
+ * exactly-once transaction together with the state changes.
+ */
+public final class DeciderProcessor implements Processor<String, Envelope, String, Envelope> {
+  /** The decider of one bounded context over its state. */
+  public interface Decider<S> {
+    S state(KeyValues kv);
+
+    Decision decide(SpecificRecord command, Envelope envelope, S state);
+
+    void evolve(S state, SpecificRecord event);
+
+    long sequence(S state, String streamKey);
+
+    void setSequence(S state, String streamKey, long sequence);
+
+    String aggregateOf(SpecificRecord event);
+
+    String projectOf(SpecificRecord event);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
+
+  private final Decider<Object> decider;
+  private final Envelopes envelopes;
+  private final String storeName;
+  private final String eventSink;
+  private final String replySink;
+  private ProcessorContext<String, Envelope> context;
+  private Object state;
+
+  @SuppressWarnings("unchecked")
+  public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink) {
+    this.decider = (Decider<Object>) decider;
+    this.envelopes = envelopes;
+    this.storeName = storeName;
+    this.eventSink = eventSink;
+    this.replySink = replySink;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Envelope> context) {
+    this.context = context;
+    KeyValueStore<String, String> store = context.getStateStore(storeName);
+    this.state = decider.state(new StoreKeyValues(store));
+  }
+
+  @Override
+  public void process(Record<String, Envelope> record) {
+    Envelope command = record.value();
+    if (command == null) return;
+    SpecificRecord payload;
+    try {
+      payload = envelopes.open(command);
+    } catch (RuntimeException e) {
+      log.warn("undecodable command {} of type {}", command.getEventId(), command.getType(), e);
+      reply(record, command, new CommandRejected(400, "Bad Request", "Undecodable command of type " + command.getType() + "."));
+      return;
+    }
+    Decision decision = decider.decide(payload, command, state);
+    if (decision.rejected()) {
+      reply(record, command, decision.rejection());
+      return;
+    }
+    String streamKey = command.getStreamKey();
+    long sequence = decider.sequence(state, streamKey);
+    List<SpecificRecord> events = decision.events();
+    for (int i = 0; i < events.size(); i++) {
+      SpecificRecord event = events.get(i);
+      sequence++;
+      decider.evolve(state, event);
+      Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), decider.projectOf(event), sequence);
+      context.forward(new Record<>(streamKey, envelope, record.timestamp()), eventSink);
+    }
+    decider.setSequence(state, streamKey, sequence);
+    reply(record, command, new CommandAccepted(decision.resourceId(), streamKey, sequence, events.size()));
+  }
+
+  private void reply(Record<String, Envelope> record, Envelope command, SpecificRecord answer) {
+    Envelope reply = envelopes.derived(command, -1, answer,
+        command.getAggregateId(), command.getProjectId(), 0);
+    context.forward(new Record<>(command.getRequestId(), reply, record.timestamp()), replySink);
+  }
+}

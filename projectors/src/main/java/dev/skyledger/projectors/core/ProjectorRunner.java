@@ -1,0 +1,127 @@
+package dev.skyledger.projectors.core;
+
+import dev.skyledger.events.Topic;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.platform.db.Database;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.kafka.KafkaClients;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one projection's live schema up to date: reads its topics from the offsets stored in the
+ * schema and applies what arrives. When a replay switches the projection to a new schema, it
+ * follows, continuing from that schema's own offsets.
+ */
+public final class ProjectorRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProjectorRunner.class);
+  private static final long SWITCH_CHECK_MS = 250;
+
+  private final Projection projection;
+  private final Database db;
+  private final KafkaClients kafka;
+  private final Envelopes envelopes;
+  private final ProjectionSchemas schemas;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, Envelope> consumer;
+  private Thread thread;
+
+  public ProjectorRunner(Projection projection, Database db, KafkaClients kafka, Envelopes envelopes,
+                         ProjectionSchemas schemas) {
+    this.projection = projection;
+    this.db = db;
+    this.kafka = kafka;
+    this.envelopes = envelopes;
+    this.schemas = schemas;
+  }
+
+  public void start() {
+    ProjectionSchemas.Active active = schemas.activeOrCreate(projection);
+    thread = new Thread(() -> run(active), "projector-" + projection.name());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, KafkaClients kafka,
+                                         List<Topic<String, Envelope>> topics) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (Topic<String, Envelope> topic : topics) {
+      String name = kafka.config().topic(topic);
+      consumer.partitionsFor(name).forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
+    }
+    return partitions;
+  }
+
+  static void seek(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> offsets) {
+    for (TopicPartition p : partitions) consumer.seek(p, offsets.getOrDefault(p, 0L));
+  }
+
+  private void run(ProjectionSchemas.Active initial) {
+    try (KafkaConsumer<String, Envelope> c = kafka.reader("projector-" + projection.name())) {
+      consumer = c;
+      List<TopicPartition> partitions = partitions(c, kafka, projection.topics());
+      c.assign(partitions);
+      ProjectionWriter writer = new ProjectionWriter(projection, db, envelopes, initial.schema());
+      seek(c, partitions, writer.offsets());
+      long lastCheck = System.currentTimeMillis();
+      while (running) {
+        if (System.currentTimeMillis() - lastCheck > SWITCH_CHECK_MS) {
+          lastCheck = System.currentTimeMillis();
+          String live = schemas.active(projection.name()).map(ProjectionSchemas.Active::schema).orElse(writer.schema());
+          if (!live.equals(writer.schema())) {
+            log.info("projection {} switched from {} to {}", projection.name(), writer.schema(), live);
+            writer = new ProjectionWriter(projection, db, envelopes, live);
+            seek(c, partitions, writer.offsets());
+          }
+        }
+        ConsumerRecords<String, Envelope> records = c.poll(Duration.ofMillis(20));
+        if (records.isEmpty()) continue;
+        List<ConsumerRecord<String, Envelope>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        try {
+          writer.apply(batch);
+        } catch (RuntimeException e) {
+          log.error("projection {} failed to apply a batch; retrying from its stored offsets", projection.name(), e);
+          sleep(1000);
+          writer = new ProjectionWriter(projection, db, envelopes, writer.schema());
+          seek(c, partitions, writer.offsets());
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      if (running) log.error("projector {} stopped", projection.name(), e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, Envelope> c = consumer;
+    if (c != null) c.wakeup();
+    if (thread != null) {
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.skyledger.queryapi;
+
+import dev.skyledger.queryapi.audit.AuditRoutes;
+import dev.skyledger.queryapi.identity.IdentityReadRoutes;
+import io.javalin.config.JavalinConfig;
+
+/** Every route that reads, ready to mount on a Javalin server (alone, or in the all-in-one gateway). */
+public final class QueryApi {
+  private final IdentityReadRoutes identity;
+  private final AuditRoutes audit;
+
+  public QueryApi(IdentityReadRoutes identity, AuditRoutes audit) {
+    this.identity = identity;
+    this.audit = audit;
+  }
+
+  public void routes(JavalinConfig config) {
+    identity.routes(config);
+    audit.routes(config);
+  }
+}

@@ -1,0 +1,385 @@
+package dev.skyledger.processors.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.identity.AssignRole;
+import dev.skyledger.events.identity.BootstrapIdentity;
+import dev.skyledger.events.identity.ChangePassword;
+import dev.skyledger.events.identity.CreateProject;
+import dev.skyledger.events.identity.CreateUser;
+import dev.skyledger.events.identity.DeleteProject;
+import dev.skyledger.events.identity.ProjectCreated;
+import dev.skyledger.events.identity.ProjectDeleted;
+import dev.skyledger.events.identity.RevokeToken;
+import dev.skyledger.events.identity.RoleAssigned;
+import dev.skyledger.events.identity.RoleCreated;
+import dev.skyledger.events.identity.RoleUnassigned;
+import dev.skyledger.events.identity.TokenRevoked;
+import dev.skyledger.events.identity.UnassignRole;
+import dev.skyledger.events.identity.UpdateProject;
+import dev.skyledger.events.identity.UpdateUser;
+import dev.skyledger.events.identity.UserCreated;
+import dev.skyledger.events.identity.UserPasswordChanged;
+import dev.skyledger.events.identity.UserUpdated;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.core.Decision;
+import dev.skyledger.processors.core.MapKeyValues;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The identity decider on plain objects: each test evolves the "given" events into a fresh state,
+ * decides one command and checks the events or the rejection a client would see.
+ */
+class IdentityDeciderTest {
+  private static final String DOMAIN = "default";
+  private static final String ADMIN_ROLE = "r-admin";
+  private static final String MEMBER_ROLE = "r-member";
+  private static final String ADMIN_PROJECT = "p-admin";
+  private static final String DEMO_PROJECT = "p-demo";
+  private static final String ALICE = "u-alice";
+  private static final String BOB = "u-bob";
+  private static final Instant EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
+
+  /** Alice is admin on the admin project and member on demo; Bob is member on demo. */
+  private static final Actor ALICE_AS_ADMIN = actor(ALICE, "alice", ADMIN_PROJECT, "admin");
+  private static final Actor BOB_AS_MEMBER = actor(BOB, "bob", DEMO_PROJECT, "member");
+
+  private final IdentityState state = new IdentityState(new MapKeyValues());
+
+  // ---- bootstrap -------------------------------------------------------------------------------
+
+  @Test
+  void givenEmptyState_whenSystemBootstraps_thenBuiltInRolesAdminProjectUserAndAssignmentAreCreated() {
+    Decision decision = IdentityDecider.decide(bootstrap("u-1", "p-1", "r-1", "r-2", "r-3"), Envelopes.system(), state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(
+        new RoleCreated("r-1", "admin", null),
+        new RoleCreated("r-2", "member", null),
+        new RoleCreated("r-3", "reader", null),
+        new ProjectCreated("p-1", DOMAIN, "admin", "Bootstrap project for initializing the cloud.", true, List.of()),
+        new UserCreated("u-1", DOMAIN, "admin", "hash-1", null, null, true, "p-1"),
+        new RoleAssigned("p-1", "u-1", "r-1")), decision.events());
+    assertEquals("u-1", decision.resourceId());
+  }
+
+  @Test
+  void givenBootstrapped_whenSystemBootstrapsAgain_thenNoEventsAndTheExistingAdminIsReported() {
+    given(IdentityDecider.decide(bootstrap("u-1", "p-1", "r-1", "r-2", "r-3"), Envelopes.system(), state).events());
+
+    Decision again = IdentityDecider.decide(bootstrap("u-9", "p-9", "r-7", "r-8", "r-9"), Envelopes.system(), state);
+
+    assertAccepted(again);
+    assertEquals(List.of(), again.events());
+    assertEquals("u-1", again.resourceId());
+  }
+
+  @Test
+  void givenEmptyState_whenUserClaimingSystemRoleBootstraps_thenRejectedWith403() {
+    Actor impostor = actor("u-mallory", "mallory", null, "system");
+
+    Decision decision = IdentityDecider.decide(bootstrap("u-1", "p-1", "r-1", "r-2", "r-3"), impostor, state);
+
+    assertRejected(403, decision);
+  }
+
+  // ---- projects --------------------------------------------------------------------------------
+
+  @Test
+  void givenAdmin_whenCreateProject_thenProjectCreated() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-new", DOMAIN, "web", "web servers", true, List.of("prod")), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new ProjectCreated("p-new", DOMAIN, "web", "web servers", true, List.of("prod"))),
+        decision.events());
+    assertEquals("p-new", decision.resourceId());
+  }
+
+  @Test
+  void givenProjectNamedDemo_whenCreateAnotherProjectNamedDemo_thenRejectedWith409() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-other", DOMAIN, "demo", "", true, List.of()), ALICE_AS_ADMIN, state);
+
+    assertRejected(409, decision);
+  }
+
+  @Test
+  void givenMember_whenCreateProject_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), BOB_AS_MEMBER, state);
+
+    assertRejected(403, decision);
+  }
+
+  @Test
+  void givenAdminRoleUnassigned_whenCreateProjectWithTokenStillClaimingAdmin_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    given(new RoleUnassigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE));
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), ALICE_AS_ADMIN, state);
+
+    assertRejected(403, decision);
+  }
+
+  @Test
+  void givenAdminUserDisabled_whenCreateProject_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    given(new UserUpdated(ALICE, "alice", null, null, false, ADMIN_PROJECT));
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), ALICE_AS_ADMIN, state);
+
+    assertRejected(403, decision);
+  }
+
+  @Test
+  void givenAdminOnlyOnAdminProject_whenCreateProjectWithTokenScopedToDemo_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    Actor aliceOnDemo = actor(ALICE, "alice", DEMO_PROJECT, "admin");
+
+    Decision decision = IdentityDecider.decide(
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), aliceOnDemo, state);
+
+    assertRejected(403, decision);
+  }
+
+  @Test
+  void givenNoSuchProject_whenUpdateProject_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new UpdateProject("p-missing", "renamed", null, null), ALICE_AS_ADMIN, state);
+
+    assertRejected(404, decision);
+  }
+
+  @Test
+  void givenProjectsAdminAndDemo_whenRenameDemoToAdmin_thenRejectedWith409() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new UpdateProject(DEMO_PROJECT, "admin", null, null), ALICE_AS_ADMIN, state);
+
+    assertRejected(409, decision);
+  }
+
+  @Test
+  void givenProjectWithAssignments_whenDeleteProject_thenItsAssignmentsAreGoneAndOthersStay() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new DeleteProject(DEMO_PROJECT), ALICE_AS_ADMIN, state);
+    assertAccepted(decision);
+    assertEquals(List.of(new ProjectDeleted(DEMO_PROJECT)), decision.events());
+    given(decision.events());
+
+    assertFalse(state.project(DEMO_PROJECT).isPresent());
+    assertFalse(state.assigned(DEMO_PROJECT, BOB, MEMBER_ROLE));
+    assertFalse(state.assigned(DEMO_PROJECT, ALICE, MEMBER_ROLE));
+    assertTrue(state.assigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE));
+  }
+
+  // ---- users -----------------------------------------------------------------------------------
+
+  @Test
+  void givenUserNamedBob_whenCreateAnotherUserNamedBob_thenRejectedWith409() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new CreateUser("u-bob-2", DOMAIN, "bob", "hash", null, null, true, null), ALICE_AS_ADMIN, state);
+
+    assertRejected(409, decision);
+  }
+
+  @Test
+  void givenUser_whenAdminUpdatesUserWithPassword_thenUserUpdatedAndPasswordChanged() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(
+        new UpdateUser(BOB, null, "new-hash", "bob@example.org", null, null, null), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(
+        new UserUpdated(BOB, "bob", "bob@example.org", null, true, DEMO_PROJECT),
+        new UserPasswordChanged(BOB, "new-hash")), decision.events());
+    given(decision.events());
+    assertEquals("new-hash", state.user(BOB).orElseThrow().passwordHash());
+    assertEquals("bob@example.org", state.user(BOB).orElseThrow().email());
+  }
+
+  @Test
+  void givenUser_whenChangeOwnPassword_thenPasswordChanged() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new ChangePassword(BOB, "bob-new"), BOB_AS_MEMBER, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new UserPasswordChanged(BOB, "bob-new")), decision.events());
+  }
+
+  @Test
+  void givenOtherUser_whenChangePasswordOfSomeoneElse_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new ChangePassword(ALICE, "pwned"), BOB_AS_MEMBER, state);
+
+    assertRejected(403, decision);
+  }
+
+  // ---- role assignments ------------------------------------------------------------------------
+
+  @Test
+  void givenRoleNotAssigned_whenAssignRole_thenRoleAssigned() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new AssignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new RoleAssigned(ADMIN_PROJECT, BOB, MEMBER_ROLE)), decision.events());
+  }
+
+  @Test
+  void givenRoleAlreadyAssigned_whenAssignRoleAgain_thenAcceptedWithNoEvents() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(), decision.events());
+    assertEquals(MEMBER_ROLE, decision.resourceId());
+  }
+
+  @Test
+  void givenRoleNotAssigned_whenUnassignRole_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new UnassignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+
+    assertRejected(404, decision);
+  }
+
+  @Test
+  void givenUnknownUser_whenAssignRole_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, "u-ghost", MEMBER_ROLE), ALICE_AS_ADMIN, state);
+
+    assertRejected(404, decision);
+  }
+
+  @Test
+  void givenUnknownRole_whenAssignRole_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, "r-ghost"), ALICE_AS_ADMIN, state);
+
+    assertRejected(404, decision);
+  }
+
+  @Test
+  void givenUnknownProject_whenAssignRole_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new AssignRole("p-ghost", BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+
+    assertRejected(404, decision);
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------------
+
+  @Test
+  void givenMember_whenRevokeOwnToken_thenTokenRevoked() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new RevokeToken("audit-1", BOB, EXPIRES), BOB_AS_MEMBER, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new TokenRevoked("audit-1", BOB, EXPIRES)), decision.events());
+  }
+
+  @Test
+  void givenMember_whenRevokeSomeoneElsesToken_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new RevokeToken("audit-2", ALICE, EXPIRES), BOB_AS_MEMBER, state);
+
+    assertRejected(403, decision);
+  }
+
+  @Test
+  void givenAdmin_whenRevokeSomeoneElsesToken_thenTokenRevoked() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new RevokeToken("audit-3", BOB, EXPIRES), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new TokenRevoked("audit-3", BOB, EXPIRES)), decision.events());
+  }
+
+  // ---- given/then helpers ----------------------------------------------------------------------
+
+  private void givenAliceAdminAndBobMember() {
+    given(
+        new RoleCreated(ADMIN_ROLE, "admin", null),
+        new RoleCreated(MEMBER_ROLE, "member", null),
+        new ProjectCreated(ADMIN_PROJECT, DOMAIN, "admin", "", true, List.of()),
+        new ProjectCreated(DEMO_PROJECT, DOMAIN, "demo", "", true, List.of()),
+        new UserCreated(ALICE, DOMAIN, "alice", "alice-hash", null, null, true, ADMIN_PROJECT),
+        new UserCreated(BOB, DOMAIN, "bob", "bob-hash", null, null, true, DEMO_PROJECT),
+        new RoleAssigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE),
+        new RoleAssigned(DEMO_PROJECT, ALICE, MEMBER_ROLE),
+        new RoleAssigned(DEMO_PROJECT, BOB, MEMBER_ROLE));
+  }
+
+  private void given(SpecificRecord... events) {
+    given(List.of(events));
+  }
+
+  private void given(List<SpecificRecord> events) {
+    events.forEach(e -> IdentityDecider.evolve(state, e));
+  }
+
+  private static BootstrapIdentity bootstrap(String userId, String projectId, String adminRoleId,
+                                             String memberRoleId, String readerRoleId) {
+    return BootstrapIdentity.newBuilder()
+        .setDomainId(DOMAIN)
+        .setAdminUserId(userId)
+        .setAdminUserName("admin")
+        .setAdminPasswordHash("hash-1")
+        .setAdminProjectId(projectId)
+        .setAdminProjectName("admin")
+        .setAdminRoleId(adminRoleId)
+        .setMemberRoleId(memberRoleId)
+        .setReaderRoleId(readerRoleId)
+        .build();
+  }
+
+  private static Actor actor(String userId, String userName, String projectId, String... roles) {
+    return new Actor(userId, userName, projectId, List.of(roles));
+  }
+
+  private static void assertAccepted(Decision decision) {
+    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
+  }
+
+  private static void assertRejected(int status, Decision decision) {
+    assertNotNull(decision.rejection(), () -> "expected a " + status + " but got events " + decision.events());
+    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().getMessage());
+    assertEquals(List.of(), decision.events());
+  }
+}

@@ -91,7 +91,8 @@ public final class Cloud implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     identity.start();
-    running.add(0, () -> identity.close(Duration.ofSeconds(10)));
+    // leave the group on a clean stop, so a restart does not wait for the old member's session to expire
+    running.add(0, () -> identity.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(10)).leaveGroup(true)));
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());

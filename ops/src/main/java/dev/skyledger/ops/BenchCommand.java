@@ -1,0 +1,194 @@
+package dev.skyledger.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.embedded.EmbeddedDatabase;
+import dev.skyledger.platform.embedded.EmbeddedKafka;
+import dev.skyledger.platform.http.Json;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code ./sky bench identity}: starts a fresh all-in-one cloud (its own broker and database
+ * under target/bench-var) and measures, over HTTP with a fixed concurrency: token issue
+ * (tokens/s, p50/p99), an authenticated read, and a write measured from POST to visible on GET.
+ * Prints the figures and writes them to target/bench-identity.json.
+ */
+final class BenchCommand {
+  private static final int CONCURRENCY = 8;
+  private static final int TOKENS = 400;
+  private static final int READS = 4000;
+  private static final int WRITES = 300;
+
+  private final PrintStream out;
+  private final ObjectMapper json = Json.newMapper();
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  BenchCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  int run(String[] args) throws Exception {
+    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity");
+    Path dir = Path.of("target/bench-var").toAbsolutePath();
+    deleteTree(dir);
+    out.println("starting a fresh cloud in " + dir + " ...");
+    try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
+         EmbeddedDatabase postgres = new EmbeddedDatabase(dir.resolve("postgres/data"), freePort(), true).start()) {
+      int port = freePort();
+      Map<String, String> settings = new HashMap<>();
+      settings.put("SKY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+      settings.put("SKY_DATABASE_URL", postgres.database("skyledger"));
+      settings.put("SKY_PUBLIC_URL", "http://127.0.0.1:" + port);
+      settings.put("SKY_KEY_DIR", dir.resolve("keys").toString());
+      settings.put("SKY_STATE_DIR", dir.resolve("streams").toString());
+      SkyConfig config = SkyConfig.fromEnvironment(settings);
+      try (Cloud cloud = new Cloud(config).start("127.0.0.1", port)) {
+        cloud.bootstrap("admin", "bench-password", "admin");
+        String base = "http://127.0.0.1:" + port + "/identity/v3";
+        String auth = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\","
+            + "\"domain\":{\"name\":\"Default\"},\"password\":\"bench-password\"}}},\"scope\":{\"project\":"
+            + "{\"name\":\"admin\",\"domain\":{\"name\":\"Default\"}}}}}";
+        HttpResponse<String> first = send("POST", base + "/auth/tokens", null, auth);
+        String token = first.headers().firstValue("X-Subject-Token").orElseThrow();
+        String projectId = json.readTree(first.body()).path("token").path("project").path("id").asText();
+
+        out.printf("concurrency %d; password hashing PBKDF2-SHA256 with %d iterations%n", CONCURRENCY, config.passwordIterations());
+        warmUp(base, token, projectId);
+        Result tokens = measure("token issue", TOKENS, i -> expect(send("POST", base + "/auth/tokens", null, auth), 201));
+        Result reads = measure("authenticated read (GET project)", READS,
+            i -> expect(send("GET", base + "/projects/" + projectId, token, null), 200));
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        Result writes = measure("write, POST to visible on GET", WRITES, i -> {
+          HttpResponse<String> created = send("POST", base + "/projects", token,
+              "{\"project\":{\"name\":\"bench-" + runId + "-" + i + "\"}}");
+          expect(created, 201);
+          String id = json.readTree(created.body()).path("project").path("id").asText();
+          expect(send("GET", base + "/projects/" + id, token, null), 200);
+        });
+
+        ObjectNode report = json.createObjectNode();
+        report.put("benchmark", "identity");
+        report.put("concurrency", CONCURRENCY);
+        report.put("password_iterations", config.passwordIterations());
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.set("token_issue", tokens.json(json));
+        report.set("authenticated_read", reads.json(json));
+        report.set("write_visible_on_get", writes.json(json));
+        Path file = Path.of("target/bench-identity.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report.toPrettyString() + "\n");
+        out.println("tokens issued per second: " + String.format("%.1f", tokens.perSecond()));
+        out.println("wrote " + file.toAbsolutePath());
+      }
+    }
+    return 0;
+  }
+
+  private void warmUp(String base, String token, String projectId) throws Exception {
+    for (int i = 0; i < 50; i++) expect(send("GET", base + "/projects/" + projectId, token, null), 200);
+  }
+
+  private interface Call {
+    void run(int i) throws Exception;
+  }
+
+  private record Result(String name, int count, double seconds, double p50, double p99, double max) {
+    double perSecond() {
+      return count / seconds;
+    }
+
+    ObjectNode json(ObjectMapper json) {
+      ObjectNode node = json.createObjectNode();
+      node.put("requests", count);
+      node.put("seconds", round(seconds));
+      node.put("per_second", round(perSecond()));
+      node.put("p50_ms", round(p50));
+      node.put("p99_ms", round(p99));
+      node.put("max_ms", round(max));
+      return node;
+    }
+
+    private static double round(double v) {
+      return Math.round(v * 100) / 100.0;
+    }
+  }
+
+  private Result measure(String name, int count, Call call) throws Exception {
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+    long start = System.nanoTime();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < CONCURRENCY; w++) {
+      workers.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < count) {
+          long t = System.nanoTime();
+          call.run(i);
+          latencies.add((System.nanoTime() - t) / 1e6);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : workers) f.get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    List<Double> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    Result r = new Result(name, count, seconds, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+    out.printf("%-36s %6d requests in %6.2f s: %8.1f/s  p50 %7.2f ms  p99 %7.2f ms%n", name, count, seconds,
+        r.perSecond(), r.p50(), r.p99());
+    return r;
+  }
+
+  private static double percentile(List<Double> sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+  }
+
+  private HttpResponse<String> send(String method, String url, String token, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) b.header("X-Auth-Token", token);
+    if (body != null) b.header("Content-Type", "application/json");
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void expect(HttpResponse<String> response, int status) {
+    if (response.statusCode() != status) {
+      throw new IllegalStateException("expected " + status + " but got " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.skyledger.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.Topic;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.db.Database;
+import dev.skyledger.platform.db.ProjectionRegistry;
+import dev.skyledger.platform.http.Json;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.kafka.KafkaClients;
+import dev.skyledger.projectors.audit.AuditProjection;
+import dev.skyledger.projectors.core.Projection;
+import dev.skyledger.projectors.core.ProjectionSchemas;
+import dev.skyledger.projectors.core.Replayer;
+import dev.skyledger.projectors.identity.IdentityProjection;
+import dev.skyledger.queryapi.audit.AuditLog;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/** The operator commands that work against a running cloud: replay, audit, topics, status. */
+final class OperatorCommands {
+  private final SkyHome home;
+  private final PrintStream out;
+  private final ObjectMapper json = Json.newMapper();
+
+  OperatorCommands(SkyHome home, PrintStream out) {
+    this.home = home;
+    this.out = out;
+  }
+
+  private SkyConfig config() {
+    Properties where = home.readEnv();
+    Map<String, String> settings = new HashMap<>(System.getenv());
+    where.stringPropertyNames().forEach(k -> settings.put(k, where.getProperty(k)));
+    settings.put("SKY_INSTANCE_ID", "sky-cli");
+    return SkyConfig.fromEnvironment(settings);
+  }
+
+  private List<Projection> projections() {
+    return List.of(new IdentityProjection(), new AuditProjection(json));
+  }
+
+  int replay(String[] args) {
+    if (args.length != 1) throw new IllegalArgumentException("usage: ./sky replay <identity|audit>");
+    Projection projection = projections().stream().filter(p -> p.name().equals(args[0])).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown projection " + args[0] + " (identity, audit)"));
+    SkyConfig config = config();
+    try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 4)) {
+      out.println("rebuilding " + projection.name() + " from offset 0 into a fresh schema (the live one keeps serving) ...");
+      Replayer.Result result = new Replayer(db, new KafkaClients(config), new Envelopes(new PayloadCodec()),
+          new ProjectionSchemas(db)).rebuild(projection);
+      out.printf("replayed %d events into %s in %d ms; %s now serves from it (previous: %s, kept for comparison)%n",
+          result.events(), result.schema(), result.took().toMillis(), projection.name(), result.previousSchema());
+    }
+    return 0;
+  }
+
+  int audit(String[] args) {
+    String requestId = null;
+    String resource = null;
+    String user = null;
+    Instant since = null;
+    Instant until = null;
+    int limit = 100;
+    boolean asJson = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--json")) {
+        asJson = true;
+        continue;
+      }
+      if (i + 1 >= args.length) throw new IllegalArgumentException("missing value for " + arg);
+      String value = args[++i];
+      switch (arg) {
+        case "--request-id" -> requestId = value;
+        case "--resource" -> resource = value;
+        case "--user" -> user = value;
+        case "--since" -> since = Instant.parse(value);
+        case "--until" -> until = Instant.parse(value);
+        case "--limit" -> limit = Integer.parseInt(value);
+        default -> throw new IllegalArgumentException("unknown option " + arg);
+      }
+    }
+    SkyConfig config = config();
+    try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 2)) {
+      List<AuditLog.Entry> entries = new AuditLog(db, new ProjectionRegistry(db))
+          .find(new AuditLog.Query(requestId, resource, user, since, until, limit));
+      if (asJson) {
+        out.println(AuditLog.render(json, entries).toPrettyString());
+        return 0;
+      }
+      out.printf("%-24s %-16s %-20s %-34s %s%n", "TIME", "WHO", "WHAT", "RESOURCE", "REQUEST");
+      for (AuditLog.Entry e : entries) {
+        String who = e.userName() != null ? e.userName() : String.valueOf(e.userId());
+        out.printf("%-24s %-16s %-20s %-34s %s%n", e.time(), who, e.type().substring(e.type().lastIndexOf('.') + 1),
+            e.aggregateId(), e.requestId());
+      }
+      out.println(entries.size() + " event(s)");
+    }
+    return 0;
+  }
+
+  int topics() throws Exception {
+    SkyConfig config = config();
+    try (Admin admin = new KafkaClients(config).admin()) {
+      out.printf("%-32s %-10s %-10s %s%n", "TOPIC", "KIND", "PARTITIONS", "RECORDS");
+      for (Topic<String, Envelope> topic : Topics.ALL) {
+        String name = config.topic(topic);
+        var description = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        description.partitions().forEach(p -> query.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+        long records = admin.listOffsets(query).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        out.printf("%-32s %-10s %-10d %d%n", name, topic.kind(), description.partitions().size(), records);
+      }
+    }
+    return 0;
+  }
+
+  int status() throws Exception {
+    SkyConfig config = config();
+    try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 2);
+         Admin admin = new KafkaClients(config).admin()) {
+      ProjectionSchemas schemas = new ProjectionSchemas(db);
+      out.printf("%-12s %-14s %-10s %s%n", "PROJECTION", "SCHEMA", "APPLIED", "BEHIND");
+      for (Projection projection : projections()) {
+        var active = schemas.active(projection.name());
+        if (active.isEmpty()) {
+          out.printf("%-12s %-14s%n", projection.name(), "(not built)");
+          continue;
+        }
+        Map<String, Long> applied = db.read(c -> {
+          Map<String, Long> offsets = new HashMap<>();
+          try (var s = c.createStatement(); var r = s.executeQuery(
+              "SELECT topic, partition, next_offset FROM \"" + active.get().schema() + "\".projector_offsets")) {
+            while (r.next()) offsets.put(r.getString(1) + "/" + r.getInt(2), r.getLong(3));
+          }
+          return offsets;
+        });
+        Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        for (var topic : projection.topics()) {
+          String name = config.topic(topic);
+          admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions()
+              .forEach(p -> query.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
+        }
+        long behind = 0;
+        for (var e : admin.listOffsets(query).all().get().entrySet()) {
+          behind += Math.max(0, e.getValue().offset() - applied.getOrDefault(e.getKey().topic() + "/" + e.getKey().partition(), 0L));
+        }
+        long total = applied.values().stream().mapToLong(Long::longValue).sum();
+        out.printf("%-12s %-14s %-10d %d%n", projection.name(), active.get().schema(), total, behind);
+      }
+    }
+    return 0;
+  }
+}

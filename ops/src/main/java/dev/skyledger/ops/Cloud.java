@@ -137,17 +137,26 @@ public final class Cloud implements AutoCloseable {
   }
 
   /**
-   * Makes sure the built-in roles and the first admin user and project exist (idempotent: a
-   * restart changes nothing, and an existing admin keeps its password).
+   * Makes sure the built-in roles and the first admin user and project exist, and that the admin's
+   * password is the one given (idempotent: a restart with the same password changes nothing).
    */
   public void bootstrap(String adminUser, String adminPassword, String adminProject) {
-    String hash = new PasswordHasher(config.passwordIterations()).hash(adminPassword);
+    PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
+    String hash = hasher.hash(adminPassword);
     var command = new BootstrapIdentity("default", id(), adminUser, hash, id(), adminProject, id(), id(), id());
     String requestId = "req-" + UUID.randomUUID();
     var accepted = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(command, adminUser, null, Envelopes.system(),
         requestId, "default", Instant.now()));
-    new ProjectionWaiter(db, new ProjectionRegistry(db), Duration.ofSeconds(30))
-        .await("identity", accepted.getStreamKey(), accepted.getSequence());
+    ProjectionWaiter waiter = new ProjectionWaiter(db, new ProjectionRegistry(db), Duration.ofSeconds(30));
+    waiter.await("identity", accepted.getStreamKey(), accepted.getSequence());
+    var admin = new IdentityDirectory(db, new ProjectionRegistry(db)).userByName("default", adminUser).orElseThrow();
+    if (!hasher.matches(adminPassword, admin.passwordHash())) {
+      log.info("setting the password of {} to the configured one", adminUser);
+      var reset = new dev.skyledger.events.identity.UpdateUser(admin.id(), null, hash, null, null, true, null);
+      var done = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(reset, admin.id(), null, Envelopes.system(),
+          requestId, "default", Instant.now()));
+      waiter.await("identity", done.getStreamKey(), done.getSequence());
+    }
   }
 
   private static String id() {

@@ -33,7 +33,11 @@ final class DownCommand {
     try {
       process.get().onExit().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("the cloud (pid " + pid + ") did not stop within 60 s");
+      out.println("the cloud (pid " + pid + ") did not stop within 60 s; killing it (nothing is lost: "
+          + "the log and the database recover on the next start)");
+      process.get().destroyForcibly();
+      Files.deleteIfExists(home.pidFile());
+      return 1;
     }
     out.println("stopped.");
     return 0;

@@ -48,7 +48,12 @@ record SkyHome(Path dir) {
   String adminPassword(String given) {
     Path file = dir.resolve("admin-password");
     try {
-      if (given != null && !given.isBlank()) return given;
+      if (given != null && !given.isBlank()) {
+        Files.createDirectories(dir);
+        Files.writeString(file, given + "\n");
+        restrict(file);
+        return given;
+      }
       if (Files.exists(file)) return Files.readString(file).strip();
       byte[] bytes = new byte[18];
       new java.security.SecureRandom().nextBytes(bytes);

@@ -88,10 +88,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
-      server = null;
+    KafkaRaftServer running = server;
+    server = null;
+    if (running == null) return;
+    // bounded: a broker whose controlled shutdown cannot complete must not keep the process alive
+    Thread stopper = new Thread(() -> {
+      running.shutdown();
+      running.awaitShutdown();
+    }, "kafka-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,0 +1,215 @@
+package dev.skyledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.platform.testkit.SkyTestKit;
+import dev.skyledger.platform.testkit.TestEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The acceptance test: the real {@code openstack} command-line client (Debian's
+ * python3-openstackclient) against the whole cloud, as a tenant and an admin would use it.
+ */
+@ExtendWith(SkyTestKit.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenstackCliAcceptanceTest {
+  private static final String CLI = "openstack";
+  private static Cloud cloud;
+  private static String authUrl;
+  private static final ObjectMapper json = new ObjectMapper();
+
+  record Result(int rc, String out, String err) {
+    JsonNode json() {
+      try {
+        return OpenstackCliAcceptanceTest.json.readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out + "\n" + err, e);
+      }
+    }
+  }
+
+  @BeforeAll
+  static void start(TestEnvironment env) {
+    assertTrue(onPath(CLI), "the openstack CLI is not installed: apt-get install python3-openstackclient (.ci/run does)");
+    int port = env.freePort();
+    cloud = new Cloud(env.config().withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
+    cloud.bootstrap("admin", "admin-secret", "admin");
+    authUrl = "http://127.0.0.1:" + port + "/identity/v3";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) cloud.close();
+  }
+
+  private static boolean onPath(String program) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, program))) return true;
+    }
+    return false;
+  }
+
+  private static Result as(String user, String password, String project, String... args) {
+    Map<String, String> env = new HashMap<>();
+    env.put("OS_AUTH_URL", authUrl);
+    env.put("OS_IDENTITY_API_VERSION", "3");
+    env.put("OS_USERNAME", user);
+    env.put("OS_PASSWORD", password);
+    env.put("OS_PROJECT_NAME", project);
+    env.put("OS_USER_DOMAIN_NAME", "Default");
+    env.put("OS_PROJECT_DOMAIN_NAME", "Default");
+    return run(env, args);
+  }
+
+  private static Result admin(String... args) {
+    return as("admin", "admin-secret", "admin", args);
+  }
+
+  private static Result run(Map<String, String> osEnv, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(CLI);
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+    builder.environment().putAll(osEnv);
+    try {
+      Path out = Files.createTempFile("cli", ".out");
+      Path err = Files.createTempFile("cli", ".err");
+      builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+      Process process = builder.start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("openstack " + String.join(" ", args) + " did not finish in 120 s");
+      }
+      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Result ok(Result r) {
+    assertEquals(0, r.rc(), "stdout: " + r.out() + "\nstderr: " + r.err());
+    return r;
+  }
+
+  private static boolean anyMatches(JsonNode rows, String field, String value) {
+    for (JsonNode row : rows) if (value.equals(row.path(field).asText())) return true;
+    return false;
+  }
+
+  @Test
+  @Order(1)
+  void tokenIssueAndCatalog() {
+    JsonNode token = ok(admin("token", "issue", "-f", "json")).json();
+    assertFalse(token.path("id").asText().isEmpty());
+    assertFalse(token.path("project_id").asText().isEmpty());
+    assertFalse(token.path("user_id").asText().isEmpty());
+
+    JsonNode catalog = ok(admin("catalog", "list", "-f", "json")).json();
+    assertTrue(anyMatches(catalog, "Type", "identity"), catalog.toString());
+    assertTrue(catalog.toString().contains(authUrl), catalog.toString());
+  }
+
+  @Test
+  @Order(2)
+  void projectsUsersAndRoles() {
+    JsonNode project = ok(admin("project", "create", "--description", "acceptance", "demo-cli", "-f", "json")).json();
+    assertEquals("demo-cli", project.path("name").asText());
+    assertTrue(anyMatches(ok(admin("project", "list", "-f", "json")).json(), "Name", "demo-cli"));
+    JsonNode shown = ok(admin("project", "show", "demo-cli", "-f", "json")).json();
+    assertEquals(project.path("id").asText(), shown.path("id").asText());
+    assertEquals("acceptance", shown.path("description").asText());
+
+    JsonNode user = ok(admin("user", "create", "--password", "alice-pw", "alice-cli", "-f", "json")).json();
+    assertEquals("alice-cli", user.path("name").asText());
+    assertTrue(anyMatches(ok(admin("user", "list", "-f", "json")).json(), "Name", "alice-cli"));
+
+    ok(admin("role", "add", "--project", "demo-cli", "--user", "alice-cli", "member"));
+    JsonNode assignments = ok(admin("role", "assignment", "list", "--names", "-f", "json")).json();
+    boolean found = false;
+    for (JsonNode a : assignments) {
+      found |= a.path("Role").asText().equals("member") && a.path("User").asText().equals("alice-cli@Default")
+          && a.path("Project").asText().equals("demo-cli@Default");
+    }
+    assertTrue(found, assignments.toString());
+
+    JsonNode aliceToken = ok(as("alice-cli", "alice-pw", "demo-cli", "token", "issue", "-f", "json")).json();
+    assertEquals(project.path("id").asText(), aliceToken.path("project_id").asText());
+  }
+
+  @Test
+  @Order(3)
+  void memberCallingAnAdminApiIsForbidden() {
+    Result r = as("alice-cli", "alice-pw", "demo-cli", "user", "list");
+    assertNotEquals(0, r.rc());
+    assertTrue(r.err().contains("HTTP 403"), r.err());
+  }
+
+  @Test
+  @Order(4)
+  void wrongPasswordIsUnauthorized() {
+    Result r = as("admin", "not-the-password", "admin", "token", "issue");
+    assertNotEquals(0, r.rc());
+    assertTrue(r.err().contains("HTTP 401"), r.err());
+  }
+
+  @Test
+  @Order(5)
+  void revokedTokenGets401() {
+    String token = ok(admin("token", "issue", "-f", "value", "-c", "id")).out().strip();
+    Map<String, String> withToken = Map.of("OS_AUTH_URL", authUrl, "OS_AUTH_TYPE", "token", "OS_TOKEN", token,
+        "OS_IDENTITY_API_VERSION", "3", "OS_PROJECT_NAME", "admin", "OS_PROJECT_DOMAIN_NAME", "Default");
+    ok(run(withToken, "project", "list"));
+    ok(admin("token", "revoke", token));
+    Result r = run(withToken, "project", "list");
+    assertNotEquals(0, r.rc());
+    assertTrue(r.err().contains("HTTP 401"), r.err());
+  }
+
+  @Test
+  @Order(6)
+  void disabledUserGets401() {
+    ok(admin("user", "set", "--disable", "alice-cli"));
+    Result r = as("alice-cli", "alice-pw", "demo-cli", "token", "issue");
+    assertNotEquals(0, r.rc());
+    assertTrue(r.err().contains("HTTP 401"), r.err());
+    ok(admin("user", "set", "--enable", "alice-cli"));
+    ok(as("alice-cli", "alice-pw", "demo-cli", "token", "issue"));
+  }
+
+  @Test
+  @Order(7)
+  void deleteUserAndProject() {
+    ok(admin("role", "remove", "--project", "demo-cli", "--user", "alice-cli", "member"));
+    ok(admin("user", "delete", "alice-cli"));
+    ok(admin("project", "delete", "demo-cli"));
+    assertFalse(anyMatches(ok(admin("project", "list", "-f", "json")).json(), "Name", "demo-cli"));
+    assertFalse(anyMatches(ok(admin("user", "list", "-f", "json")).json(), "Name", "alice-cli"));
+    Result gone = admin("project", "show", "demo-cli");
+    assertNotEquals(0, gone.rc());
+  }
+}

@@ -49,11 +49,11 @@ public final class HttpSetup {
       }
     });
     config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage()));
+    // Javalin picks the handler registered for the most specific class, and has its own (plain text)
+    // for its HttpResponseExceptions, such as "no such endpoint": they need a handler of their own
+    config.routes.exception(io.javalin.http.HttpResponseException.class,
+        (e, ctx) -> write(ctx, json, e.getStatus(), titleOf(e.getStatus()), e.getMessage()));
     config.routes.exception(Exception.class, (e, ctx) -> {
-      if (e instanceof io.javalin.http.HttpResponseException h) {
-        write(ctx, json, h.getStatus(), titleOf(h.getStatus()), h.getMessage());
-        return;
-      }
       log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
       write(ctx, json, 500, "Internal Server Error",
           "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");

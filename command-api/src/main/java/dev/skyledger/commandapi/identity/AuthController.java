@@ -13,6 +13,7 @@ import dev.skyledger.platform.identity.IdentityJson;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,8 @@ final class AuthController {
     JsonBody identity = auth.object("identity");
     List<String> methods = identity.stringList("methods");
     if (methods.isEmpty()) throw ApiException.badRequest("Invalid input for field 'auth.identity.methods': expected a non-empty list.");
-    Instant now = commands.clock().instant();
+    // a token carries its times in milliseconds: the response must say what the token says
+    Instant now = commands.clock().instant().truncatedTo(ChronoUnit.MILLIS);
     IdentityDirectory.User user;
     Instant expiresAt = now.plus(lifetime);
     TokenClaims previous = null;

@@ -30,7 +30,13 @@ public final class ProjectionWaiter {
     long deadline = System.nanoTime() + timeout.toNanos();
     long pause = 1;
     while (true) {
-      if (position(projection, streamKey) >= sequence) return true;
+      String schema = registry.activeSchema(projection).orElse(null);
+      // the schema is read again after the position: a replay may have switched to a schema the live
+      // projector has not reached yet, and readers will read that one
+      if (schema != null && position(schema, streamKey) >= sequence
+          && schema.equals(registry.activeSchema(projection).orElse(null))) {
+        return true;
+      }
       if (System.nanoTime() > deadline) {
         log.warn("projection {} did not reach {}#{} within {}", projection, streamKey, sequence, timeout);
         return false;
@@ -45,9 +51,7 @@ public final class ProjectionWaiter {
     }
   }
 
-  long position(String projection, String streamKey) {
-    String schema = registry.activeSchema(projection).orElse(null);
-    if (schema == null) return 0;
+  private long position(String schema, String streamKey) {
     return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT sequence FROM \"" + schema + "\".stream_positions WHERE stream_key = ?")) {

@@ -4,7 +4,9 @@ import dev.skyledger.platform.db.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 import org.flywaydb.core.Flyway;
 
 /** Creates, migrates and switches the schemas projections live in. */
@@ -69,9 +71,33 @@ public final class ProjectionSchemas {
     return new Active(schema, generation);
   }
 
-  /** Points the projection at another schema; readers and the live projector follow. */
-  public void switchTo(Projection projection, Active next) {
-    db.inTransaction(c -> {
+  /**
+   * Points the projection at {@code next}, whose writer has applied the records up to {@code applied},
+   * if that is everything the live schema holds; readers and the live projector follow. The live
+   * schema's offsets stay locked until then, so the live projector cannot commit a batch (and a
+   * writer be told its change is visible) that the next schema lacks. False, and nothing changed,
+   * when {@code next} is behind: catch up and try again.
+   */
+  public boolean switchTo(Projection projection, Active next, Map<TopicPartition, Long> applied) {
+    return db.inTransaction(c -> {
+      String live = null;
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT active_schema FROM skyledger.projections WHERE name = ? FOR UPDATE")) {
+        s.setString(1, projection.name());
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next()) live = r.getString(1);
+        }
+      }
+      if (live != null && !live.equals(next.schema())) {
+        try (Statement s = c.createStatement()) {
+          s.execute("LOCK TABLE \"" + live + "\".projector_offsets IN EXCLUSIVE MODE");
+          try (ResultSet r = s.executeQuery("SELECT topic, partition, next_offset FROM \"" + live + "\".projector_offsets")) {
+            while (r.next()) {
+              if (r.getLong(3) > applied.getOrDefault(new TopicPartition(r.getString(1), r.getInt(2)), 0L)) return false;
+            }
+          }
+        }
+      }
       try (PreparedStatement s = c.prepareStatement(
           "INSERT INTO skyledger.projections (name, active_schema, generation) VALUES (?, ?, ?) "
               + "ON CONFLICT (name) DO UPDATE SET active_schema = EXCLUDED.active_schema, "
@@ -79,8 +105,9 @@ public final class ProjectionSchemas {
         s.setString(1, projection.name());
         s.setString(2, next.schema());
         s.setInt(3, next.generation());
-        return s.executeUpdate();
+        s.executeUpdate();
       }
+      return true;
     });
   }
 

@@ -44,13 +44,24 @@ public final class Replayer {
       c.assign(partitions);
       c.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = c.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
-        List<ConsumerRecord<String, Envelope>> batch = new ArrayList<>();
-        c.poll(Duration.ofMillis(200)).forEach(batch::add);
-        if (!batch.isEmpty()) applied += writer.apply(batch);
+      while (true) {
+        applied += catchUp(c, partitions, ends, writer);
+        // events kept arriving during the rebuild: switch only once the new schema has all the live one has
+        if (schemas.switchTo(projection, next, writer.offsets())) break;
+        ends = c.endOffsets(partitions);
       }
     }
-    schemas.switchTo(projection, next);
     return new Result(previous, next.schema(), applied, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private static long catchUp(KafkaConsumer<String, Envelope> c, List<TopicPartition> partitions,
+                              Map<TopicPartition, Long> ends, ProjectionWriter writer) {
+    long applied = 0;
+    while (partitions.stream().anyMatch(p -> c.position(p) < ends.get(p))) {
+      List<ConsumerRecord<String, Envelope>> batch = new ArrayList<>();
+      c.poll(Duration.ofMillis(200)).forEach(batch::add);
+      if (!batch.isEmpty()) applied += writer.apply(batch);
+    }
+    return applied;
   }
 }

@@ -156,6 +156,7 @@ final class AuthController {
     }
     commands.send(ctx, caller, new RevokeToken(target.auditId(), target.userId(), target.expiresAt()),
         target.auditId(), target.projectId());
+    authenticator.revoked(target);
     ctx.status(204);
   }
 

@@ -61,6 +61,12 @@ public final class ProjectionWriter {
     int applied = db.inTransaction(c -> {
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL search_path TO \"" + schema + "\"");
+        // one writer at a time per schema: a second projector process (or a replay racing the live
+        // one) waits here, then sees the offsets the first committed and skips what it applied
+        s.execute("SELECT pg_advisory_xact_lock(hashtext('projection:" + schema + "'))");
+        try (ResultSet r = s.executeQuery("SELECT topic, partition, next_offset FROM projector_offsets")) {
+          while (r.next()) next.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
+        }
       }
       int count = 0;
       for (ConsumerRecord<String, Envelope> record : records) {

@@ -85,6 +85,14 @@ final class BenchCommand {
           expect(send("GET", base + "/projects/" + id, token, null), 200);
         });
 
+        Result single = measure("write, one client (unloaded latency)", 50, 1, i -> {
+          HttpResponse<String> created = send("POST", base + "/projects", token,
+              "{\"project\":{\"name\":\"bench-" + runId + "-single-" + i + "\"}}");
+          expect(created, 201);
+          String id = json.readTree(created.body()).path("project").path("id").asText();
+          expect(send("GET", base + "/projects/" + id, token, null), 200);
+        });
+
         ObjectNode report = json.createObjectNode();
         report.put("benchmark", "identity");
         report.put("concurrency", CONCURRENCY);
@@ -93,6 +101,7 @@ final class BenchCommand {
         report.set("token_issue", tokens.json(json));
         report.set("authenticated_read", reads.json(json));
         report.set("write_visible_on_get", writes.json(json));
+        report.set("write_visible_on_get_one_client", single.json(json));
         Path file = Path.of("target/bench-identity.json");
         Files.createDirectories(file.getParent());
         Files.writeString(file, report.toPrettyString() + "\n");
@@ -133,12 +142,16 @@ final class BenchCommand {
   }
 
   private Result measure(String name, int count, Call call) throws Exception {
+    return measure(name, count, CONCURRENCY, call);
+  }
+
+  private Result measure(String name, int count, int concurrency, Call call) throws Exception {
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     long start = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
-    for (int w = 0; w < CONCURRENCY; w++) {
+    for (int w = 0; w < concurrency; w++) {
       workers.add(pool.submit(() -> {
         int i;
         while ((i = next.getAndIncrement()) < count) {

@@ -59,6 +59,7 @@ public final class Cloud implements AutoCloseable {
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private Database db;
   private CommandBus bus;
+  private ProjectionWaiter waiter;
   private Javalin http;
 
   public Cloud(SkyConfig config) {
@@ -110,7 +111,8 @@ public final class Cloud implements AutoCloseable {
     ServiceCatalog catalog = new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.identityOnly());
     IdentityJson render = new IdentityJson(json, catalog);
     PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-    ProjectionWaiter waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(5));
+    waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(5)).start();
+    running.add(0, waiter);
 
     CommandApi commandApi = new CommandApi(new IdentityWriteRoutes(bus, waiter, envelopes, clock, directory, render,
         tokens, authenticator, hasher, config.tokenLifetime()));
@@ -147,16 +149,23 @@ public final class Cloud implements AutoCloseable {
     String requestId = "req-" + UUID.randomUUID();
     var accepted = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(command, adminUser, null, Envelopes.system(),
         requestId, "default", Instant.now()));
-    ProjectionWaiter waiter = new ProjectionWaiter(db, new ProjectionRegistry(db), Duration.ofSeconds(30));
-    waiter.await("identity", accepted.getStreamKey(), accepted.getSequence());
+    awaitProjection(accepted);
     var admin = new IdentityDirectory(db, new ProjectionRegistry(db)).userByName("default", adminUser).orElseThrow();
     if (!hasher.matches(adminPassword, admin.passwordHash())) {
       log.info("setting the password of {} to the configured one", adminUser);
       var reset = new dev.skyledger.events.identity.UpdateUser(admin.id(), null, hash, null, null, true, null);
       var done = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(reset, admin.id(), null, Envelopes.system(),
           requestId, "default", Instant.now()));
-      waiter.await("identity", done.getStreamKey(), done.getSequence());
+      awaitProjection(done);
     }
+  }
+
+  /** At start the projector may still be catching up on a long log: wait longer than a request would. */
+  private void awaitProjection(dev.skyledger.events.core.CommandAccepted accepted) {
+    for (int attempt = 0; attempt < 12; attempt++) {
+      if (waiter.await("identity", accepted.getStreamKey(), accepted.getSequence())) return;
+    }
+    throw new IllegalStateException("the identity projection did not catch up within a minute");
   }
 
   private static String id() {

@@ -13,6 +13,9 @@ public final class Authenticator {
   private final TokenCodec codec;
   private final RevocationList revocations;
   private final Clock clock;
+  /** Tokens whose signature was already checked; expiry and revocation are still checked every time. */
+  private final java.util.Map<String, TokenClaims> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_VERIFIED = 10_000;
 
   public Authenticator(TokenCodec codec, RevocationList revocations, Clock clock) {
     this.codec = codec;
@@ -22,7 +25,14 @@ public final class Authenticator {
 
   /** The claims of a token that works now, or empty. */
   public Optional<TokenClaims> validate(String token) {
-    return codec.verify(token)
+    if (token == null) return Optional.empty();
+    TokenClaims known = verified.get(token);
+    Optional<TokenClaims> claims = known != null ? Optional.of(known) : codec.verify(token);
+    if (known == null && claims.isPresent()) {
+      if (verified.size() >= MAX_VERIFIED) verified.clear();
+      verified.put(token, claims.get());
+    }
+    return claims
         .filter(c -> c.expiresAt().isAfter(clock.instant()))
         .filter(c -> !revocations.isRevoked(c));
   }

@@ -2,22 +2,40 @@ package dev.skyledger.platform.command;
 
 import dev.skyledger.platform.db.Database;
 import dev.skyledger.platform.db.ProjectionRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Read-your-writes: waits, bounded, until a projection has applied a stream up to a sequence
- * number, so that a GET right after a successful write sees it.
+ * number, so that a GET right after a successful write sees it. Projectors announce what they
+ * committed on the PostgreSQL channel {@value #CHANNEL}; waiters sleep until then instead of
+ * polling, and check the database itself before answering (and every {@value #FALLBACK_MS} ms in
+ * case a notification was missed).
  */
-public final class ProjectionWaiter {
+public final class ProjectionWaiter implements AutoCloseable {
+  /** Payload: {@code <schema>|<stream key>|<sequence>}. */
+  public static final String CHANNEL = "sky_projection";
+  private static final long FALLBACK_MS = 100;
   private static final Logger log = LoggerFactory.getLogger(ProjectionWaiter.class);
 
   private final Database db;
   private final ProjectionRegistry registry;
   private final Duration timeout;
+  private final Map<String, Long> announced = new ConcurrentHashMap<>();
+  private final Object signal = new Object();
+  private volatile boolean running;
+  private Thread listener;
 
   public ProjectionWaiter(Database db, ProjectionRegistry registry, Duration timeout) {
     this.db = db;
@@ -25,29 +43,72 @@ public final class ProjectionWaiter {
     this.timeout = timeout;
   }
 
+  /** Starts listening for projector announcements; without it, waiters poll every 100 ms. */
+  public ProjectionWaiter start() {
+    running = true;
+    listener = new Thread(this::listen, "projection-listener");
+    listener.setDaemon(true);
+    listener.start();
+    return this;
+  }
+
+  private void listen() {
+    while (running) {
+      try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + CHANNEL);
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(500);
+          if (notifications == null || notifications.length == 0) continue;
+          for (PGNotification n : notifications) {
+            String[] parts = n.getParameter().split("\\|", 3);
+            if (parts.length == 3) announced.merge(parts[0] + "|" + parts[1], Long.parseLong(parts[2]), Math::max);
+          }
+          synchronized (signal) {
+            signal.notifyAll();
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!running) return;
+        log.warn("projection listener lost its connection; reconnecting", e);
+        sleep(1000);
+      }
+    }
+  }
+
   /** True when caught up; false (logged) when the bound ran out first. */
   public boolean await(String projection, String streamKey, long sequence) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = 1;
+    long nextCheck = 0;
+    String schema = null;
     while (true) {
-      String schema = registry.activeSchema(projection).orElse(null);
-      // the schema is read again after the position: a replay may have switched to a schema the live
-      // projector has not reached yet, and readers will read that one
-      if (schema != null && position(schema, streamKey) >= sequence
-          && schema.equals(registry.activeSchema(projection).orElse(null))) {
-        return true;
+      boolean announcedReached = schema != null && announced.getOrDefault(schema + "|" + streamKey, 0L) >= sequence;
+      if (announcedReached || System.nanoTime() >= nextCheck) {
+        schema = registry.activeSchema(projection).orElse(null);
+        // the schema is read again after the position: a replay may have switched to a schema the live
+        // projector has not reached yet, and readers will read that one
+        if (schema != null && position(schema, streamKey) >= sequence
+            && schema.equals(registry.activeSchema(projection).orElse(null))) {
+          return true;
+        }
+        nextCheck = System.nanoTime() + FALLBACK_MS * 1_000_000;
       }
-      if (System.nanoTime() > deadline) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
         log.warn("projection {} did not reach {}#{} within {}", projection, streamKey, sequence, timeout);
         return false;
       }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+      synchronized (signal) {
+        if (schema != null && announced.getOrDefault(schema + "|" + streamKey, 0L) >= sequence) continue;
+        try {
+          signal.wait(Math.max(1, Math.min(FALLBACK_MS, left / 1_000_000)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
-      pause = Math.min(pause * 2, 10);
     }
   }
 
@@ -61,5 +122,19 @@ public final class ProjectionWaiter {
         }
       }
     });
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (listener != null) listener.interrupt();
   }
 }

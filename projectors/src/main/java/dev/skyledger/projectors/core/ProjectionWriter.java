@@ -1,6 +1,7 @@
 package dev.skyledger.projectors.core;
 
 import dev.skyledger.events.core.Envelope;
+import dev.skyledger.platform.command.ProjectionWaiter;
 import dev.skyledger.platform.db.Database;
 import dev.skyledger.platform.kafka.Envelopes;
 import java.sql.PreparedStatement;
@@ -102,6 +103,13 @@ public final class ProjectionWriter {
           s.addBatch();
         }
         s.executeBatch();
+      }
+      // tell waiting API processes (read-your-writes) what this transaction makes visible
+      try (PreparedStatement s = c.prepareStatement("SELECT pg_notify('" + ProjectionWaiter.CHANNEL + "', ?)")) {
+        for (var e : streams.entrySet()) {
+          s.setString(1, schema + "|" + e.getKey() + "|" + e.getValue());
+          s.executeQuery().close();
+        }
       }
       return count;
     });

@@ -32,7 +32,7 @@ public final class Sky {
           yield 2;
         }
       };
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       System.err.println("sky " + command + ": " + e.getMessage());
       rc = 1;
     }

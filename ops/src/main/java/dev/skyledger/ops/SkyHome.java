@@ -67,6 +67,17 @@ record SkyHome(Path dir) {
     }
   }
 
+  /** Whether the cloud started from this directory is running (its pid file names a live process). */
+  boolean running() {
+    try {
+      if (!Files.exists(pidFile())) return false;
+      long pid = Long.parseLong(Files.readString(pidFile()).strip());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
   void writeEnv(Properties env) {
     try (OutputStream out = Files.newOutputStream(envFile())) {
       env.store(out, "where the running Skyledger's broker and database are (read by ./sky replay, audit, topics)");
@@ -77,6 +88,9 @@ record SkyHome(Path dir) {
   }
 
   Properties readEnv() {
+    if (!running()) {
+      throw new IllegalStateException("no cloud is running from " + dir + ": start one with ./sky up");
+    }
     if (!Files.exists(envFile())) {
       throw new IllegalStateException("no running cloud found (" + envFile() + " is missing): start one with ./sky up");
     }

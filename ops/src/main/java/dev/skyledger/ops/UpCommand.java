@@ -29,11 +29,8 @@ final class UpCommand {
   }
 
   int run() throws IOException {
-    if (Files.exists(home.pidFile())) {
-      long pid = Long.parseLong(Files.readString(home.pidFile()).strip());
-      if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        throw new IllegalStateException("a cloud is already running from " + home.dir() + " (pid " + pid + ")");
-      }
+    if (home.running()) {
+      throw new IllegalStateException("a cloud is already running from " + home.dir() + " (./sky down stops it)");
     }
     Files.createDirectories(home.dir());
     long started = System.nanoTime();

@@ -131,7 +131,8 @@ final class OperatorCommands {
     try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 2);
          Admin admin = new KafkaClients(config).admin()) {
       ProjectionSchemas schemas = new ProjectionSchemas(db);
-      out.printf("%-12s %-14s %-10s %s%n", "PROJECTION", "SCHEMA", "APPLIED", "BEHIND");
+      // offsets, not events: each exactly-once commit also takes an offset for its marker
+      out.printf("%-12s %-14s %-16s %s%n", "PROJECTION", "SCHEMA", "NEXT OFFSET", "LOG END OFFSET");
       for (Projection projection : projections()) {
         var active = schemas.active(projection.name());
         if (active.isEmpty()) {
@@ -152,12 +153,9 @@ final class OperatorCommands {
           admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions()
               .forEach(p -> query.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
         }
-        long behind = 0;
-        for (var e : admin.listOffsets(query).all().get().entrySet()) {
-          behind += Math.max(0, e.getValue().offset() - applied.getOrDefault(e.getKey().topic() + "/" + e.getKey().partition(), 0L));
-        }
-        long total = applied.values().stream().mapToLong(Long::longValue).sum();
-        out.printf("%-12s %-14s %-10d %d%n", projection.name(), active.get().schema(), total, behind);
+        long end = admin.listOffsets(query).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+        long next = applied.values().stream().mapToLong(Long::longValue).sum();
+        out.printf("%-12s %-14s %-16d %d%n", projection.name(), active.get().schema(), next, end);
       }
     }
     return 0;

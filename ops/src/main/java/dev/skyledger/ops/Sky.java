@@ -45,7 +45,7 @@ public final class Sky {
         usage: ./sky <command>
           up                     start the whole cloud in this terminal (Ctrl-C or ./sky down stops it)
           down                   stop the cloud started by ./sky up
-          status                 projections and how far behind the log they are
+          status                 each projection: its live schema, next offset to apply, end of the log
           topics                 the topics with their partitions and records
           replay <projection>    rebuild a projection (identity, audit) from offset 0 and switch to it
           audit [filters]        who did what: --request-id R --resource ID --user NAME|ID

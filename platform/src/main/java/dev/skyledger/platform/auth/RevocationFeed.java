@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import dev.skyledger.platform.runtime.BackgroundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +42,7 @@ public final class RevocationFeed implements AutoCloseable {
   private final Duration lifetime;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile KafkaConsumer<String, Envelope> consumer;
-  private volatile boolean running = true;
-  private Thread thread;
+  private BackgroundLoop loop;
 
   public RevocationFeed(KafkaClients kafka, Envelopes envelopes, RevocationList list, Duration lifetime) {
     this.kafka = kafka;
@@ -53,9 +52,7 @@ public final class RevocationFeed implements AutoCloseable {
   }
 
   public void start() {
-    thread = new Thread(this::run, "revocation-feed");
-    thread.setDaemon(true);
-    thread.start();
+    loop = BackgroundLoop.start("revocation-feed", this::run, this::wakeup, log);
   }
 
   /** Waits until the events that existed at start have been read. */
@@ -63,7 +60,12 @@ public final class RevocationFeed implements AutoCloseable {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void run() {
+  private void wakeup() {
+    KafkaConsumer<String, Envelope> c = consumer;
+    if (c != null) c.wakeup();
+  }
+
+  private void run(BackgroundLoop loop) {
     try (KafkaConsumer<String, Envelope> c = kafka.reader("revocations")) {
       consumer = c;
       String topic = kafka.config().topic(Topics.IDENTITY_EVENTS);
@@ -80,7 +82,7 @@ public final class RevocationFeed implements AutoCloseable {
         c.seek(p, start == null ? ends.get(p) : start.offset());
       }
       long lastPrune = System.currentTimeMillis();
-      while (running) {
+      while (loop.running()) {
         for (ConsumerRecord<String, Envelope> record : c.poll(Duration.ofMillis(100))) apply(record.value());
         if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> c.position(p) >= ends.get(p))) {
           caughtUp.countDown();
@@ -90,10 +92,6 @@ public final class RevocationFeed implements AutoCloseable {
           lastPrune = System.currentTimeMillis();
         }
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (running) log.error("revocation feed stopped", e);
     }
   }
 
@@ -126,15 +124,6 @@ public final class RevocationFeed implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<String, Envelope> c = consumer;
-    if (c != null) c.wakeup();
-    if (thread != null) {
-      try {
-        thread.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    if (loop != null) loop.close();
   }
 }

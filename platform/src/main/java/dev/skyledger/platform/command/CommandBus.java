@@ -22,7 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import dev.skyledger.platform.runtime.BackgroundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +40,7 @@ public final class CommandBus implements AutoCloseable {
   private final Map<String, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
   private KafkaProducer<String, Envelope> producer;
   private KafkaConsumer<String, Envelope> replies;
-  private Thread thread;
-  private volatile boolean running = true;
+  private BackgroundLoop loop;
 
   public CommandBus(KafkaClients kafka, Envelopes envelopes, Duration timeout) {
     this.kafka = kafka;
@@ -59,24 +58,18 @@ public final class CommandBus implements AutoCloseable {
     replies.assign(partitions);
     replies.seekToEnd(partitions);
     partitions.forEach(replies::position);
-    thread = new Thread(this::listen, "command-replies");
-    thread.setDaemon(true);
-    thread.start();
+    loop = BackgroundLoop.start("command-replies", this::listen, replies::wakeup, log);
   }
 
-  private void listen() {
+  private void listen(BackgroundLoop loop) {
     try {
-      while (running) {
+      while (loop.running()) {
         for (ConsumerRecord<String, Envelope> record : replies.poll(Duration.ofMillis(200))) {
           String cause = record.value().getCausationId();
           CompletableFuture<Envelope> future = cause == null ? null : pending.remove(cause);
           if (future != null) future.complete(record.value());
         }
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (running) log.error("reply listener stopped", e);
     } finally {
       replies.close();
     }
@@ -109,15 +102,7 @@ public final class CommandBus implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    if (replies != null) replies.wakeup();
-    if (thread != null) {
-      try {
-        thread.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    if (loop != null) loop.close();
     if (producer != null) producer.close(Duration.ofSeconds(5));
   }
 }

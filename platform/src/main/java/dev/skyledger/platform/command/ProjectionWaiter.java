@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.skyledger.platform.runtime.BackgroundLoop;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -34,8 +35,7 @@ public final class ProjectionWaiter implements AutoCloseable {
   private final Duration timeout;
   private final Map<String, Long> announced = new ConcurrentHashMap<>();
   private final Object signal = new Object();
-  private volatile boolean running;
-  private Thread listener;
+  private BackgroundLoop listener;
 
   public ProjectionWaiter(Database db, ProjectionRegistry registry, Duration timeout) {
     this.db = db;
@@ -45,21 +45,18 @@ public final class ProjectionWaiter implements AutoCloseable {
 
   /** Starts listening for projector announcements; without it, waiters poll every 100 ms. */
   public ProjectionWaiter start() {
-    running = true;
-    listener = new Thread(this::listen, "projection-listener");
-    listener.setDaemon(true);
-    listener.start();
+    listener = BackgroundLoop.start("projection-listener", this::listen, () -> {}, log);
     return this;
   }
 
-  private void listen() {
-    while (running) {
+  private void listen(BackgroundLoop loop) {
+    while (loop.running()) {
       try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + CHANNEL);
         }
         PGConnection pg = c.unwrap(PGConnection.class);
-        while (running) {
+        while (loop.running()) {
           PGNotification[] notifications = pg.getNotifications(500);
           if (notifications == null || notifications.length == 0) continue;
           for (PGNotification n : notifications) {
@@ -71,9 +68,9 @@ public final class ProjectionWaiter implements AutoCloseable {
           }
         }
       } catch (SQLException | RuntimeException e) {
-        if (!running) return;
+        if (!loop.running()) return;
         log.warn("projection listener lost its connection; reconnecting", e);
-        sleep(1000);
+        loop.pause(1000);
       }
     }
   }
@@ -124,17 +121,8 @@ public final class ProjectionWaiter implements AutoCloseable {
     });
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() {
-    running = false;
-    if (listener != null) listener.interrupt();
+    if (listener != null) listener.close();
   }
 }

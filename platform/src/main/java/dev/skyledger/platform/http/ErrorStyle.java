@@ -13,22 +13,15 @@ public enum ErrorStyle {
       root.putObject("error").put("code", status).put("title", title).put("message", message);
       return root;
     }
-  },
-  /** A plain body for paths that belong to no service. */
-  PLAIN {
-    @Override
-    public ObjectNode body(ObjectMapper json, int status, String title, String message) {
-      ObjectNode root = json.createObjectNode();
-      root.putObject("error").put("code", status).put("title", title).put("message", message);
-      return root;
-    }
-  };
+  }  ;
 
   public abstract ObjectNode body(ObjectMapper json, int status, String title, String message);
 
-  /** The style of the service a path belongs to. */
+  /**
+   * The style of the service a path belongs to. Identity is the only service so far; Nova,
+   * Neutron, Glance and Swift bring their own styles with their paths.
+   */
   public static ErrorStyle forPath(String path) {
-    if (path.startsWith("/identity")) return KEYSTONE;
-    return PLAIN;
+    return KEYSTONE;
   }
 }

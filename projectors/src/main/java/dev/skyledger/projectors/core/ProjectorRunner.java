@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
+import dev.skyledger.platform.runtime.BackgroundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +31,8 @@ public final class ProjectorRunner implements AutoCloseable {
   private final KafkaClients kafka;
   private final Envelopes envelopes;
   private final ProjectionSchemas schemas;
-  private volatile boolean running = true;
   private volatile KafkaConsumer<String, Envelope> consumer;
-  private Thread thread;
+  private BackgroundLoop loop;
 
   public ProjectorRunner(Projection projection, Database db, KafkaClients kafka, Envelopes envelopes,
                          ProjectionSchemas schemas) {
@@ -46,9 +45,10 @@ public final class ProjectorRunner implements AutoCloseable {
 
   public void start() {
     ProjectionSchemas.Active active = schemas.activeOrCreate(projection);
-    thread = new Thread(() -> run(active), "projector-" + projection.name());
-    thread.setDaemon(true);
-    thread.start();
+    loop = BackgroundLoop.start("projector-" + projection.name(), l -> run(l, active), () -> {
+      KafkaConsumer<String, Envelope> c = consumer;
+      if (c != null) c.wakeup();
+    }, log);
   }
 
   static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, KafkaClients kafka,
@@ -65,7 +65,7 @@ public final class ProjectorRunner implements AutoCloseable {
     for (TopicPartition p : partitions) consumer.seek(p, offsets.getOrDefault(p, 0L));
   }
 
-  private void run(ProjectionSchemas.Active initial) {
+  private void run(BackgroundLoop loop, ProjectionSchemas.Active initial) {
     try (KafkaConsumer<String, Envelope> c = kafka.reader("projector-" + projection.name())) {
       consumer = c;
       List<TopicPartition> partitions = partitions(c, kafka, projection.topics());
@@ -73,7 +73,7 @@ public final class ProjectorRunner implements AutoCloseable {
       ProjectionWriter writer = new ProjectionWriter(projection, db, envelopes, initial.schema());
       seek(c, partitions, writer.offsets());
       long lastCheck = System.currentTimeMillis();
-      while (running) {
+      while (loop.running()) {
         if (System.currentTimeMillis() - lastCheck > SWITCH_CHECK_MS) {
           lastCheck = System.currentTimeMillis();
           String live = schemas.active(projection.name()).map(ProjectionSchemas.Active::schema).orElse(writer.schema());
@@ -91,37 +91,16 @@ public final class ProjectorRunner implements AutoCloseable {
           writer.apply(batch);
         } catch (RuntimeException e) {
           log.error("projection {} failed to apply a batch; retrying from its stored offsets", projection.name(), e);
-          sleep(1000);
+          if (!loop.pause(1000)) return;
           writer = new ProjectionWriter(projection, db, envelopes, writer.schema());
           seek(c, partitions, writer.offsets());
         }
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      if (running) log.error("projector {} stopped", projection.name(), e);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public void close() {
-    running = false;
-    KafkaConsumer<String, Envelope> c = consumer;
-    if (c != null) c.wakeup();
-    if (thread != null) {
-      try {
-        thread.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    if (loop != null) loop.close();
   }
 }

@@ -15,10 +15,10 @@ public final class Payloads {
       // identity commands
       BootstrapIdentity.class, CreateProject.class, UpdateProject.class, DeleteProject.class,
       CreateUser.class, UpdateUser.class, ChangePassword.class, DeleteUser.class,
-      CreateRole.class, DeleteRole.class, AssignRole.class, UnassignRole.class, RevokeToken.class,
+      CreateRole.class, UpdateRole.class, DeleteRole.class, AssignRole.class, UnassignRole.class, RevokeToken.class,
       // identity events
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
-      RoleCreated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
+      RoleCreated.class, RoleUpdated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
       TokenRevoked.class);
 }

@@ -157,6 +157,12 @@ class OpenstackCliAcceptanceTest {
     }
     assertTrue(found, assignments.toString());
 
+    ok(admin("role", "create", "auditor-cli"));
+    ok(admin("role", "set", "--name", "inspector-cli", "auditor-cli"));
+    assertTrue(anyMatches(ok(admin("role", "list", "-f", "json")).json(), "Name", "inspector-cli"));
+    assertFalse(anyMatches(ok(admin("role", "list", "-f", "json")).json(), "Name", "auditor-cli"));
+    ok(admin("role", "delete", "inspector-cli"));
+
     JsonNode aliceToken = ok(as("alice-cli", "alice-pw", "demo-cli", "token", "issue", "-f", "json")).json();
     assertEquals(project.path("id").asText(), aliceToken.path("project_id").asText());
   }

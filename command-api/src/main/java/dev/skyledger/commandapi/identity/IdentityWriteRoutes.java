@@ -43,6 +43,7 @@ public final class IdentityWriteRoutes {
     r.delete(V3 + "/users/{id}", users::delete);
     r.post(V3 + "/users/{id}/password", users::changePassword);
     r.post(V3 + "/roles", roles::create);
+    r.patch(V3 + "/roles/{id}", roles::update);
     r.delete(V3 + "/roles/{id}", roles::delete);
     r.put(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::grant);
     r.delete(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::revoke);

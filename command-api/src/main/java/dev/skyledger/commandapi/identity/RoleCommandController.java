@@ -4,6 +4,7 @@ import dev.skyledger.events.identity.AssignRole;
 import dev.skyledger.events.identity.CreateRole;
 import dev.skyledger.events.identity.DeleteRole;
 import dev.skyledger.events.identity.UnassignRole;
+import dev.skyledger.events.identity.UpdateRole;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
@@ -36,6 +37,16 @@ final class RoleCommandController {
     commands.send(ctx, caller, new CreateRole(id, name, r.optionalString("description").orElse(null)), id, null);
     IdentityDirectory.Role role = directory.role(id).orElseThrow(() -> ApiException.notFound("Could not find role: " + id + "."));
     ctx.status(201).contentType("application/json").result(render.single("role", render.role(role)).toString());
+  }
+
+  void update(Context ctx) {
+    TokenClaims caller = auth.admin(ctx);
+    String id = ctx.pathParam("id");
+    JsonBody r = JsonBody.of(ctx, render.mapper()).object("role");
+    String name = r.optionalString("name").map(n -> r.checkLength("name", n, 255)).orElse(null);
+    commands.send(ctx, caller, new UpdateRole(id, name, r.optionalString("description").orElse(null)), id, null);
+    IdentityDirectory.Role role = directory.role(id).orElseThrow(() -> ApiException.notFound("Could not find role: " + id + "."));
+    ctx.status(200).contentType("application/json").result(render.single("role", render.role(role)).toString());
   }
 
   void delete(Context ctx) {

@@ -40,6 +40,7 @@ final class IdentityDecider {
     if (command instanceof UpdateUser c) return updateUser(c, s);
     if (command instanceof DeleteUser c) return deleteUser(c, s);
     if (command instanceof CreateRole c) return createRole(c, s);
+    if (command instanceof UpdateRole c) return updateRole(c, s);
     if (command instanceof DeleteRole c) return deleteRole(c, s);
     if (command instanceof AssignRole c) return assignRole(c, s);
     if (command instanceof UnassignRole c) return unassignRole(c, s);
@@ -162,6 +163,18 @@ final class IdentityDecider {
     return Decision.accept(c.getRoleId(), new RoleCreated(c.getRoleId(), c.getName(), c.getDescription()));
   }
 
+  private static Decision updateRole(UpdateRole c, IdentityState s) {
+    Optional<Role> found = s.role(c.getRoleId());
+    if (found.isEmpty()) return Decision.notFound("Could not find role: " + c.getRoleId() + ".");
+    Role r = found.get();
+    String name = c.getName() != null ? c.getName() : r.name();
+    if (!name.equals(r.name()) && s.roleByName(name).isPresent()) {
+      return Decision.conflict("Conflict occurred attempting to store role - Duplicate entry found with name " + name + ".");
+    }
+    return Decision.accept(r.id(), new RoleUpdated(r.id(), name,
+        c.getDescription() != null ? c.getDescription() : r.description()));
+  }
+
   private static Decision deleteRole(DeleteRole c, IdentityState s) {
     if (s.role(c.getRoleId()).isEmpty()) return Decision.notFound("Could not find role: " + c.getRoleId() + ".");
     return Decision.accept(c.getRoleId(), new RoleDeleted(c.getRoleId()));
@@ -230,7 +243,9 @@ final class IdentityDecider {
         s.deleteUser(u);
       });
     } else if (event instanceof RoleCreated e) {
-      s.putRole(new Role(e.getRoleId(), e.getName(), e.getDescription()));
+      s.putRole(new Role(e.getRoleId(), e.getName(), e.getDescription()), null);
+    } else if (event instanceof RoleUpdated e) {
+      s.role(e.getRoleId()).ifPresent(r -> s.putRole(new Role(r.id(), e.getName(), e.getDescription()), r.name()));
     } else if (event instanceof RoleDeleted e) {
       s.role(e.getRoleId()).ifPresent(r -> {
         s.assignmentsOfRole(r.id()).forEach(s::unassign);
@@ -254,6 +269,7 @@ final class IdentityDecider {
     if (event instanceof UserPasswordChanged e) return e.getUserId();
     if (event instanceof UserDeleted e) return e.getUserId();
     if (event instanceof RoleCreated e) return e.getRoleId();
+    if (event instanceof RoleUpdated e) return e.getRoleId();
     if (event instanceof RoleDeleted e) return e.getRoleId();
     if (event instanceof RoleAssigned e) return e.getUserId();
     if (event instanceof RoleUnassigned e) return e.getUserId();

@@ -100,7 +100,8 @@ final class IdentityState {
     kv.delete("pn/" + project.domainId() + "/" + project.name());
   }
 
-  void putRole(Role role) {
+  void putRole(Role role, String previousName) {
+    if (previousName != null) kv.delete("rn/" + previousName);
     write("r/" + role.id(), role);
     kv.put("rn/" + role.name(), role.id());
   }

@@ -22,6 +22,9 @@ import dev.skyledger.events.identity.RoleUnassigned;
 import dev.skyledger.events.identity.TokenRevoked;
 import dev.skyledger.events.identity.UnassignRole;
 import dev.skyledger.events.identity.UpdateProject;
+import dev.skyledger.events.identity.UpdateRole;
+import dev.skyledger.events.identity.RoleUpdated;
+import dev.skyledger.events.identity.CreateRole;
 import dev.skyledger.events.identity.UpdateUser;
 import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.events.identity.UserPasswordChanged;
@@ -329,6 +332,42 @@ class IdentityDeciderTest {
 
     assertAccepted(decision);
     assertEquals(List.of(new TokenRevoked("audit-3", BOB, EXPIRES)), decision.events());
+  }
+
+  // ---- roles ----------------------------------------------------------------------------------
+
+  @Test
+  void givenRoleMember_whenAdminRenamesIt_thenRoleUpdatedAndTheOldNameIsFree() {
+    givenAliceAdminAndBobMember();
+
+    Decision decision = IdentityDecider.decide(new UpdateRole(MEMBER_ROLE, "operator", "runs things"), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new RoleUpdated(MEMBER_ROLE, "operator", "runs things")), decision.events());
+    given(decision.events());
+    assertAccepted(IdentityDecider.decide(new CreateRole("r-new", "member", null), ALICE_AS_ADMIN, state));
+    assertRejected(409, IdentityDecider.decide(new CreateRole("r-new", "operator", null), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenRolesAdminAndMember_whenRenameMemberToAdmin_thenRejectedWith409() {
+    givenAliceAdminAndBobMember();
+
+    assertRejected(409, IdentityDecider.decide(new UpdateRole(MEMBER_ROLE, "admin", null), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenNoSuchRole_whenUpdateRole_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+
+    assertRejected(404, IdentityDecider.decide(new UpdateRole("r-missing", "x", null), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenMember_whenUpdateRole_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+
+    assertRejected(403, IdentityDecider.decide(new UpdateRole(MEMBER_ROLE, "x", null), BOB_AS_MEMBER, state));
   }
 
   // ---- given/then helpers ----------------------------------------------------------------------

@@ -63,6 +63,8 @@ public final class IdentityProjection implements Projection {
     } else if (event instanceof RoleCreated e) {
       update(c, "INSERT INTO roles (id, name, description, created_at) VALUES (?, ?, ?, ?)",
           e.getRoleId(), e.getName(), e.getDescription(), at);
+    } else if (event instanceof RoleUpdated e) {
+      update(c, "UPDATE roles SET name = ?, description = ? WHERE id = ?", e.getName(), e.getDescription(), e.getRoleId());
     } else if (event instanceof RoleDeleted e) {
       update(c, "DELETE FROM role_assignments WHERE role_id = ?", e.getRoleId());
       update(c, "DELETE FROM roles WHERE id = ?", e.getRoleId());

@@ -57,16 +57,6 @@ public record SkyConfig(
         env.getOrDefault("SKY_INSTANCE_ID", "sky-1"));
   }
 
-  public SkyConfig withKafka(String bootstrap) {
-    return new SkyConfig(bootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
-        region, tokenLifetime, passwordIterations, stateDir, instanceId);
-  }
-
-  public SkyConfig withDatabase(String url, String user, String password) {
-    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, url, user, password, keyDir, publicUrl,
-        region, tokenLifetime, passwordIterations, stateDir, instanceId);
-  }
-
   public SkyConfig withPublicUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
         region, tokenLifetime, passwordIterations, stateDir, instanceId);

@@ -40,10 +40,6 @@ public final class JsonBody {
     return new JsonBody(object, "");
   }
 
-  public static JsonBody wrap(ObjectNode node, String path) {
-    return new JsonBody(node, path);
-  }
-
   public ObjectNode node() {
     return node;
   }

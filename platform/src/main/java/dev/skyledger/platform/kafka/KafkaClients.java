@@ -1,5 +1,6 @@
 package dev.skyledger.platform.kafka;
 
+import dev.skyledger.events.EnvelopeSerde;
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
@@ -44,7 +45,7 @@ public final class KafkaClients {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    return new KafkaProducer<>(props, new StringSerializer(), Topics.IDENTITY_COMMANDS.valueSerde().serializer());
+    return new KafkaProducer<>(props, new StringSerializer(), new EnvelopeSerde());
   }
 
   /** A consumer without a group, for readers that assign partitions and keep their own positions. */
@@ -57,7 +58,7 @@ public final class KafkaClients {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    return new KafkaConsumer<>(props, new StringDeserializer(), Topics.IDENTITY_EVENTS.valueSerde().deserializer());
+    return new KafkaConsumer<>(props, new StringDeserializer(), new EnvelopeSerde());
   }
 
   /**

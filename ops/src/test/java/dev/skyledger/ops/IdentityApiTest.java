@@ -20,10 +20,8 @@ class IdentityApiTest {
 
   @BeforeAll
   static void start(TestEnvironment env) {
-    int port = env.freePort();
-    cloud = new Cloud(env.config().withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", "secret", "admin");
-    http = new HttpClientForTests("http://127.0.0.1:" + port);
+    cloud = TestClouds.start(env, "secret");
+    http = new HttpClientForTests(cloud.config().publicUrl());
     admin = http.token("admin", "secret", "admin");
   }
 

@@ -51,10 +51,8 @@ class IdentityBadInputTest {
 
   @BeforeAll
   static void start(TestEnvironment env) {
-    int port = env.freePort();
-    base = "http://127.0.0.1:" + port;
-    cloud = new Cloud(env.config().withPublicUrl(base)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", "secret", "admin");
+    cloud = TestClouds.start(env, "secret");
+    base = cloud.config().publicUrl();
     http = new HttpClientForTests(base);
     admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
     member = admin.userWithRole("bad-member", "member");

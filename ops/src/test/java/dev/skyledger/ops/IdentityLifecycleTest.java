@@ -44,10 +44,8 @@ class IdentityLifecycleTest {
 
   @BeforeAll
   static void start(TestEnvironment env) {
-    int port = env.freePort();
-    base = "http://127.0.0.1:" + port;
-    cloud = new Cloud(env.config().withPublicUrl(base)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", "secret", "admin");
+    cloud = TestClouds.start(env, "secret");
+    base = cloud.config().publicUrl();
     http = new HttpClientForTests(base);
     admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
     db = new Database(env.config().jdbcUrl(), env.config().dbUser(), env.config().dbPassword(), 2);

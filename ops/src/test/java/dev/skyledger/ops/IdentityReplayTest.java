@@ -60,11 +60,8 @@ class IdentityReplayTest {
 
   @BeforeAll
   static void start(TestEnvironment env) {
-    int port = env.freePort();
-    String base = "http://127.0.0.1:" + port;
-    cloud = new Cloud(env.config().withPublicUrl(base)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", "secret", "admin");
-    http = new HttpClientForTests(base);
+    cloud = TestClouds.start(env, "secret");
+    http = new HttpClientForTests(cloud.config().publicUrl());
     admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
     db = new Database(env.config().jdbcUrl(), env.config().dbUser(), env.config().dbPassword(), 4);
     schemas = new ProjectionSchemas(db);

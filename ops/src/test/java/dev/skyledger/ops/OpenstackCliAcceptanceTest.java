@@ -51,10 +51,8 @@ class OpenstackCliAcceptanceTest {
   @BeforeAll
   static void start(TestEnvironment env) {
     assertTrue(onPath(CLI), "the openstack CLI is not installed: apt-get install python3-openstackclient (.ci/run does)");
-    int port = env.freePort();
-    cloud = new Cloud(env.config().withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", "admin-secret", "admin");
-    authUrl = "http://127.0.0.1:" + port + "/identity/v3";
+    cloud = TestClouds.start(env, "admin-secret");
+    authUrl = cloud.config().publicUrl() + "/identity/v3";
   }
 
   @AfterAll

@@ -1,0 +1,16 @@
+package dev.skyledger.ops;
+
+import dev.skyledger.platform.testkit.TestEnvironment;
+
+/** Starts the whole cloud in the test JVM on a free port, against the test kit's broker and database. */
+final class TestClouds {
+  private TestClouds() {}
+
+  /** A running cloud with the admin user and project bootstrapped; its URL is {@code cloud.config().publicUrl()}. */
+  static Cloud start(TestEnvironment env, String adminPassword) {
+    int port = env.freePort();
+    Cloud cloud = new Cloud(env.config().withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
+    cloud.bootstrap("admin", adminPassword, "admin");
+    return cloud;
+  }
+}

@@ -3,6 +3,7 @@ package dev.skyledger.events;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.identity.*;
+import dev.skyledger.events.image.*;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -20,5 +21,8 @@ public final class Payloads {
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
       RoleCreated.class, RoleUpdated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
-      TokenRevoked.class);
+      TokenRevoked.class,
+      // image
+      CreateImage.class, UpdateImage.class, DeleteImage.class,
+      ImageCreated.class, ImageUpdated.class, ImageDeleted.class);
 }

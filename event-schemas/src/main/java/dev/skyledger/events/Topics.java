@@ -14,13 +14,19 @@ public final class Topics {
   /** Identity events, keyed by domain id. */
   public static final Topic<String, Envelope> IDENTITY_EVENTS =
       new Topic<>("identity.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /** Image commands, keyed by the owning project (its quota is decided in order). */
+  public static final Topic<String, Envelope> IMAGE_COMMANDS =
+      new Topic<>("image.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());
+  /** Image events, keyed by the owning project. */
+  public static final Topic<String, Envelope> IMAGE_EVENTS =
+      new Topic<>("image.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /** Replies to every command, keyed by request id. */
   public static final Topic<String, Envelope> COMMAND_REPLIES =
       new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
 
   public static final List<Topic<String, Envelope>> ALL =
-      List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, COMMAND_REPLIES);
+      List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, COMMAND_REPLIES);
 
   /** Event topics: what the audit trail reads and what projections replay. */
-  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS);
+  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS);
 }

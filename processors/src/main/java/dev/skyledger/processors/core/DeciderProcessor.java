@@ -33,6 +33,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
 
     String aggregateOf(SpecificRecord event);
 
+    /** The project an event belongs to, or null to keep the command's. */
     String projectOf(SpecificRecord event);
   }
 
@@ -86,7 +87,8 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       SpecificRecord event = events.get(i);
       sequence++;
       decider.evolve(state, event);
-      Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), decider.projectOf(event), sequence);
+      String project = decider.projectOf(event) != null ? decider.projectOf(event) : command.getProjectId();
+      Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), project, sequence);
       context.forward(new Record<>(streamKey, envelope, record.timestamp()), eventSink);
     }
     decider.setSequence(state, streamKey, sequence);

@@ -5,12 +5,11 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.processors.core.DeciderProcessor;
+import dev.skyledger.processors.core.DeciderTopology;
 import dev.skyledger.processors.core.Decision;
 import dev.skyledger.processors.core.KeyValues;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /** identity.commands → the identity decider → identity.events and command.replies. */
 public final class IdentityTopology {
@@ -25,19 +24,7 @@ public final class IdentityTopology {
   }
 
   public Topology build() {
-    var serde = Topics.IDENTITY_COMMANDS.valueSerde();
-    Topology topology = new Topology();
-    topology.addSource("commands", Serdes.String().deserializer(), serde.deserializer(),
-        config.topic(Topics.IDENTITY_COMMANDS));
-    topology.addProcessor("decider",
-        () -> new DeciderProcessor(new Identity(), envelopes, STORE, "events", "replies"), "commands");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-        Serdes.String(), Serdes.String()), "decider");
-    topology.addSink("events", config.topic(Topics.IDENTITY_EVENTS), Serdes.String().serializer(),
-        serde.serializer(), "decider");
-    topology.addSink("replies", config.topic(Topics.COMMAND_REPLIES), Serdes.String().serializer(),
-        serde.serializer(), "decider");
-    return topology;
+    return DeciderTopology.build(config, envelopes, Topics.IDENTITY_COMMANDS, Topics.IDENTITY_EVENTS, STORE, new Identity());
   }
 
   /** Binds the identity decider to the processor shell. */

@@ -1,0 +1,29 @@
+package dev.skyledger.processors.core;
+
+import dev.skyledger.events.Topic;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.kafka.Envelopes;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The shape every decider topology shares: commands → decider (with its store) → events and replies. */
+public final class DeciderTopology {
+  private DeciderTopology() {}
+
+  public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
+                               Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider) {
+    var serde = commands.valueSerde();
+    Topology topology = new Topology();
+    topology.addSource("commands", Serdes.String().deserializer(), serde.deserializer(), config.topic(commands));
+    topology.addProcessor("decider", () -> new DeciderProcessor(decider, envelopes, store, "events", "replies"), "commands");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+        Serdes.String(), Serdes.String()), "decider");
+    topology.addSink("events", config.topic(events), Serdes.String().serializer(), serde.serializer(), "decider");
+    topology.addSink("replies", config.topic(Topics.COMMAND_REPLIES), Serdes.String().serializer(),
+        serde.serializer(), "decider");
+    return topology;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.skyledger.processors.image;
+
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeleteImage;
+import dev.skyledger.events.image.ImageCreated;
+import dev.skyledger.events.image.ImageDeleted;
+import dev.skyledger.events.image.ImageUpdated;
+import dev.skyledger.events.image.UpdateImage;
+import dev.skyledger.processors.core.Decision;
+import dev.skyledger.processors.image.ImageState.Image;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Decides image commands: who may register, change and delete an image, and which metadata is
+ * valid. Pure: {@link #decide} reads the state, {@link #evolve} applies one event.
+ *
+ * <p>The caller's roles come from the command's actor (its token, which every API process checks
+ * against the revocation feed); re-checking them against the live role assignments needs the
+ * identity view in this topology (see docs/adding-a-service.md) and is the next step.
+ */
+final class ImageDecider {
+  static final Set<String> DISK_FORMATS = Set.of("raw", "qcow2", "vhd", "vhdx", "vdi", "vmdk", "iso", "ami", "aki", "ari");
+  static final Set<String> CONTAINER_FORMATS = Set.of("bare", "ovf", "ova", "ami", "aki", "ari");
+  static final Set<String> VISIBILITIES = Set.of("public", "private", "shared", "community");
+
+  private ImageDecider() {}
+
+  static Decision decide(SpecificRecord command, Actor actor, ImageState s) {
+    if (command instanceof CreateImage c) return create(c, actor, s);
+    if (command instanceof UpdateImage c) return update(c, actor, s);
+    if (command instanceof DeleteImage c) return delete(c, actor, s);
+    return Decision.badRequest("Unknown image command " + command.getSchema().getName() + ".");
+  }
+
+  static boolean isAdmin(Actor actor) {
+    return actor.getRoles().contains("admin") || actor.getRoles().contains("system");
+  }
+
+  /** Members and admins of the owning project may change its images; cloud admins any image. */
+  static boolean mayWrite(Actor actor, String owner) {
+    if (isAdmin(actor)) return true;
+    return owner.equals(actor.getProjectId()) && actor.getRoles().contains("member");
+  }
+
+  private static Decision create(CreateImage c, Actor actor, ImageState s) {
+    if (!mayWrite(actor, c.getOwnerProjectId())) return Decision.forbidden("You are not authorized to create images in this project.");
+    Decision invalid = invalid(c.getDiskFormat(), c.getContainerFormat(), c.getVisibility(), c.getMinDisk(), c.getMinRam());
+    if (invalid != null) return invalid;
+    if (c.getVisibility().equals("public") && !isAdmin(actor)) {
+      return Decision.forbidden("You are not authorized to create public images: only an administrator may publicize an image.");
+    }
+    if (s.image(c.getImageId()).isPresent()) return Decision.conflict("An image with identifier " + c.getImageId() + " already exists.");
+    return Decision.accept(c.getImageId(), new ImageCreated(c.getImageId(), c.getOwnerProjectId(), c.getName(),
+        c.getDiskFormat(), c.getContainerFormat(), c.getVisibility(), c.getProtected$(), c.getMinDisk(), c.getMinRam(),
+        c.getTags(), c.getProperties()));
+  }
+
+  private static Decision update(UpdateImage c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to modify this image.");
+    Decision invalid = invalid(c.getDiskFormat(), c.getContainerFormat(), c.getVisibility(), c.getMinDisk(), c.getMinRam());
+    if (invalid != null) return invalid;
+    if (c.getVisibility().equals("public") && !image.visibility().equals("public") && !isAdmin(actor)) {
+      return Decision.forbidden("You are not authorized to publicize an image: only an administrator may.");
+    }
+    return Decision.accept(image.id(), new ImageUpdated(image.id(), c.getName(), c.getDiskFormat(), c.getContainerFormat(),
+        c.getVisibility(), c.getProtected$(), c.getMinDisk(), c.getMinRam(), c.getTags(), c.getProperties()));
+  }
+
+  private static Decision delete(DeleteImage c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to delete this image.");
+    if (image.isProtected()) return Decision.forbidden("Image " + image.id() + " is protected and cannot be deleted.");
+    return Decision.accept(image.id(), new ImageDeleted(image.id(), image.owner()));
+  }
+
+  private static Decision invalid(String diskFormat, String containerFormat, String visibility, int minDisk, int minRam) {
+    if (diskFormat != null && !DISK_FORMATS.contains(diskFormat)) {
+      return Decision.badRequest("Invalid disk format '" + diskFormat + "': one of " + String.join(", ", sorted(DISK_FORMATS)) + ".");
+    }
+    if (containerFormat != null && !CONTAINER_FORMATS.contains(containerFormat)) {
+      return Decision.badRequest("Invalid container format '" + containerFormat + "': one of "
+          + String.join(", ", sorted(CONTAINER_FORMATS)) + ".");
+    }
+    if (!VISIBILITIES.contains(visibility)) {
+      return Decision.badRequest("Invalid visibility '" + visibility + "': one of " + String.join(", ", sorted(VISIBILITIES)) + ".");
+    }
+    if (minDisk < 0 || minRam < 0) return Decision.badRequest("min_disk and min_ram must not be negative.");
+    return null;
+  }
+
+  private static java.util.List<String> sorted(Set<String> values) {
+    return values.stream().sorted().toList();
+  }
+
+  static void evolve(ImageState s, SpecificRecord event) {
+    if (event instanceof ImageCreated e) {
+      s.put(new Image(e.getImageId(), e.getOwnerProjectId(), e.getName(), e.getDiskFormat(), e.getContainerFormat(),
+          e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(), e.getProperties(), "queued"));
+    } else if (event instanceof ImageUpdated e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(new Image(i.id(), i.owner(), e.getName(), e.getDiskFormat(),
+          e.getContainerFormat(), e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(),
+          e.getProperties(), i.status())));
+    } else if (event instanceof ImageDeleted e) {
+      s.delete(e.getImageId());
+    }
+  }
+
+  static String aggregateOf(SpecificRecord event) {
+    if (event instanceof ImageCreated e) return e.getImageId();
+    if (event instanceof ImageUpdated e) return e.getImageId();
+    if (event instanceof ImageDeleted e) return e.getImageId();
+    throw new IllegalArgumentException("not an image event: " + event.getSchema().getFullName());
+  }
+}

@@ -1,0 +1,53 @@
+package dev.skyledger.processors.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.processors.core.KeyValues;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The image decider's state: the images of the projects of this partition, as JSON rows. */
+final class ImageState {
+  record Image(String id, String owner, String name, String diskFormat, String containerFormat, String visibility,
+               boolean isProtected, int minDisk, int minRam, List<String> tags, Map<String, String> properties,
+               String status) {}
+
+  private final KeyValues kv;
+  private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  ImageState(KeyValues kv) {
+    this.kv = kv;
+  }
+
+  Optional<Image> image(String id) {
+    return kv.get("i/" + id).map(value -> {
+      try {
+        return json.readValue(value, Image.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("corrupt image row " + id, e);
+      }
+    });
+  }
+
+  void put(Image image) {
+    try {
+      kv.put("i/" + image.id(), json.writeValueAsString(image));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  void delete(String id) {
+    kv.delete("i/" + id);
+  }
+
+  long sequence(String streamKey) {
+    return kv.get("seq/" + streamKey).map(Long::parseLong).orElse(0L);
+  }
+
+  void setSequence(String streamKey, long sequence) {
+    kv.put("seq/" + streamKey, Long.toString(sequence));
+  }
+}

@@ -1,17 +1,21 @@
 package dev.skyledger.commandapi;
 
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
+import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import io.javalin.config.JavalinConfig;
 
 /** Every route that changes state, ready to mount on a Javalin server (alone, or in the all-in-one gateway). */
 public final class CommandApi {
   private final IdentityWriteRoutes identity;
+  private final ImageWriteRoutes image;
 
-  public CommandApi(IdentityWriteRoutes identity) {
+  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image) {
     this.identity = identity;
+    this.image = image;
   }
 
   public void routes(JavalinConfig config) {
     identity.routes(config);
+    image.routes(config);
   }
 }

@@ -25,6 +25,13 @@ import dev.skyledger.platform.identity.ServiceCatalog;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
 import dev.skyledger.processors.identity.IdentityTopology;
+import dev.skyledger.processors.image.ImageTopology;
+import dev.skyledger.projectors.image.ImageProjection;
+import dev.skyledger.commandapi.image.ImageWriteRoutes;
+import dev.skyledger.queryapi.image.ImageReadRoutes;
+import dev.skyledger.platform.command.CommandSender;
+import dev.skyledger.platform.image.ImageCatalog;
+import dev.skyledger.platform.image.ImageJson;
 import dev.skyledger.projectors.audit.AuditProjection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectorRunner;
@@ -80,20 +87,14 @@ public final class Cloud implements AutoCloseable {
     schemas.migrateRegistry();
     ProjectionRegistry registry = new ProjectionRegistry(db);
 
-    for (var projection : List.of(new IdentityProjection(), new AuditProjection(json))) {
+    for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new AuditProjection(json))) {
       ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
     }
 
-    KafkaStreams identity = new KafkaStreams(new IdentityTopology(config, envelopes).build(), kafka.streams("identity"));
-    identity.setUncaughtExceptionHandler(e -> {
-      log.error("identity processor failed; replacing its thread", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    identity.start();
-    // leave the group on a clean stop, so a restart does not wait for the old member's session to expire
-    running.add(0, () -> identity.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(10)).leaveGroup(true)));
+    startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
+    startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());
@@ -108,22 +109,28 @@ public final class Cloud implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Authenticator authenticator = new Authenticator(tokens, revocations, clock);
     IdentityDirectory directory = new IdentityDirectory(db, registry);
-    ServiceCatalog catalog = new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.identityOnly());
+    ServiceCatalog catalog = new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.deployed());
     IdentityJson render = new IdentityJson(json, catalog);
     PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
     waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(5)).start();
     running.add(0, waiter);
 
-    CommandApi commandApi = new CommandApi(new IdentityWriteRoutes(bus, waiter, envelopes, clock, directory, render,
-        tokens, authenticator, hasher, config.tokenLifetime()));
+    CommandSender sender = new CommandSender(bus, waiter, envelopes, clock);
+    ImageCatalog images = new ImageCatalog(db, registry, json);
+    ImageJson imageJson = new ImageJson(json);
+    CommandApi commandApi = new CommandApi(
+        new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
+        new ImageWriteRoutes(authenticator, sender, images, imageJson));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
+        new ImageReadRoutes(authenticator, images, imageJson, catalog),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json);
       commandApi.routes(cfg);
       queryApi.routes(cfg);
       cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(
-          "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3") + "\"}}"));
+          "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3")
+              + "\",\"image\":\"" + catalog.url("/image") + "\"}}"));
     }).start(host, port);
     running.add(0, http::stop);
     try {
@@ -132,6 +139,18 @@ public final class Cloud implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return this;
+  }
+
+  /** One decider topology as its own Streams application; it leaves its group on a clean stop. */
+  private void startProcessor(String name, org.apache.kafka.streams.Topology topology, KafkaClients kafka) {
+    KafkaStreams streams = new KafkaStreams(topology, kafka.streams(name));
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("{} processor failed; replacing its thread", name, e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    // leaving the group on a clean stop means a restart does not wait for the old member's session to expire
+    running.add(0, () -> streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(10)).leaveGroup(true)));
   }
 
   public int port() {

@@ -16,6 +16,7 @@ import dev.skyledger.projectors.core.Projection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.Replayer;
 import dev.skyledger.projectors.identity.IdentityProjection;
+import dev.skyledger.projectors.image.ImageProjection;
 import dev.skyledger.queryapi.audit.AuditLog;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -47,13 +48,13 @@ final class OperatorCommands {
   }
 
   private List<Projection> projections() {
-    return List.of(new IdentityProjection(), new AuditProjection(json));
+    return List.of(new IdentityProjection(), new ImageProjection(json), new AuditProjection(json));
   }
 
   int replay(String[] args) {
-    if (args.length != 1) throw new IllegalArgumentException("usage: ./sky replay <identity|audit>");
+    if (args.length != 1) throw new IllegalArgumentException("usage: ./sky replay <identity|image|audit>");
     Projection projection = projections().stream().filter(p -> p.name().equals(args[0])).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown projection " + args[0] + " (identity, audit)"));
+        .orElseThrow(() -> new IllegalArgumentException("unknown projection " + args[0] + " (identity, image, audit)"));
     SkyConfig config = config();
     try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 4)) {
       out.println("rebuilding " + projection.name() + " from offset 0 into a fresh schema (the live one keeps serving) ...");

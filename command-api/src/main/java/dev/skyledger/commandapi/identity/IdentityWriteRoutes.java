@@ -3,13 +3,10 @@ package dev.skyledger.commandapi.identity;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.TokenCodec;
-import dev.skyledger.platform.command.CommandBus;
-import dev.skyledger.platform.command.ProjectionWaiter;
+import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.identity.IdentityDirectory;
 import dev.skyledger.platform.identity.IdentityJson;
-import dev.skyledger.platform.kafka.Envelopes;
 import io.javalin.config.JavalinConfig;
-import java.time.Clock;
 import java.time.Duration;
 
 /** The identity (Keystone v3) write routes under {@code /identity/v3}. */
@@ -21,10 +18,9 @@ public final class IdentityWriteRoutes {
   private final UserCommandController users;
   private final RoleCommandController roles;
 
-  public IdentityWriteRoutes(CommandBus bus, ProjectionWaiter waiter, Envelopes envelopes, Clock clock,
-                             IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
+  public IdentityWriteRoutes(CommandSender sender, IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
                              Authenticator authenticator, PasswordHasher hasher, Duration tokenLifetime) {
-    IdentityCommands commands = new IdentityCommands(bus, waiter, envelopes, clock);
+    IdentityCommands commands = new IdentityCommands(sender);
     this.auth = new AuthController(directory, render, tokens, authenticator, hasher, commands, tokenLifetime);
     this.projects = new ProjectCommandController(authenticator, commands, directory, render);
     this.users = new UserCommandController(authenticator, commands, directory, render, hasher);

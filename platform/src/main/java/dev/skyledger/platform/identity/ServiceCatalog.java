@@ -25,9 +25,9 @@ public final class ServiceCatalog {
     this.services = List.copyOf(services);
   }
 
-  /** The catalog of a deployment that serves identity only. */
-  public static List<Service> identityOnly() {
-    return List.of(new Service("identity", "keystone", "/identity/v3"));
+  /** The services this deployment serves (the others arrive with their modules). */
+  public static List<Service> deployed() {
+    return List.of(new Service("identity", "keystone", "/identity/v3"), new Service("image", "glance", "/image"));
   }
 
   public String publicUrl() {

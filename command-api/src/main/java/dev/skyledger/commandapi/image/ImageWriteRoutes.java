@@ -1,0 +1,265 @@
+package dev.skyledger.commandapi.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeleteImage;
+import dev.skyledger.events.image.UpdateImage;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.command.CommandSender;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
+import dev.skyledger.platform.image.ImageCatalog;
+import dev.skyledger.platform.image.ImageJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The image (Glance v2) write routes: create, JSON-patch update, delete, tags. Image commands are
+ * keyed by the owning project; the views are read back for the answer (read-your-writes).
+ */
+public final class ImageWriteRoutes {
+  private static final String V2 = "/image/v2";
+  private static final String PATCH_TYPE = "application/openstack-images-v2.1-json-patch";
+  private static final String PATCH_TYPE_20 = "application/openstack-images-v2.0-json-patch";
+
+  private final Authenticator auth;
+  private final CommandSender sender;
+  private final ImageCatalog catalog;
+  private final ImageJson render;
+
+  public ImageWriteRoutes(Authenticator auth, CommandSender sender, ImageCatalog catalog, ImageJson render) {
+    this.auth = auth;
+    this.sender = sender;
+    this.catalog = catalog;
+    this.render = render;
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.post(V2 + "/images", this::create);
+    r.patch(V2 + "/images/{id}", this::update);
+    r.delete(V2 + "/images/{id}", this::delete);
+    r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
+    r.delete(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, false));
+  }
+
+  /** The metadata a client controls, as one mutable value the JSON patch and the commands share. */
+  private static final class Metadata {
+    String name;
+    String diskFormat;
+    String containerFormat;
+    String visibility = "shared";
+    boolean isProtected;
+    int minDisk;
+    int minRam;
+    List<String> tags = new ArrayList<>();
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    static Metadata of(ImageCatalog.Image i) {
+      Metadata m = new Metadata();
+      m.name = i.name();
+      m.diskFormat = i.diskFormat();
+      m.containerFormat = i.containerFormat();
+      m.visibility = i.visibility();
+      m.isProtected = i.isProtected();
+      m.minDisk = i.minDisk();
+      m.minRam = i.minRam();
+      m.tags = new ArrayList<>(i.tags());
+      m.properties = new LinkedHashMap<>(i.properties());
+      return m;
+    }
+
+    /** Sets one attribute from a client's value; the errors name the attribute. */
+    void set(String attribute, JsonNode value) {
+      if (ImageJson.RESERVED.contains(attribute)) {
+        throw ApiException.forbidden("Attribute '" + attribute + "' is read-only.");
+      }
+      switch (attribute) {
+        case "name" -> name = nullableText(attribute, value, 255);
+        case "disk_format" -> diskFormat = nullableText(attribute, value, 32);
+        case "container_format" -> containerFormat = nullableText(attribute, value, 32);
+        case "visibility" -> visibility = text(attribute, value);
+        case "protected" -> {
+          if (!value.isBoolean()) throw invalid(attribute, "a boolean");
+          isProtected = value.asBoolean();
+        }
+        case "min_disk" -> minDisk = integer(attribute, value);
+        case "min_ram" -> minRam = integer(attribute, value);
+        case "tags" -> {
+          if (!value.isArray()) throw invalid(attribute, "a list of strings");
+          List<String> list = new ArrayList<>();
+          for (JsonNode tag : value) {
+            if (!tag.isTextual() || tag.asText().length() > 255) throw invalid(attribute, "a list of strings");
+            if (!list.contains(tag.asText())) list.add(tag.asText());
+          }
+          tags = list;
+        }
+        default -> {
+          if (attribute.isEmpty() || attribute.length() > 255) throw ApiException.badRequest("Invalid property name '" + attribute + "'.");
+          if (!value.isTextual()) throw invalid(attribute, "a string (extra properties are strings)");
+          if (value.asText().length() > 65_535) throw invalid(attribute, "at most 65535 characters");
+          properties.put(attribute, value.asText());
+        }
+      }
+    }
+
+    void remove(String attribute) {
+      if (ImageJson.RESERVED.contains(attribute)) throw ApiException.forbidden("Attribute '" + attribute + "' is read-only.");
+      switch (attribute) {
+        case "name", "disk_format", "container_format", "visibility", "protected", "min_disk", "min_ram", "tags" ->
+            throw ApiException.forbidden("Attribute '" + attribute + "' cannot be removed.");
+        default -> {
+          if (properties.remove(attribute) == null) {
+            throw new ApiException(409, "Conflict", "Property " + attribute + " does not exist.");
+          }
+        }
+      }
+    }
+
+    private static String text(String attribute, JsonNode value) {
+      if (!value.isTextual()) throw invalid(attribute, "a string");
+      return value.asText();
+    }
+
+    private static String nullableText(String attribute, JsonNode value, int max) {
+      if (value.isNull()) return null;
+      String text = text(attribute, value);
+      if (text.length() > max) throw invalid(attribute, "at most " + max + " characters");
+      return text;
+    }
+
+    private static int integer(String attribute, JsonNode value) {
+      if (!value.isInt()) throw invalid(attribute, "an integer");
+      return value.asInt();
+    }
+
+    private static ApiException invalid(String attribute, String expected) {
+      return ApiException.badRequest("Invalid value for '" + attribute + "': expected " + expected + ".");
+    }
+  }
+
+  private void create(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    if (caller.projectId() == null) throw ApiException.forbidden("A project-scoped token is needed to create images.");
+    ObjectNode body = JsonBody.of(ctx, render.mapper()).node();
+    String id = UUID.randomUUID().toString();
+    Metadata m = new Metadata();
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (field.getKey().equals("id")) {
+        id = requestedId(field.getValue());
+        continue;
+      }
+      m.set(field.getKey(), field.getValue());
+    }
+    String owner = caller.projectId();
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new CreateImage(id, owner, m.name, m.diskFormat,
+        m.containerFormat, m.visibility, m.isProtected, m.minDisk, m.minRam, m.tags, m.properties), id, owner);
+    String created = id;
+    ImageCatalog.Image image = catalog.find(id).orElseThrow(() -> ApiException.notFound("No image found with ID " + created + "."));
+    ctx.status(201).header("Location", "/v2/images/" + id).contentType("application/json").result(render.image(image).toString());
+  }
+
+  private static String requestedId(JsonNode value) {
+    if (!value.isTextual()) throw ApiException.badRequest("Invalid value for 'id': expected a UUID.");
+    try {
+      return UUID.fromString(value.asText()).toString();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Invalid value for 'id': expected a UUID.");
+    }
+  }
+
+  private void update(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+    if (!type.startsWith(PATCH_TYPE) && !type.startsWith(PATCH_TYPE_20)) {
+      throw new ApiException(415, "Unsupported Media Type", "Content type must be " + PATCH_TYPE + ".");
+    }
+    ImageCatalog.Image image = visible(ctx, caller);
+    Metadata m = Metadata.of(image);
+    JsonNode ops;
+    try {
+      ops = render.mapper().readTree(ctx.body());
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (ops == null || !ops.isArray()) throw ApiException.badRequest("A JSON patch is a list of operations.");
+    for (JsonNode op : ops) apply(m, op);
+    send(ctx, caller, image, m);
+    ImageCatalog.Image updated = catalog.find(image.id()).orElseThrow(() -> ApiException.notFound("No image found with ID " + image.id() + "."));
+    ctx.contentType("application/json").result(render.image(updated).toString());
+  }
+
+  private static void apply(Metadata m, JsonNode op) {
+    if (!op.isObject()) throw ApiException.badRequest("Each JSON patch operation must be an object.");
+    String kind = op.path("op").asText();
+    String path = op.path("path").asText();
+    if (!path.startsWith("/") || path.length() < 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
+    String[] parts = path.substring(1).split("/", 2);
+    String attribute = parts[0].replace("~1", "/").replace("~0", "~");
+    switch (kind) {
+      case "add", "replace" -> {
+        if (!op.has("value")) throw ApiException.badRequest("JSON patch operation '" + kind + "' needs a value.");
+        if (attribute.equals("tags") && parts.length == 2) {
+          if (!op.get("value").isTextual()) throw ApiException.badRequest("Invalid value for 'tags': expected a string.");
+          if (!m.tags.contains(op.get("value").asText())) m.tags.add(op.get("value").asText());
+          return;
+        }
+        if (parts.length == 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
+        m.set(attribute, op.get("value"));
+      }
+      case "remove" -> {
+        if (parts.length == 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
+        m.remove(attribute);
+      }
+      default -> throw ApiException.badRequest("Unsupported JSON patch operation '" + kind + "'.");
+    }
+  }
+
+  private void delete(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new DeleteImage(image.id()), image.id(),
+        image.owner());
+    ctx.status(204);
+  }
+
+  private void tag(Context ctx, boolean add) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    String tag = ctx.pathParam("tag");
+    if (tag.length() > 255) throw ApiException.badRequest("A tag is at most 255 characters.");
+    Metadata m = Metadata.of(image);
+    if (add) {
+      if (!m.tags.contains(tag)) m.tags.add(tag);
+    } else if (!m.tags.remove(tag)) {
+      throw ApiException.notFound("Tag " + tag + " not found.");
+    }
+    send(ctx, caller, image, m);
+    ctx.status(204);
+  }
+
+  private ImageCatalog.Image visible(Context ctx, TokenClaims caller) {
+    String id = ctx.pathParam("id");
+    return catalog.visible(id, new ImageCatalog.Viewer(caller.projectId(), caller.isAdmin()))
+        .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
+  }
+
+  private void send(Context ctx, TokenClaims caller, ImageCatalog.Image image, Metadata m) {
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new UpdateImage(image.id(), m.name,
+        m.diskFormat, m.containerFormat, m.visibility, m.isProtected, m.minDisk, m.minRam, m.tags, m.properties),
+        image.id(), image.owner());
+  }
+}

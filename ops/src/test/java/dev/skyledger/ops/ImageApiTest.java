@@ -1,0 +1,158 @@
+package dev.skyledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skyledger.platform.testkit.SkyTestKit;
+import dev.skyledger.platform.testkit.TestEnvironment;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The image catalogue (Glance v2 metadata) over HTTP: lifecycle, visibility between projects, bad input. */
+@ExtendWith(SkyTestKit.class)
+class ImageApiTest {
+  private static final String PATCH = "application/openstack-images-v2.1-json-patch";
+  static Cloud cloud;
+  static HttpClientForTests http;
+  static KeystoneAdmin admin;
+  static KeystoneAdmin.Scoped alice;
+  static KeystoneAdmin.Scoped bob;
+  static KeystoneAdmin.Scoped reader;
+
+  @BeforeAll
+  static void start(TestEnvironment env) {
+    cloud = TestClouds.start(env, "secret");
+    http = new HttpClientForTests(cloud.config().publicUrl());
+    admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
+    alice = admin.userWithRole("img-alice", "member");
+    bob = admin.userWithRole("img-bob", "member");
+    reader = admin.userWithRole("img-reader", "reader");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) cloud.close();
+  }
+
+  private static JsonNode create(String token, String body) {
+    var r = http.send("POST", "/image/v2/images", token, body);
+    assertEquals(201, r.status(), r.raw().body());
+    return r.json();
+  }
+
+  @Test
+  void versionDiscoveryAtTheEndpointRoot() {
+    var r = http.send("GET", "/image", null, null);
+    assertEquals(300, r.status());
+    assertEquals("CURRENT", r.json().path("versions").get(0).path("status").asText());
+    assertTrue(r.json().path("versions").get(0).path("links").get(0).path("href").asText().endsWith("/image/v2/"));
+  }
+
+  @Test
+  void createShowPatchTagAndDelete() {
+    JsonNode image = create(alice.token(), "{\"name\":\"cirros\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\","
+        + "\"visibility\":\"private\",\"min_ram\":64,\"tags\":[\"small\"],\"os_distro\":\"cirros\"}");
+    String id = image.path("id").asText();
+    assertEquals("queued", image.path("status").asText());
+    assertEquals(alice.projectId(), image.path("owner").asText());
+    assertEquals("cirros", image.path("os_distro").asText());
+    assertEquals(64, image.path("min_ram").asInt());
+
+    var shown = http.send("GET", "/image/v2/images/" + id, alice.token(), null);
+    assertEquals(200, shown.status());
+    assertEquals("cirros", shown.json().path("name").asText());
+
+    var patched = http.send("PATCH", "/image/v2/images/" + id, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"cirros-0.6\"},{\"op\":\"add\",\"path\":\"/hw_disk_bus\","
+            + "\"value\":\"virtio\"},{\"op\":\"remove\",\"path\":\"/os_distro\"},{\"op\":\"add\",\"path\":\"/tags/-\",\"value\":\"test\"}]",
+        PATCH);
+    assertEquals(200, patched.status(), patched.raw().body());
+    assertEquals("cirros-0.6", patched.json().path("name").asText());
+    assertEquals("virtio", patched.json().path("hw_disk_bus").asText());
+    assertFalse(patched.json().has("os_distro"));
+    Set<String> tags = new HashSet<>();
+    patched.json().path("tags").forEach(t -> tags.add(t.asText()));
+    assertEquals(Set.of("small", "test"), tags);
+
+    assertEquals(204, http.send("PUT", "/image/v2/images/" + id + "/tags/extra", alice.token(), null).status());
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id + "/tags/small", alice.token(), null).status());
+    tags.clear();
+    http.send("GET", "/image/v2/images/" + id, alice.token(), null).json().path("tags").forEach(t -> tags.add(t.asText()));
+    assertEquals(Set.of("test", "extra"), tags);
+
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());
+    assertEquals(404, http.send("GET", "/image/v2/images/" + id, alice.token(), null).status());
+  }
+
+  @Test
+  void aPrivateImageIsInvisibleToAnotherProjectAndAPublicOneIsNot() {
+    String hidden = create(alice.token(), "{\"name\":\"alice-private\",\"visibility\":\"private\"}").path("id").asText();
+    String shared = create(admin.token(), "{\"name\":\"everyone\",\"visibility\":\"public\"}").path("id").asText();
+    assertEquals(404, http.send("GET", "/image/v2/images/" + hidden, bob.token(), null).status());
+    assertEquals(404, http.send("DELETE", "/image/v2/images/" + hidden, bob.token(), null).status());
+    assertEquals(404, http.send("PATCH", "/image/v2/images/" + hidden, bob.token(), "[]", PATCH).status());
+    Set<String> bobSees = new HashSet<>();
+    http.send("GET", "/image/v2/images", bob.token(), null).json().path("images").forEach(i -> bobSees.add(i.path("id").asText()));
+    assertFalse(bobSees.contains(hidden));
+    assertTrue(bobSees.contains(shared));
+    assertEquals(200, http.send("GET", "/image/v2/images/" + shared, bob.token(), null).status());
+    assertEquals(403, http.send("DELETE", "/image/v2/images/" + shared, bob.token(), null).status());
+  }
+
+  @Test
+  void onlyAnAdministratorMayPublishAnImage() {
+    var r = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"nope\",\"visibility\":\"public\"}");
+    assertEquals(403, r.status(), r.raw().body());
+    String id = create(alice.token(), "{\"name\":\"later-public\"}").path("id").asText();
+    var patch = http.send("PATCH", "/image/v2/images/" + id, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/visibility\",\"value\":\"public\"}]", PATCH);
+    assertEquals(403, patch.status());
+    assertEquals(403, http.send("POST", "/image/v2/images", reader.token(), "{\"name\":\"by-reader\"}").status());
+    var byName = http.send("GET", "/image/v2/images?name=nope", admin.token(), null);
+    assertEquals(0, byName.json().path("images").size(), "nothing half-written");
+  }
+
+  @Test
+  void listFiltersAndPagesWithNextLinks() {
+    for (int i = 0; i < 5; i++) create(bob.token(), "{\"name\":\"page-" + i + "\",\"disk_format\":\"raw\",\"container_format\":\"bare\",\"tags\":[\"paged\"]}");
+    Set<String> names = new HashSet<>();
+    String next = "/v2/images?tag=paged&limit=2&sort_key=name&sort_dir=asc";
+    int pages = 0;
+    while (next != null && pages < 10) {
+      var r = http.send("GET", "/image" + next, bob.token(), null);
+      assertEquals(200, r.status(), r.raw().body());
+      r.json().path("images").forEach(i -> names.add(i.path("name").asText()));
+      next = r.json().has("next") ? r.json().path("next").asText() : null;
+      pages++;
+    }
+    assertEquals(Set.of("page-0", "page-1", "page-2", "page-3", "page-4"), names);
+    assertTrue(pages >= 3);
+    var byFormat = http.send("GET", "/image/v2/images?disk_format=raw&name=page-3", bob.token(), null);
+    assertEquals(1, byFormat.json().path("images").size());
+  }
+
+  @Test
+  void badInputIsRefusedWithAClearMessage() {
+    var format = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"x\",\"disk_format\":\"floppy\"}");
+    assertEquals(400, format.status());
+    assertTrue(format.raw().body().contains("floppy"), format.raw().body());
+    assertEquals(403, http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"x\",\"status\":\"active\"}").status());
+    assertEquals(400, http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"x\",\"min_ram\":\"lots\"}").status());
+    assertEquals(400, http.send("POST", "/image/v2/images", alice.token(), "[1,2]").status());
+    String id = create(alice.token(), "{\"name\":\"patch-me\",\"protected\":true}").path("id").asText();
+    assertEquals(415, http.send("PATCH", "/image/v2/images/" + id, alice.token(), "[]").status());
+    assertEquals(400, http.send("PATCH", "/image/v2/images/" + id, alice.token(), "{\"op\":\"add\"}", PATCH).status());
+    assertEquals(403, http.send("PATCH", "/image/v2/images/" + id, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/owner\",\"value\":\"someone\"}]", PATCH).status());
+    assertEquals(403, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());
+    assertEquals(200, http.send("GET", "/image/v2/images/" + id, alice.token(), null).status());
+    assertEquals(400, http.send("GET", "/image/v2/images?sort_key=colour", alice.token(), null).status());
+    assertEquals(401, http.send("GET", "/image/v2/images", null, null).status());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.skyledger.queryapi.image;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.identity.ServiceCatalog;
+import dev.skyledger.platform.image.ImageCatalog;
+import dev.skyledger.platform.image.ImageJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The image (Glance v2) read routes: version discovery, image list with filters and pages, image show. */
+public final class ImageReadRoutes {
+  private static final String ROOT = "/image";
+  private static final int DEFAULT_LIMIT = 25;
+  private static final int MAX_LIMIT = 1000;
+
+  private final Authenticator auth;
+  private final ImageCatalog catalog;
+  private final ImageJson render;
+  private final ServiceCatalog services;
+
+  public ImageReadRoutes(Authenticator auth, ImageCatalog catalog, ImageJson render, ServiceCatalog services) {
+    this.auth = auth;
+    this.catalog = catalog;
+    this.render = render;
+    this.services = services;
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.get(ROOT, this::versions);
+    r.get(ROOT + "/versions", this::versions);
+    r.get(ROOT + "/v2/images", this::list);
+    r.get(ROOT + "/v2/images/{id}", this::show);
+  }
+
+  /** Glance's discovery document; openstacksdk refuses the image service without it. */
+  private void versions(Context ctx) {
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode versions = root.putArray("versions");
+    String[][] all = {{"v2.9", "CURRENT"}, {"v2.8", "SUPPORTED"}, {"v2.7", "SUPPORTED"}, {"v2.6", "SUPPORTED"},
+        {"v2.5", "SUPPORTED"}, {"v2.4", "SUPPORTED"}, {"v2.3", "SUPPORTED"}, {"v2.2", "SUPPORTED"},
+        {"v2.1", "SUPPORTED"}, {"v2.0", "SUPPORTED"}};
+    for (String[] v : all) {
+      versions.addObject().put("id", v[0]).put("status", v[1])
+          .putArray("links").addObject().put("rel", "self").put("href", services.url(ROOT + "/v2/"));
+    }
+    ctx.status(ctx.path().endsWith("/versions") ? 200 : 300).contentType("application/json").result(root.toString());
+  }
+
+  static ImageCatalog.Viewer viewer(TokenClaims caller) {
+    return new ImageCatalog.Viewer(caller.projectId(), caller.isAdmin());
+  }
+
+  private void list(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    int limit = DEFAULT_LIMIT;
+    String limitParam = ctx.queryParam("limit");
+    if (limitParam != null) {
+      try {
+        limit = Integer.parseInt(limitParam);
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("limit param must be an integer");
+      }
+      if (limit < 0) throw ApiException.badRequest("limit param must be positive");
+      limit = Math.min(limit, MAX_LIMIT);
+    }
+    String sortKey = ctx.queryParamAsClass("sort_key", String.class).getOrDefault("created_at");
+    if (!ImageCatalog.SORT_KEYS.containsKey(sortKey)) throw ApiException.badRequest("Invalid sort key: " + sortKey + ".");
+    String sortDir = ctx.queryParamAsClass("sort_dir", String.class).getOrDefault("desc");
+    if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
+      throw ApiException.badRequest("Invalid sort direction: " + sortDir + ".");
+    }
+    String visibility = ctx.queryParam("visibility");
+    if (visibility != null && !List.of("public", "private", "shared", "community", "all").contains(visibility)) {
+      throw ApiException.badRequest("Invalid visibility value: " + visibility + ".");
+    }
+    ImageCatalog.Filter filter = new ImageCatalog.Filter(ctx.queryParam("name"), ctx.queryParam("status"), visibility,
+        ctx.queryParam("owner"), ctx.queryParams("tag"), ctx.queryParam("disk_format"), ctx.queryParam("container_format"));
+    List<ImageCatalog.Image> page = catalog.list(viewer(caller), filter, sortKey, sortDir.equals("asc"),
+        ctx.queryParam("marker"), limit);
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode images = root.putArray("images");
+    page.forEach(i -> images.add(render.image(i)));
+    root.put("first", "/v2/images");
+    root.put("schema", "/v2/schemas/images");
+    if (limit > 0 && page.size() == limit) {
+      StringBuilder next = new StringBuilder("/v2/images?marker=").append(page.get(page.size() - 1).id())
+          .append("&limit=").append(limit);
+      ctx.queryParamMap().forEach((key, values) -> {
+        if (key.equals("marker") || key.equals("limit")) return;
+        for (String v : values) next.append('&').append(key).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+      });
+      root.put("next", next.toString());
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void show(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    ImageCatalog.Image image = catalog.visible(id, viewer(caller))
+        .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
+    ctx.contentType("application/json").result(render.image(image).toString());
+  }
+}

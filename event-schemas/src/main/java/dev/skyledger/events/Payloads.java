@@ -24,5 +24,7 @@ public final class Payloads {
       TokenRevoked.class,
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
-      ImageCreated.class, ImageUpdated.class, ImageDeleted.class);
+      StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,
+      ImageCreated.class, ImageUpdated.class, ImageDeleted.class,
+      ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class);
 }

@@ -60,6 +60,7 @@ final class BenchCommand {
       settings.put("SKY_PUBLIC_URL", "http://127.0.0.1:" + port);
       settings.put("SKY_KEY_DIR", dir.resolve("keys").toString());
       settings.put("SKY_STATE_DIR", dir.resolve("streams").toString());
+      settings.put("SKY_IMAGE_DIR", dir.resolve("images").toString());
       SkyConfig config = SkyConfig.fromEnvironment(settings);
       try (Cloud cloud = new Cloud(config).start("127.0.0.1", port)) {
         cloud.bootstrap("admin", "bench-password", "admin");

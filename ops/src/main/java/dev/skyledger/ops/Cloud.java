@@ -32,6 +32,8 @@ import dev.skyledger.queryapi.image.ImageReadRoutes;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.image.ImageCatalog;
 import dev.skyledger.platform.image.ImageJson;
+import dev.skyledger.platform.image.FileImageStore;
+import dev.skyledger.platform.image.ImageStore;
 import dev.skyledger.projectors.audit.AuditProjection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectorRunner;
@@ -118,14 +120,15 @@ public final class Cloud implements AutoCloseable {
     CommandSender sender = new CommandSender(bus, waiter, envelopes, clock);
     ImageCatalog images = new ImageCatalog(db, registry, json);
     ImageJson imageJson = new ImageJson(json);
+    ImageStore imageStore = new FileImageStore(config.imageDir());
     CommandApi commandApi = new CommandApi(
         new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
-        new ImageWriteRoutes(authenticator, sender, images, imageJson));
+        new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
-        new ImageReadRoutes(authenticator, images, imageJson, catalog),
+        new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
-      HttpSetup.apply(cfg, json);
+      HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
       commandApi.routes(cfg);
       queryApi.routes(cfg);
       cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(

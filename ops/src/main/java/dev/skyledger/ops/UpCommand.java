@@ -66,6 +66,7 @@ final class UpCommand {
     settings.put("SKY_PUBLIC_URL", publicUrl);
     settings.putIfAbsent("SKY_KEY_DIR", home.keys().toString());
     settings.putIfAbsent("SKY_STATE_DIR", home.streams().toString());
+    settings.putIfAbsent("SKY_IMAGE_DIR", home.dir().resolve("images").toString());
     SkyConfig config = SkyConfig.fromEnvironment(settings);
 
     Cloud cloud = new Cloud(config);

@@ -5,7 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
+import dev.skyledger.events.image.AbortImageUpload;
+import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.StartImageUpload;
+import dev.skyledger.platform.image.FileImageStore;
+import dev.skyledger.platform.image.ImageFormats;
+import dev.skyledger.platform.image.ImageStore;
+import java.io.IOException;
+import java.util.regex.Pattern;
 import dev.skyledger.events.image.DeleteImage;
 import dev.skyledger.events.image.UpdateImage;
 import dev.skyledger.platform.auth.Authenticator;
@@ -38,12 +46,20 @@ public final class ImageWriteRoutes {
   private final CommandSender sender;
   private final ImageCatalog catalog;
   private final ImageJson render;
+  private final ImageStore store;
+  private final long maxBytes;
 
-  public ImageWriteRoutes(Authenticator auth, CommandSender sender, ImageCatalog catalog, ImageJson render) {
+  /** The upload route, streamed by its handler rather than read whole. */
+  public static final Pattern UPLOAD_PATH = Pattern.compile("/image/v2/images/[^/]+/file");
+
+  public ImageWriteRoutes(Authenticator auth, CommandSender sender, ImageCatalog catalog, ImageJson render,
+                          ImageStore store, long maxBytes) {
     this.auth = auth;
     this.sender = sender;
     this.catalog = catalog;
     this.render = render;
+    this.store = store;
+    this.maxBytes = maxBytes;
   }
 
   public void routes(JavalinConfig config) {
@@ -51,6 +67,7 @@ public final class ImageWriteRoutes {
     r.post(V2 + "/images", this::create);
     r.patch(V2 + "/images/{id}", this::update);
     r.delete(V2 + "/images/{id}", this::delete);
+    r.put(V2 + "/images/{id}/file", this::upload);
     r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
     r.delete(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, false));
   }
@@ -233,7 +250,55 @@ public final class ImageWriteRoutes {
     ImageCatalog.Image image = visible(ctx, caller);
     sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new DeleteImage(image.id()), image.id(),
         image.owner());
+    if (image.location() != null) store.delete(image.location());
     ctx.status(204);
+  }
+
+  /**
+   * {@code PUT /v2/images/{id}/file}: streams the data into the store while measuring and hashing
+   * it, checks its header against the declared disk format, and activates the image. Any failure
+   * puts the image back to queued and leaves no data behind.
+   */
+  private void upload(Context ctx) throws IOException {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    if (image.diskFormat() == null || image.containerFormat() == null) {
+      throw ApiException.badRequest("Properties disk_format, container_format must be set prior to saving data.");
+    }
+    String owner = image.owner();
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new StartImageUpload(image.id()), image.id(), owner);
+    ImageStore.Staged staged;
+    try {
+      staged = store.stage(image.id(), ctx.req().getInputStream(), maxBytes);
+    } catch (FileImageStore.TooLarge e) {
+      abort(ctx, caller, image, e.getMessage());
+      throw new ApiException(413, "Request Entity Too Large", "Image data is larger than the " + maxBytes + " bytes allowed.");
+    } catch (IOException | RuntimeException e) {
+      abort(ctx, caller, image, "upload interrupted: " + e.getMessage());
+      throw ApiException.badRequest("The upload was interrupted: " + e.getMessage());
+    }
+    ImageFormats.Inspection inspection = ImageFormats.inspect(staged.head(), staged.tail(), staged.size());
+    String contradiction = ImageFormats.contradiction(image.diskFormat(), inspection);
+    if (staged.size() == 0 || contradiction != null) {
+      store.discard(staged);
+      String reason = staged.size() == 0 ? "No image data was sent." : contradiction;
+      abort(ctx, caller, image, reason);
+      throw ApiException.badRequest(reason);
+    }
+    String location = store.commit(staged);
+    try {
+      sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new CompleteImageUpload(image.id(), staged.size(),
+          inspection.virtualSize(), staged.md5(), "sha512", staged.sha512(), location), image.id(), owner);
+    } catch (RuntimeException e) {
+      store.delete(location);
+      throw e;
+    }
+    ctx.status(204);
+  }
+
+  private void abort(Context ctx, TokenClaims caller, ImageCatalog.Image image, String reason) {
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new AbortImageUpload(image.id(), reason),
+        image.id(), image.owner());
   }
 
   private void tag(Context ctx, boolean add) {

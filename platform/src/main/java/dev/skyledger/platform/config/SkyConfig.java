@@ -21,6 +21,8 @@ import java.util.Map;
  * @param passwordIterations PBKDF2 iterations for new password hashes
  * @param stateDir Kafka Streams state directory
  * @param instanceId this process's name (Streams application instance, consumer client ids)
+ * @param imageDir where the file image store keeps image data
+ * @param imageMaxBytes the largest image upload accepted
  */
 public record SkyConfig(
     String kafkaBootstrap,
@@ -35,7 +37,9 @@ public record SkyConfig(
     Duration tokenLifetime,
     int passwordIterations,
     Path stateDir,
-    String instanceId) {
+    String instanceId,
+    Path imageDir,
+    long imageMaxBytes) {
 
   public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
 
@@ -54,12 +58,14 @@ public record SkyConfig(
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_TOKEN_LIFETIME_SECONDS", "3600"))),
         Integer.parseInt(env.getOrDefault("SKY_PASSWORD_ITERATIONS", String.valueOf(DEFAULT_PASSWORD_ITERATIONS))),
         Path.of(env.getOrDefault("SKY_STATE_DIR", "var/streams")),
-        env.getOrDefault("SKY_INSTANCE_ID", "sky-1"));
+        env.getOrDefault("SKY_INSTANCE_ID", "sky-1"),
+        Path.of(env.getOrDefault("SKY_IMAGE_DIR", "var/images")),
+        Long.parseLong(env.getOrDefault("SKY_IMAGE_MAX_BYTES", String.valueOf(64L << 30))));
   }
 
   public SkyConfig withPublicUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
-        region, tokenLifetime, passwordIterations, stateDir, instanceId);
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes);
   }
 
   /** The real name of a catalogue topic in this deployment. */

@@ -28,6 +28,14 @@ public final class HttpSetup {
   }
 
   public static void apply(JavalinConfig config, ObjectMapper json) {
+    apply(config, json, java.util.List.of());
+  }
+
+  /**
+   * As {@link #apply(JavalinConfig, ObjectMapper)}; requests whose path matches one of
+   * {@code streamingUploads} (image data) are streamed by their handler and have no body limit here.
+   */
+  public static void apply(JavalinConfig config, ObjectMapper json, java.util.List<java.util.regex.Pattern> streamingUploads) {
     config.http.maxRequestSize = MAX_BODY_BYTES;
     config.http.prefer405over404 = true;
     config.router.ignoreTrailingSlashes = true;
@@ -37,7 +45,8 @@ public final class HttpSetup {
       ctx.attribute(REQUEST_ID, id);
       ctx.header(REQUEST_ID_HEADER, id);
       String length = ctx.header("Content-Length");
-      if (length != null) {
+      boolean streamed = streamingUploads.stream().anyMatch(p -> p.matcher(ctx.path()).matches());
+      if (length != null && !streamed) {
         try {
           if (Long.parseLong(length) > MAX_BODY_BYTES) {
             throw new ApiException(413, "Request Entity Too Large",

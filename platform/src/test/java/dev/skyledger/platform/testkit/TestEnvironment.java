@@ -28,7 +28,9 @@ public record TestEnvironment(SkyConfig config, Path dir) {
         Duration.ofHours(1),
         TEST_PASSWORD_ITERATIONS,
         dir.resolve("streams"),
-        name + "-" + id);
+        name + "-" + id,
+        dir.resolve("images"),
+        1L << 30);
     return new TestEnvironment(config, dir);
   }
 

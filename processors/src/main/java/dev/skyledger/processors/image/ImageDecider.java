@@ -1,7 +1,13 @@
 package dev.skyledger.processors.image;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.image.AbortImageUpload;
+import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.ImageActivated;
+import dev.skyledger.events.image.ImageUploadAborted;
+import dev.skyledger.events.image.ImageUploadStarted;
+import dev.skyledger.events.image.StartImageUpload;
 import dev.skyledger.events.image.DeleteImage;
 import dev.skyledger.events.image.ImageCreated;
 import dev.skyledger.events.image.ImageDeleted;
@@ -32,6 +38,9 @@ final class ImageDecider {
     if (command instanceof CreateImage c) return create(c, actor, s);
     if (command instanceof UpdateImage c) return update(c, actor, s);
     if (command instanceof DeleteImage c) return delete(c, actor, s);
+    if (command instanceof StartImageUpload c) return startUpload(c, actor, s);
+    if (command instanceof CompleteImageUpload c) return completeUpload(c, actor, s);
+    if (command instanceof AbortImageUpload c) return abortUpload(c, actor, s);
     return Decision.badRequest("Unknown image command " + command.getSchema().getName() + ".");
   }
 
@@ -81,6 +90,39 @@ final class ImageDecider {
     return Decision.accept(image.id(), new ImageDeleted(image.id(), image.owner()));
   }
 
+  private static Decision startUpload(StartImageUpload c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to upload data to this image.");
+    if (!image.status().equals("queued")) {
+      return Decision.conflict("Image status transition from " + image.status() + " to saving is not allowed: "
+          + "data can only be uploaded to a queued image.");
+    }
+    return Decision.accept(image.id(), new ImageUploadStarted(image.id(), image.owner()));
+  }
+
+  private static Decision completeUpload(CompleteImageUpload c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to upload data to this image.");
+    if (!image.status().equals("saving")) {
+      return Decision.conflict("Image status transition from " + image.status() + " to active is not allowed.");
+    }
+    return Decision.accept(image.id(), new ImageActivated(image.id(), image.owner(), c.getSize(), c.getVirtualSize(),
+        c.getChecksum(), c.getHashAlgo(), c.getHashValue(), c.getLocation()));
+  }
+
+  private static Decision abortUpload(AbortImageUpload c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to upload data to this image.");
+    if (!image.status().equals("saving")) return Decision.accept(image.id());
+    return Decision.accept(image.id(), new ImageUploadAborted(image.id(), image.owner(), c.getReason()));
+  }
+
   private static Decision invalid(String diskFormat, String containerFormat, String visibility, int minDisk, int minRam) {
     if (diskFormat != null && !DISK_FORMATS.contains(diskFormat)) {
       return Decision.badRequest("Invalid disk format '" + diskFormat + "': one of " + String.join(", ", sorted(DISK_FORMATS)) + ".");
@@ -110,6 +152,12 @@ final class ImageDecider {
           e.getProperties(), i.status())));
     } else if (event instanceof ImageDeleted e) {
       s.delete(e.getImageId());
+    } else if (event instanceof ImageUploadStarted e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("saving")));
+    } else if (event instanceof ImageActivated e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("active")));
+    } else if (event instanceof ImageUploadAborted e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("queued")));
     }
   }
 
@@ -117,6 +165,9 @@ final class ImageDecider {
     if (event instanceof ImageCreated e) return e.getImageId();
     if (event instanceof ImageUpdated e) return e.getImageId();
     if (event instanceof ImageDeleted e) return e.getImageId();
+    if (event instanceof ImageUploadStarted e) return e.getImageId();
+    if (event instanceof ImageActivated e) return e.getImageId();
+    if (event instanceof ImageUploadAborted e) return e.getImageId();
     throw new IllegalArgumentException("not an image event: " + event.getSchema().getFullName());
   }
 }

@@ -12,7 +12,12 @@ import java.util.Optional;
 final class ImageState {
   record Image(String id, String owner, String name, String diskFormat, String containerFormat, String visibility,
                boolean isProtected, int minDisk, int minRam, List<String> tags, Map<String, String> properties,
-               String status) {}
+               String status) {
+    Image withStatus(String next) {
+      return new Image(id, owner, name, diskFormat, containerFormat, visibility, isProtected, minDisk, minRam, tags,
+          properties, next);
+    }
+  }
 
   private final KeyValues kv;
   private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.image.ImageActivated;
 import dev.skyledger.events.image.ImageCreated;
+import dev.skyledger.events.image.ImageUploadAborted;
+import dev.skyledger.events.image.ImageUploadStarted;
 import dev.skyledger.events.image.ImageDeleted;
 import dev.skyledger.events.image.ImageUpdated;
 import dev.skyledger.projectors.core.Projection;
@@ -81,11 +84,37 @@ public final class ImageProjection implements Projection {
         s.setString(11, e.getImageId());
         s.executeUpdate();
       }
+    } else if (event instanceof ImageUploadStarted e) {
+      status(c, e.getImageId(), "saving", at);
+    } else if (event instanceof ImageUploadAborted e) {
+      status(c, e.getImageId(), "queued", at);
+    } else if (event instanceof ImageActivated e) {
+      try (PreparedStatement s = c.prepareStatement("UPDATE images SET status = 'active', size = ?, virtual_size = ?, "
+          + "checksum = ?, os_hash_algo = ?, os_hash_value = ?, location = ?, updated_at = ? WHERE id = ?")) {
+        s.setLong(1, e.getSize());
+        s.setObject(2, e.getVirtualSize());
+        s.setString(3, e.getChecksum());
+        s.setString(4, e.getHashAlgo());
+        s.setString(5, e.getHashValue());
+        s.setString(6, e.getLocation());
+        s.setTimestamp(7, at);
+        s.setString(8, e.getImageId());
+        s.executeUpdate();
+      }
     } else if (event instanceof ImageDeleted e) {
       try (PreparedStatement s = c.prepareStatement("DELETE FROM images WHERE id = ?")) {
         s.setString(1, e.getImageId());
         s.executeUpdate();
       }
+    }
+  }
+
+  private static void status(Connection c, String id, String status, Timestamp at) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("UPDATE images SET status = ?, updated_at = ? WHERE id = ?")) {
+      s.setString(1, status);
+      s.setTimestamp(2, at);
+      s.setString(3, id);
+      s.executeUpdate();
     }
   }
 

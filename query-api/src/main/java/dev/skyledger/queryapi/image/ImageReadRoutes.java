@@ -10,7 +10,13 @@ import dev.skyledger.platform.image.ImageCatalog;
 import dev.skyledger.platform.image.ImageJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import dev.skyledger.platform.image.ImageStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLEncoder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,12 +30,15 @@ public final class ImageReadRoutes {
   private final ImageCatalog catalog;
   private final ImageJson render;
   private final ServiceCatalog services;
+  private final ImageStore store;
 
-  public ImageReadRoutes(Authenticator auth, ImageCatalog catalog, ImageJson render, ServiceCatalog services) {
+  public ImageReadRoutes(Authenticator auth, ImageCatalog catalog, ImageJson render, ServiceCatalog services,
+                         ImageStore store) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
+    this.store = store;
   }
 
   public void routes(JavalinConfig config) {
@@ -38,6 +47,7 @@ public final class ImageReadRoutes {
     r.get(ROOT + "/versions", this::versions);
     r.get(ROOT + "/v2/images", this::list);
     r.get(ROOT + "/v2/images/{id}", this::show);
+    r.get(ROOT + "/v2/images/{id}/file", this::download);
   }
 
   /** Glance's discovery document; openstacksdk refuses the image service without it. */
@@ -101,6 +111,53 @@ public final class ImageReadRoutes {
     }
     ctx.contentType("application/json").result(root.toString());
   }
+
+  /** Streams the data, whole or one {@code Range}, with the MD5 the client checks it against. */
+  private void download(Context ctx) throws IOException {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    ImageCatalog.Image image = catalog.visible(id, viewer(caller))
+        .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
+    if (!image.status().equals("active") || image.location() == null) {
+      ctx.status(204);
+      return;
+    }
+    long size = image.size();
+    long start = 0;
+    long end = size - 1;
+    String range = ctx.header("Range");
+    boolean partial = range != null;
+    if (partial) {
+      Matcher m = RANGE.matcher(range.strip());
+      if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+        throw new ApiException(416, "Requested Range Not Satisfiable", "Invalid Range header: " + range + ".");
+      }
+      if (m.group(1).isEmpty()) {
+        start = Math.max(0, size - Long.parseLong(m.group(2)));
+      } else {
+        start = Long.parseLong(m.group(1));
+        if (!m.group(2).isEmpty()) end = Math.min(end, Long.parseLong(m.group(2)));
+      }
+      if (start > end || start >= size) {
+        ctx.header("Content-Range", "bytes */" + size);
+        throw new ApiException(416, "Requested Range Not Satisfiable", "Range " + range + " is outside the image's "
+            + size + " bytes.");
+      }
+      ctx.status(206);
+      ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+    }
+    long length = end - start + 1;
+    ctx.contentType("application/octet-stream");
+    ctx.header("Content-Length", Long.toString(length));
+    ctx.header("Content-MD5", image.checksum());
+    try (InputStream in = store.open(image.location(), start, length)) {
+      OutputStream out = ctx.res().getOutputStream();
+      in.transferTo(out);
+      out.flush();
+    }
+  }
+
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
   private void show(Context ctx) {
     TokenClaims caller = auth.caller(ctx);

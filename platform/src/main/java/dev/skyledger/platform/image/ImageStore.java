@@ -1,0 +1,39 @@
+package dev.skyledger.platform.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where image data lives. An upload is staged (streamed, measured and hashed, never held in
+ * memory), then committed or discarded; a committed image is read back by location, in ranges.
+ * The first store is the local file system ({@link FileImageStore}); others (object storage)
+ * implement the same interface.
+ */
+public interface ImageStore {
+  /** An upload written but not yet committed: its size, MD5 and SHA-512, and its first and last bytes. */
+  interface Staged {
+    long size();
+
+    String md5();
+
+    String sha512();
+
+    byte[] head();
+
+    byte[] tail();
+  }
+
+  /** Streams {@code data} into the store; more than {@code maxBytes} fails and leaves nothing behind. */
+  Staged stage(String imageId, InputStream data, long maxBytes) throws IOException;
+
+  /** Makes a staged upload the image's data; returns its location. */
+  String commit(Staged staged) throws IOException;
+
+  /** Forgets a staged upload. */
+  void discard(Staged staged);
+
+  /** {@code length} bytes from {@code offset} of the data at a location. */
+  InputStream open(String location, long offset, long length) throws IOException;
+
+  void delete(String location);
+}

@@ -1,5 +1,6 @@
 package dev.skyledger.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
+import java.security.MessageDigest;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +139,77 @@ class ImageApiTest {
     assertTrue(pages >= 3);
     var byFormat = http.send("GET", "/image/v2/images?disk_format=raw&name=page-3", bob.token(), null);
     assertEquals(1, byFormat.json().path("images").size());
+  }
+
+  private static final Map<String, String> OCTETS = Map.of("Content-Type", "application/octet-stream");
+
+  private static String status(String token, String id) {
+    return http.send("GET", "/image/v2/images/" + id, token, null).json().path("status").asText();
+  }
+
+  @Test
+  void uploadedDataComesBackWholeAndInRangesWithItsChecksums() throws Exception {
+    byte[] data = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(7).nextBytes(data);
+    String id = create(alice.token(), "{\"name\":\"data\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}")
+        .path("id").asText();
+    assertEquals(204, http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of()).statusCode(),
+        "a queued image has no data");
+    assertEquals(204, http.bytes("PUT", "/image/v2/images/" + id + "/file", alice.token(), data, OCTETS).statusCode());
+
+    JsonNode image = http.send("GET", "/image/v2/images/" + id, alice.token(), null).json();
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+    assertEquals("active", image.path("status").asText());
+    assertEquals(data.length, image.path("size").asLong());
+    assertEquals(data.length, image.path("virtual_size").asLong());
+    assertEquals(md5, image.path("checksum").asText());
+    assertEquals("sha512", image.path("os_hash_algo").asText());
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(data)), image.path("os_hash_value").asText());
+
+    var whole = http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of());
+    assertEquals(200, whole.statusCode());
+    assertArrayEquals(data, whole.body());
+    assertEquals(md5, whole.headers().firstValue("Content-MD5").orElse(null));
+
+    var part = http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of("Range", "bytes=100-199"));
+    assertEquals(206, part.statusCode());
+    assertArrayEquals(java.util.Arrays.copyOfRange(data, 100, 200), part.body());
+    assertEquals("bytes 100-199/" + data.length, part.headers().firstValue("Content-Range").orElse(null));
+    var last = http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of("Range", "bytes=-5"));
+    assertArrayEquals(java.util.Arrays.copyOfRange(data, data.length - 5, data.length), last.body());
+    assertEquals(416, http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null,
+        Map.of("Range", "bytes=" + data.length + "-")).statusCode());
+
+    assertEquals(409, http.bytes("PUT", "/image/v2/images/" + id + "/file", alice.token(), data, OCTETS).statusCode(),
+        "data goes only to a queued image");
+    assertEquals(404, http.bytes("GET", "/image/v2/images/" + id + "/file", bob.token(), null, Map.of()).statusCode());
+
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());
+    assertEquals(404, http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of()).statusCode());
+    try (var files = java.nio.file.Files.list(cloud.config().imageDir())) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(id)), "the data is deleted with the image");
+    }
+  }
+
+  @Test
+  void aRefusedUploadLeavesTheImageQueuedAndNoData() throws Exception {
+    String qcow2 = create(alice.token(), "{\"name\":\"liar\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"}")
+        .path("id").asText();
+    var wrong = http.bytes("PUT", "/image/v2/images/" + qcow2 + "/file", alice.token(), "plain text".getBytes(), OCTETS);
+    assertEquals(400, wrong.statusCode());
+    assertTrue(new String(wrong.body()).contains("not a qcow2 image"), new String(wrong.body()));
+    assertEquals("queued", status(alice.token(), qcow2));
+    assertEquals(400, http.bytes("PUT", "/image/v2/images/" + qcow2 + "/file", alice.token(), new byte[0], OCTETS).statusCode());
+    assertEquals("queued", status(alice.token(), qcow2));
+
+    String noFormat = create(alice.token(), "{\"name\":\"formless\"}").path("id").asText();
+    var formless = http.bytes("PUT", "/image/v2/images/" + noFormat + "/file", alice.token(), "x".getBytes(), OCTETS);
+    assertEquals(400, formless.statusCode());
+    assertTrue(new String(formless.body()).contains("disk_format"));
+    try (var files = java.nio.file.Files.list(cloud.config().imageDir())) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(qcow2)), "no data kept");
+    }
+    assertEquals(404, http.bytes("PUT", "/image/v2/images/" + qcow2 + "/file", bob.token(), "x".getBytes(), OCTETS).statusCode());
   }
 
   @Test

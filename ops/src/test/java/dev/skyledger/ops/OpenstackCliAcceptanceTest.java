@@ -6,18 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,26 +24,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SkyTestKit.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenstackCliAcceptanceTest {
-  private static final String CLI = "openstack";
   private static Cloud cloud;
+  private static OpenstackCli cli;
   private static String authUrl;
-  private static final ObjectMapper json = new ObjectMapper();
-
-  record Result(int rc, String out, String err) {
-    JsonNode json() {
-      try {
-        return OpenstackCliAcceptanceTest.json.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out + "\n" + err, e);
-      }
-    }
-  }
 
   @BeforeAll
   static void start(TestEnvironment env) {
-    assertTrue(onPath(CLI), "the openstack CLI is not installed: apt-get install python3-openstackclient (.ci/run does)");
+    assertTrue(OpenstackCli.installed(), "the openstack CLI is not installed: apt-get install python3-openstackclient (.ci/run does)");
     cloud = TestClouds.start(env, "admin-secret");
     authUrl = cloud.config().publicUrl() + "/identity/v3";
+    cli = new OpenstackCli(authUrl);
   }
 
   @AfterAll
@@ -60,63 +41,24 @@ class OpenstackCliAcceptanceTest {
     if (cloud != null) cloud.close();
   }
 
-  private static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) return true;
-    }
-    return false;
+  private static OpenstackCli.Result as(String user, String password, String project, String... args) {
+    return cli.as(user, password, project, args);
   }
 
-  private static Result as(String user, String password, String project, String... args) {
-    Map<String, String> env = new HashMap<>();
-    env.put("OS_AUTH_URL", authUrl);
-    env.put("OS_IDENTITY_API_VERSION", "3");
-    env.put("OS_USERNAME", user);
-    env.put("OS_PASSWORD", password);
-    env.put("OS_PROJECT_NAME", project);
-    env.put("OS_USER_DOMAIN_NAME", "Default");
-    env.put("OS_PROJECT_DOMAIN_NAME", "Default");
-    return run(env, args);
+  private static OpenstackCli.Result admin(String... args) {
+    return cli.as("admin", "admin-secret", "admin", args);
   }
 
-  private static Result admin(String... args) {
-    return as("admin", "admin-secret", "admin", args);
+  private static OpenstackCli.Result run(Map<String, String> osEnv, String... args) {
+    return cli.run(osEnv, args);
   }
 
-  private static Result run(Map<String, String> osEnv, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(CLI);
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
-    builder.environment().putAll(osEnv);
-    try {
-      Path out = Files.createTempFile("cli", ".out");
-      Path err = Files.createTempFile("cli", ".err");
-      builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-      Process process = builder.start();
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("openstack " + String.join(" ", args) + " did not finish in 120 s");
-      }
-      return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Result ok(Result r) {
-    assertEquals(0, r.rc(), "stdout: " + r.out() + "\nstderr: " + r.err());
-    return r;
+  private static OpenstackCli.Result ok(OpenstackCli.Result r) {
+    return OpenstackCli.ok(r);
   }
 
   private static boolean anyMatches(JsonNode rows, String field, String value) {
-    for (JsonNode row : rows) if (value.equals(row.path(field).asText())) return true;
-    return false;
+    return OpenstackCli.anyMatches(rows, field, value);
   }
 
   @Test
@@ -168,7 +110,7 @@ class OpenstackCliAcceptanceTest {
   @Test
   @Order(3)
   void memberCallingAnAdminApiIsForbidden() {
-    Result r = as("alice-cli", "alice-pw", "demo-cli", "user", "list");
+    OpenstackCli.Result r = as("alice-cli", "alice-pw", "demo-cli", "user", "list");
     assertNotEquals(0, r.rc());
     assertTrue(r.err().contains("HTTP 403"), r.err());
   }
@@ -176,7 +118,7 @@ class OpenstackCliAcceptanceTest {
   @Test
   @Order(4)
   void wrongPasswordIsUnauthorized() {
-    Result r = as("admin", "not-the-password", "admin", "token", "issue");
+    OpenstackCli.Result r = as("admin", "not-the-password", "admin", "token", "issue");
     assertNotEquals(0, r.rc());
     assertTrue(r.err().contains("HTTP 401"), r.err());
   }
@@ -189,7 +131,7 @@ class OpenstackCliAcceptanceTest {
         "OS_IDENTITY_API_VERSION", "3", "OS_PROJECT_NAME", "admin", "OS_PROJECT_DOMAIN_NAME", "Default");
     ok(run(withToken, "project", "list"));
     ok(admin("token", "revoke", token));
-    Result r = run(withToken, "project", "list");
+    OpenstackCli.Result r = run(withToken, "project", "list");
     assertNotEquals(0, r.rc());
     assertTrue(r.err().contains("HTTP 401"), r.err());
   }
@@ -198,7 +140,7 @@ class OpenstackCliAcceptanceTest {
   @Order(6)
   void disabledUserGets401() {
     ok(admin("user", "set", "--disable", "alice-cli"));
-    Result r = as("alice-cli", "alice-pw", "demo-cli", "token", "issue");
+    OpenstackCli.Result r = as("alice-cli", "alice-pw", "demo-cli", "token", "issue");
     assertNotEquals(0, r.rc());
     assertTrue(r.err().contains("HTTP 401"), r.err());
     ok(admin("user", "set", "--enable", "alice-cli"));
@@ -213,7 +155,7 @@ class OpenstackCliAcceptanceTest {
     ok(admin("project", "delete", "demo-cli"));
     assertFalse(anyMatches(ok(admin("project", "list", "-f", "json")).json(), "Name", "demo-cli"));
     assertFalse(anyMatches(ok(admin("user", "list", "-f", "json")).json(), "Name", "alice-cli"));
-    Result gone = admin("project", "show", "demo-cli");
+    OpenstackCli.Result gone = admin("project", "show", "demo-cli");
     assertNotEquals(0, gone.rc());
   }
 }

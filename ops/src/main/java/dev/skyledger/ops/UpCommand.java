@@ -113,6 +113,7 @@ final class UpCommand {
 
         Skyledger is up (%.1f s): %s
           identity (Keystone v3): %s/identity/v3
+          image (Glance v2):      %s/image
           admin user: admin / project admin, password in %s
 
         Use it with the OpenStack CLI:
@@ -122,10 +123,11 @@ final class UpCommand {
           openstack user create --password secret alice
           openstack role add --project demo --user alice member
           openstack role assignment list --names
+          openstack image create --disk-format raw --container-format bare --file disk.raw my-disk
 
         Operator commands: ./sky audit --user admin, ./sky replay identity, ./sky status, ./sky down
         Ctrl-C stops it; ./sky up again keeps every user, project and role.
-        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, home.dir().resolve("admin-password"),
+        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
         home.openrc());
     out.flush();
     try {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.config.SkyConfig;
-import dev.skyledger.platform.embedded.EmbeddedDatabase;
-import dev.skyledger.platform.embedded.EmbeddedKafka;
 import dev.skyledger.platform.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,27 +45,15 @@ final class BenchCommand {
   }
 
   int run(String[] args) throws Exception {
-    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity");
+    if (args.length == 1 && args[0].equals("image")) return new ImageBench(out).run();
+    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity|image");
     Path dir = Path.of("target/bench-var").toAbsolutePath();
-    deleteTree(dir);
     out.println("starting a fresh cloud in " + dir + " ...");
-    try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
-         EmbeddedDatabase postgres = new EmbeddedDatabase(dir.resolve("postgres/data"), freePort(), true).start()) {
-      int port = freePort();
-      Map<String, String> settings = new HashMap<>();
-      settings.put("SKY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-      settings.put("SKY_DATABASE_URL", postgres.database("skyledger"));
-      settings.put("SKY_PUBLIC_URL", "http://127.0.0.1:" + port);
-      settings.put("SKY_KEY_DIR", dir.resolve("keys").toString());
-      settings.put("SKY_STATE_DIR", dir.resolve("streams").toString());
-      settings.put("SKY_IMAGE_DIR", dir.resolve("images").toString());
-      SkyConfig config = SkyConfig.fromEnvironment(settings);
-      try (Cloud cloud = new Cloud(config).start("127.0.0.1", port)) {
-        cloud.bootstrap("admin", "bench-password", "admin");
-        String base = "http://127.0.0.1:" + port + "/identity/v3";
-        String auth = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\","
-            + "\"domain\":{\"name\":\"Default\"},\"password\":\"bench-password\"}}},\"scope\":{\"project\":"
-            + "{\"name\":\"admin\",\"domain\":{\"name\":\"Default\"}}}}}";
+    try (BenchCloud bench = new BenchCloud(dir)) {
+      {
+        SkyConfig config = bench.config();
+        String base = bench.url() + "/identity/v3";
+        String auth = BenchCloud.adminAuth();
         HttpResponse<String> first = send("POST", base + "/auth/tokens", null, auth);
         String token = first.headers().firstValue("X-Subject-Token").orElseThrow();
         String projectId = json.readTree(first.body()).path("token").path("project").path("id").asText();
@@ -193,16 +179,7 @@ final class BenchCommand {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
+
+
 }

@@ -25,6 +25,8 @@ public final class Payloads {
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,
+      DeactivateImage.class, ReactivateImage.class,
       ImageCreated.class, ImageUpdated.class, ImageDeleted.class,
-      ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class);
+      ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class,
+      ImageDeactivated.class, ImageReactivated.class);
 }

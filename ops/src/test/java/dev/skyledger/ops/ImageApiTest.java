@@ -182,6 +182,14 @@ class ImageApiTest {
 
     assertEquals(409, http.bytes("PUT", "/image/v2/images/" + id + "/file", alice.token(), data, OCTETS).statusCode(),
         "data goes only to a queued image");
+
+    assertEquals(204, http.send("POST", "/image/v2/images/" + id + "/actions/deactivate", alice.token(), null).status());
+    assertEquals("deactivated", status(alice.token(), id));
+    assertEquals(403, http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of()).statusCode(),
+        "a deactivated image's data is not served to tenants");
+    assertEquals(200, http.bytes("GET", "/image/v2/images/" + id + "/file", admin.token(), null, Map.of()).statusCode());
+    assertEquals(204, http.send("POST", "/image/v2/images/" + id + "/actions/reactivate", alice.token(), null).status());
+    assertEquals(200, http.bytes("GET", "/image/v2/images/" + id + "/file", alice.token(), null, Map.of()).statusCode());
     assertEquals(404, http.bytes("GET", "/image/v2/images/" + id + "/file", bob.token(), null, Map.of()).statusCode());
 
     assertEquals(204, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());

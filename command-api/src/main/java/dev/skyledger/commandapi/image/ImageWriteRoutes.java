@@ -8,6 +8,8 @@ import dev.skyledger.events.Topics;
 import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeactivateImage;
+import dev.skyledger.events.image.ReactivateImage;
 import dev.skyledger.events.image.StartImageUpload;
 import dev.skyledger.platform.image.FileImageStore;
 import dev.skyledger.platform.image.ImageFormats;
@@ -68,6 +70,8 @@ public final class ImageWriteRoutes {
     r.patch(V2 + "/images/{id}", this::update);
     r.delete(V2 + "/images/{id}", this::delete);
     r.put(V2 + "/images/{id}/file", this::upload);
+    r.post(V2 + "/images/{id}/actions/deactivate", ctx -> activation(ctx, false));
+    r.post(V2 + "/images/{id}/actions/reactivate", ctx -> activation(ctx, true));
     r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
     r.delete(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, false));
   }
@@ -293,6 +297,14 @@ public final class ImageWriteRoutes {
       store.delete(location);
       throw e;
     }
+    ctx.status(204);
+  }
+
+  private void activation(Context ctx, boolean reactivate) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+        reactivate ? new ReactivateImage(image.id()) : new DeactivateImage(image.id()), image.id(), image.owner());
     ctx.status(204);
   }
 

@@ -4,6 +4,10 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeactivateImage;
+import dev.skyledger.events.image.ImageDeactivated;
+import dev.skyledger.events.image.ImageReactivated;
+import dev.skyledger.events.image.ReactivateImage;
 import dev.skyledger.events.image.ImageActivated;
 import dev.skyledger.events.image.ImageUploadAborted;
 import dev.skyledger.events.image.ImageUploadStarted;
@@ -41,6 +45,8 @@ final class ImageDecider {
     if (command instanceof StartImageUpload c) return startUpload(c, actor, s);
     if (command instanceof CompleteImageUpload c) return completeUpload(c, actor, s);
     if (command instanceof AbortImageUpload c) return abortUpload(c, actor, s);
+    if (command instanceof DeactivateImage c) return activation(c.getImageId(), actor, s, false);
+    if (command instanceof ReactivateImage c) return activation(c.getImageId(), actor, s, true);
     return Decision.badRequest("Unknown image command " + command.getSchema().getName() + ".");
   }
 
@@ -123,6 +129,22 @@ final class ImageDecider {
     return Decision.accept(image.id(), new ImageUploadAborted(image.id(), image.owner(), c.getReason()));
   }
 
+  /** Deactivate (active → deactivated) or reactivate (deactivated → active); repeating either changes nothing. */
+  private static Decision activation(String imageId, Actor actor, ImageState s, boolean reactivate) {
+    Optional<Image> found = s.image(imageId);
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + imageId + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("You are not authorized to change this image's status.");
+    String from = reactivate ? "deactivated" : "active";
+    String to = reactivate ? "active" : "deactivated";
+    if (image.status().equals(to)) return Decision.accept(image.id());
+    if (!image.status().equals(from)) {
+      return Decision.conflict("Image status transition from " + image.status() + " to " + to + " is not allowed.");
+    }
+    return Decision.accept(image.id(), reactivate ? new ImageReactivated(image.id(), image.owner())
+        : new ImageDeactivated(image.id(), image.owner()));
+  }
+
   private static Decision invalid(String diskFormat, String containerFormat, String visibility, int minDisk, int minRam) {
     if (diskFormat != null && !DISK_FORMATS.contains(diskFormat)) {
       return Decision.badRequest("Invalid disk format '" + diskFormat + "': one of " + String.join(", ", sorted(DISK_FORMATS)) + ".");
@@ -158,6 +180,10 @@ final class ImageDecider {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("active")));
     } else if (event instanceof ImageUploadAborted e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("queued")));
+    } else if (event instanceof ImageDeactivated e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("deactivated")));
+    } else if (event instanceof ImageReactivated e) {
+      s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("active")));
     }
   }
 
@@ -168,6 +194,8 @@ final class ImageDecider {
     if (event instanceof ImageUploadStarted e) return e.getImageId();
     if (event instanceof ImageActivated e) return e.getImageId();
     if (event instanceof ImageUploadAborted e) return e.getImageId();
+    if (event instanceof ImageDeactivated e) return e.getImageId();
+    if (event instanceof ImageReactivated e) return e.getImageId();
     throw new IllegalArgumentException("not an image event: " + event.getSchema().getFullName());
   }
 }

@@ -6,6 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.image.AbortImageUpload;
+import dev.skyledger.events.image.CompleteImageUpload;
+import dev.skyledger.events.image.DeactivateImage;
+import dev.skyledger.events.image.ImageActivated;
+import dev.skyledger.events.image.ImageDeactivated;
+import dev.skyledger.events.image.ImageReactivated;
+import dev.skyledger.events.image.ImageUploadAborted;
+import dev.skyledger.events.image.ImageUploadStarted;
+import dev.skyledger.events.image.ReactivateImage;
+import dev.skyledger.events.image.StartImageUpload;
 import dev.skyledger.events.image.CreateImage;
 import dev.skyledger.events.image.DeleteImage;
 import dev.skyledger.events.image.ImageCreated;
@@ -346,6 +356,81 @@ class ImageDeciderTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  // ---- upload and activation ------------------------------------------------------------------
+
+  private void givenActiveImageOfDemo() {
+    givenPrivateImageOfDemo(false);
+    given(new ImageUploadStarted(IMAGE, DEMO_PROJECT),
+        new ImageActivated(IMAGE, DEMO_PROJECT, 10L, 10L, "md5", "sha512", "sha", "file:///x"));
+  }
+
+  @Test
+  void givenQueuedImage_whenOwnerStartsUpload_thenUploadStarted() {
+    givenPrivateImageOfDemo(false);
+
+    Decision decision = ImageDecider.decide(new StartImageUpload(IMAGE), BOB_AS_MEMBER, state);
+
+    assertEquals(List.of(new ImageUploadStarted(IMAGE, DEMO_PROJECT)), decision.events());
+  }
+
+  @Test
+  void givenActiveImage_whenStartUploadAgain_thenRejectedWith409() {
+    givenActiveImageOfDemo();
+
+    assertRejected(409, ImageDecider.decide(new StartImageUpload(IMAGE), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenQueuedImage_whenCompleteUploadWithoutStarting_thenRejectedWith409() {
+    givenPrivateImageOfDemo(false);
+
+    assertRejected(409, ImageDecider.decide(
+        new CompleteImageUpload(IMAGE, 1L, null, "m", "sha512", "s", "file:///x"), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenSavingImage_whenUploadAborted_thenQueuedAgainAndAnotherUploadMayStart() {
+    givenPrivateImageOfDemo(false);
+    given(new ImageUploadStarted(IMAGE, DEMO_PROJECT));
+
+    Decision aborted = ImageDecider.decide(new AbortImageUpload(IMAGE, "interrupted"), BOB_AS_MEMBER, state);
+    assertEquals(List.of(new ImageUploadAborted(IMAGE, DEMO_PROJECT, "interrupted")), aborted.events());
+    given(aborted.events());
+
+    assertEquals("queued", state.image(IMAGE).orElseThrow().status());
+    assertEquals(1, ImageDecider.decide(new StartImageUpload(IMAGE), BOB_AS_MEMBER, state).events().size());
+  }
+
+  @Test
+  void givenActiveImage_whenDeactivatedAndReactivated_thenStatusFollows() {
+    givenActiveImageOfDemo();
+
+    Decision off = ImageDecider.decide(new DeactivateImage(IMAGE), BOB_AS_MEMBER, state);
+    assertEquals(List.of(new ImageDeactivated(IMAGE, DEMO_PROJECT)), off.events());
+    given(off.events());
+    assertEquals("deactivated", state.image(IMAGE).orElseThrow().status());
+    assertEquals(List.of(), ImageDecider.decide(new DeactivateImage(IMAGE), BOB_AS_MEMBER, state).events());
+
+    Decision on = ImageDecider.decide(new ReactivateImage(IMAGE), BOB_AS_MEMBER, state);
+    assertEquals(List.of(new ImageReactivated(IMAGE, DEMO_PROJECT)), on.events());
+    given(on.events());
+    assertEquals("active", state.image(IMAGE).orElseThrow().status());
+  }
+
+  @Test
+  void givenQueuedImage_whenDeactivate_thenRejectedWith409() {
+    givenPrivateImageOfDemo(false);
+
+    assertRejected(409, ImageDecider.decide(new DeactivateImage(IMAGE), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenActiveImage_whenAnotherProjectDeactivates_thenRejectedWith403() {
+    givenActiveImageOfDemo();
+
+    assertRejected(403, ImageDecider.decide(new DeactivateImage(IMAGE), CAROL_AS_OTHER_MEMBER, state));
+  }
 
   private void givenPrivateImageOfDemo(boolean isProtected) {
     given(new ImageCreated(IMAGE, DEMO_PROJECT, "cirros", "qcow2", "bare", "private", isProtected, 0, 0,

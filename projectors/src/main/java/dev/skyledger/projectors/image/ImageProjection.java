@@ -6,6 +6,8 @@ import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.image.ImageActivated;
 import dev.skyledger.events.image.ImageCreated;
+import dev.skyledger.events.image.ImageDeactivated;
+import dev.skyledger.events.image.ImageReactivated;
 import dev.skyledger.events.image.ImageUploadAborted;
 import dev.skyledger.events.image.ImageUploadStarted;
 import dev.skyledger.events.image.ImageDeleted;
@@ -88,6 +90,10 @@ public final class ImageProjection implements Projection {
       status(c, e.getImageId(), "saving", at);
     } else if (event instanceof ImageUploadAborted e) {
       status(c, e.getImageId(), "queued", at);
+    } else if (event instanceof ImageDeactivated e) {
+      status(c, e.getImageId(), "deactivated", at);
+    } else if (event instanceof ImageReactivated e) {
+      status(c, e.getImageId(), "active", at);
     } else if (event instanceof ImageActivated e) {
       try (PreparedStatement s = c.prepareStatement("UPDATE images SET status = 'active', size = ?, virtual_size = ?, "
           + "checksum = ?, os_hash_algo = ?, os_hash_value = ?, location = ?, updated_at = ? WHERE id = ?")) {

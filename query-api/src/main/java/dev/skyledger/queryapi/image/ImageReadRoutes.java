@@ -118,7 +118,10 @@ public final class ImageReadRoutes {
     String id = ctx.pathParam("id");
     ImageCatalog.Image image = catalog.visible(id, viewer(caller))
         .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
-    if (!image.status().equals("active") || image.location() == null) {
+    if (image.status().equals("deactivated") && !caller.isAdmin()) {
+      throw ApiException.forbidden("The requested image has been deactivated. Image data download is forbidden.");
+    }
+    if (!image.status().equals("active") && !image.status().equals("deactivated") || image.location() == null) {
       ctx.status(204);
       return;
     }

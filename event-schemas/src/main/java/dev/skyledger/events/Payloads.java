@@ -26,7 +26,9 @@ public final class Payloads {
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,
       DeactivateImage.class, ReactivateImage.class,
+      AddImageMember.class, SetImageMemberStatus.class, RemoveImageMember.class,
       ImageCreated.class, ImageUpdated.class, ImageDeleted.class,
       ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class,
-      ImageDeactivated.class, ImageReactivated.class);
+      ImageDeactivated.class, ImageReactivated.class,
+      ImageMemberAdded.class, ImageMemberStatusChanged.class, ImageMemberRemoved.class);
 }

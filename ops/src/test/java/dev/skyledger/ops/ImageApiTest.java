@@ -109,6 +109,45 @@ class ImageApiTest {
     assertEquals(403, http.send("DELETE", "/image/v2/images/" + shared, bob.token(), null).status());
   }
 
+  private static Set<String> listed(String token, String query) {
+    Set<String> ids = new HashSet<>();
+    http.send("GET", "/image/v2/images" + query, token, null).json().path("images").forEach(i -> ids.add(i.path("id").asText()));
+    return ids;
+  }
+
+  @Test
+  void aSharedImageReachesAMemberProjectOnceItAccepts() {
+    String id = create(alice.token(), "{\"name\":\"to-share\"}").path("id").asText();
+    assertEquals("shared", http.send("GET", "/image/v2/images/" + id, alice.token(), null).json().path("visibility").asText());
+    assertEquals(404, http.send("GET", "/image/v2/images/" + id, bob.token(), null).status());
+
+    var added = http.send("POST", "/image/v2/images/" + id + "/members", alice.token(), "{\"member\":\"" + bob.projectId() + "\"}");
+    assertEquals(200, added.status(), added.raw().body());
+    assertEquals("pending", added.json().path("status").asText());
+    assertEquals(409, http.send("POST", "/image/v2/images/" + id + "/members", alice.token(),
+        "{\"member\":\"" + bob.projectId() + "\"}").status());
+
+    assertEquals(200, http.send("GET", "/image/v2/images/" + id, bob.token(), null).status());
+    assertFalse(listed(bob.token(), "").contains(id), "pending images are not listed by default");
+    assertTrue(listed(bob.token(), "?member_status=pending").contains(id));
+    assertEquals(403, http.send("PUT", "/image/v2/images/" + id + "/members/" + bob.projectId(), alice.token(),
+        "{\"status\":\"accepted\"}").status(), "only the member decides");
+    var accepted = http.send("PUT", "/image/v2/images/" + id + "/members/" + bob.projectId(), bob.token(),
+        "{\"status\":\"accepted\"}");
+    assertEquals(200, accepted.status(), accepted.raw().body());
+    assertEquals("accepted", accepted.json().path("status").asText());
+    assertTrue(listed(bob.token(), "").contains(id));
+    assertEquals(1, http.send("GET", "/image/v2/images/" + id + "/members", alice.token(), null).json().path("members").size());
+    assertEquals(403, http.send("DELETE", "/image/v2/images/" + id, bob.token(), null).status(), "a member may not delete");
+
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id + "/members/" + bob.projectId(), alice.token(), null).status());
+    assertEquals(404, http.send("GET", "/image/v2/images/" + id, bob.token(), null).status());
+
+    String privateImage = create(alice.token(), "{\"name\":\"not-shareable\",\"visibility\":\"private\"}").path("id").asText();
+    assertEquals(403, http.send("POST", "/image/v2/images/" + privateImage + "/members", alice.token(),
+        "{\"member\":\"" + bob.projectId() + "\"}").status());
+  }
+
   @Test
   void onlyAnAdministratorMayPublishAnImage() {
     var r = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"nope\",\"visibility\":\"public\"}");

@@ -93,6 +93,20 @@ class OpenstackCliImageTest {
   }
 
   @Test
+  void aProjectSharesAnImageAndTheOtherAcceptsIt() throws Exception {
+    Path small = files.resolve("shared.raw");
+    Files.write(small, new byte[8192]);
+    String id = ok(alice("image", "create", "--disk-format", "raw", "--container-format", "bare", "--shared",
+        "--file", small.toString(), "shared-disk", "-f", "value", "-c", "id")).out().strip();
+    assertNotEquals(0, bob("image", "show", id).rc());
+    ok(alice("image", "add", "project", id, bob.projectId()));
+    ok(bob("image", "set", "--accept", id));
+    assertTrue(anyMatches(ok(bob("image", "list", "-f", "json")).json(), "Name", "shared-disk"));
+    ok(alice("image", "remove", "project", id, bob.projectId()));
+    assertFalse(anyMatches(ok(bob("image", "list", "-f", "json")).json(), "Name", "shared-disk"));
+  }
+
+  @Test
   void onlyTheAdministratorPublishesImagesForEveryone() throws Exception {
     Path small = files.resolve("small.raw");
     Files.write(small, new byte[4096]);

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.CompleteImageUpload;
+import dev.skyledger.events.image.AddImageMember;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.RemoveImageMember;
+import dev.skyledger.events.image.SetImageMemberStatus;
 import dev.skyledger.events.image.DeactivateImage;
 import dev.skyledger.events.image.ReactivateImage;
 import dev.skyledger.events.image.StartImageUpload;
@@ -70,6 +73,9 @@ public final class ImageWriteRoutes {
     r.patch(V2 + "/images/{id}", this::update);
     r.delete(V2 + "/images/{id}", this::delete);
     r.put(V2 + "/images/{id}/file", this::upload);
+    r.post(V2 + "/images/{id}/members", this::addMember);
+    r.put(V2 + "/images/{id}/members/{member}", this::setMemberStatus);
+    r.delete(V2 + "/images/{id}/members/{member}", this::removeMember);
     r.post(V2 + "/images/{id}/actions/deactivate", ctx -> activation(ctx, false));
     r.post(V2 + "/images/{id}/actions/reactivate", ctx -> activation(ctx, true));
     r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
@@ -298,6 +304,39 @@ public final class ImageWriteRoutes {
       throw e;
     }
     ctx.status(204);
+  }
+
+  private void addMember(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    String member = JsonBody.of(ctx, render.mapper()).name("member", 255);
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new AddImageMember(image.id(), member),
+        image.id(), image.owner());
+    respondMember(ctx, image.id(), member);
+  }
+
+  private void setMemberStatus(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    String member = ctx.pathParam("member");
+    String status = JsonBody.of(ctx, render.mapper()).string("status");
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+        new SetImageMemberStatus(image.id(), member, status), image.id(), image.owner());
+    respondMember(ctx, image.id(), member);
+  }
+
+  private void removeMember(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    ImageCatalog.Image image = visible(ctx, caller);
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+        new RemoveImageMember(image.id(), ctx.pathParam("member")), image.id(), image.owner());
+    ctx.status(204);
+  }
+
+  private void respondMember(Context ctx, String imageId, String member) {
+    ImageCatalog.Member found = catalog.member(imageId, member)
+        .orElseThrow(() -> ApiException.notFound("No member " + member + " found for image " + imageId + "."));
+    ctx.contentType("application/json").result(render.member(found).toString());
   }
 
   private void activation(Context ctx, boolean reactivate) {

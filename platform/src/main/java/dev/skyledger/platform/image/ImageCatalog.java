@@ -30,9 +30,12 @@ public final class ImageCatalog {
   /** Who is asking: their project, and whether they are a cloud administrator (who sees everything). */
   public record Viewer(String projectId, boolean admin) {}
 
-  /** List filters; null means any. {@code visibility} may also be "all". */
+  /** List filters; null means any. {@code visibility} may also be "all"; {@code memberStatus} defaults to accepted. */
   public record Filter(String name, String status, String visibility, String owner, List<String> tags,
-                       String diskFormat, String containerFormat) {}
+                       String diskFormat, String containerFormat, String memberStatus) {}
+
+  /** A project an image is shared with. */
+  public record Member(String imageId, String memberId, String status, Instant createdAt, Instant updatedAt) {}
 
   /** Sort keys a client may use, and the columns they name. */
   public static final Map<String, String> SORT_KEYS = Map.ofEntries(
@@ -59,10 +62,36 @@ public final class ImageCatalog {
     return "\"" + registry.schemaOf("image") + "\".images";
   }
 
+  private String membersTable() {
+    return "\"" + registry.schemaOf("image") + "\".image_members";
+  }
+
+  public List<Member> members(String imageId) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT image_id, member, status, created_at, updated_at FROM "
+          + membersTable() + " WHERE image_id = ? ORDER BY created_at, member")) {
+        s.setString(1, imageId);
+        try (ResultSet r = s.executeQuery()) {
+          List<Member> members = new ArrayList<>();
+          while (r.next()) {
+            members.add(new Member(r.getString(1), r.getString(2), r.getString(3), r.getTimestamp(4).toInstant(),
+                r.getTimestamp(5).toInstant()));
+          }
+          return members;
+        }
+      }
+    });
+  }
+
+  public Optional<Member> member(String imageId, String projectId) {
+    return members(imageId).stream().filter(m -> m.memberId().equals(projectId)).findFirst();
+  }
+
   /** An image the viewer may see; a hidden one is as absent as a missing one. */
   public Optional<Image> visible(String id, Viewer viewer) {
     return find(id).filter(i -> viewer.admin() || i.owner().equals(viewer.projectId())
-        || i.visibility().equals("public") || i.visibility().equals("community"));
+        || i.visibility().equals("public") || i.visibility().equals("community")
+        || (i.visibility().equals("shared") && viewer.projectId() != null && member(i.id(), viewer.projectId()).isPresent()));
   }
 
   public Optional<Image> find(String id) {
@@ -76,9 +105,19 @@ public final class ImageCatalog {
     List<Object> args = new ArrayList<>();
     String visibility = f.visibility();
     if (!viewer.admin()) {
+      String sharedWithMe = "(visibility = 'shared' AND id IN (SELECT image_id FROM " + membersTable()
+          + " WHERE member = ? AND status = ?))";
+      String memberStatus = f.memberStatus() == null ? "accepted" : f.memberStatus();
       if (visibility == null) {
-        sql.append(" AND (visibility = 'public' OR owner = ?)");
+        sql.append(" AND (visibility = 'public' OR owner = ? OR ").append(sharedWithMe).append(")");
         args.add(viewer.projectId());
+        args.add(viewer.projectId());
+        args.add(memberStatus);
+      } else if (visibility.equals("shared")) {
+        sql.append(" AND visibility = 'shared' AND (owner = ? OR ").append(sharedWithMe).append(")");
+        args.add(viewer.projectId());
+        args.add(viewer.projectId());
+        args.add(memberStatus);
       } else if (visibility.equals("public") || visibility.equals("community")) {
         sql.append(" AND visibility = ?");
         args.add(visibility);

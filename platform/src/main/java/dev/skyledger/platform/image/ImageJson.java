@@ -23,6 +23,17 @@ public final class ImageJson {
     return json;
   }
 
+  public ObjectNode member(ImageCatalog.Member m) {
+    ObjectNode node = json.createObjectNode();
+    node.put("image_id", m.imageId());
+    node.put("member_id", m.memberId());
+    node.put("status", m.status());
+    node.put("created_at", m.createdAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    node.put("updated_at", m.updatedAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    node.put("schema", "/v2/schemas/member");
+    return node;
+  }
+
   public ObjectNode image(ImageCatalog.Image i) {
     ObjectNode node = json.createObjectNode();
     i.properties().forEach(node::put);

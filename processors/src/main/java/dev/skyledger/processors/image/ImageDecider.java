@@ -2,6 +2,12 @@ package dev.skyledger.processors.image;
 
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.image.AbortImageUpload;
+import dev.skyledger.events.image.AddImageMember;
+import dev.skyledger.events.image.ImageMemberAdded;
+import dev.skyledger.events.image.ImageMemberRemoved;
+import dev.skyledger.events.image.ImageMemberStatusChanged;
+import dev.skyledger.events.image.RemoveImageMember;
+import dev.skyledger.events.image.SetImageMemberStatus;
 import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.CreateImage;
 import dev.skyledger.events.image.DeactivateImage;
@@ -47,6 +53,9 @@ final class ImageDecider {
     if (command instanceof AbortImageUpload c) return abortUpload(c, actor, s);
     if (command instanceof DeactivateImage c) return activation(c.getImageId(), actor, s, false);
     if (command instanceof ReactivateImage c) return activation(c.getImageId(), actor, s, true);
+    if (command instanceof AddImageMember c) return addMember(c, actor, s);
+    if (command instanceof SetImageMemberStatus c) return setMemberStatus(c, actor, s);
+    if (command instanceof RemoveImageMember c) return removeMember(c, actor, s);
     return Decision.badRequest("Unknown image command " + command.getSchema().getName() + ".");
   }
 
@@ -145,6 +154,45 @@ final class ImageDecider {
         : new ImageDeactivated(image.id(), image.owner()));
   }
 
+  private static Decision addMember(AddImageMember c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty()) return Decision.notFound("No image found with ID " + c.getImageId() + ".");
+    Image image = found.get();
+    if (!mayWrite(actor, image.owner())) return Decision.forbidden("Only the image's owner may share it.");
+    if (!image.visibility().equals("shared")) {
+      return Decision.forbidden("Only shared images have members (this one is " + image.visibility() + ").");
+    }
+    if (c.getMemberProjectId().equals(image.owner())) return Decision.badRequest("An image's owner cannot be its member.");
+    if (s.member(image.id(), c.getMemberProjectId()).isPresent()) {
+      return Decision.conflict("Member " + c.getMemberProjectId() + " already exists for image " + image.id() + ".");
+    }
+    return Decision.accept(image.id(), new ImageMemberAdded(image.id(), image.owner(), c.getMemberProjectId()));
+  }
+
+  private static Decision setMemberStatus(SetImageMemberStatus c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty() || s.member(c.getImageId(), c.getMemberProjectId()).isEmpty()) {
+      return Decision.notFound("No member " + c.getMemberProjectId() + " found for image " + c.getImageId() + ".");
+    }
+    if (!c.getMemberProjectId().equals(actor.getProjectId()) || !(actor.getRoles().contains("member") || isAdmin(actor))) {
+      return Decision.forbidden("Only the member project itself may accept or reject a shared image.");
+    }
+    if (!java.util.Set.of("pending", "accepted", "rejected").contains(c.getStatus())) {
+      return Decision.badRequest("Invalid member status '" + c.getStatus() + "': one of accepted, pending, rejected.");
+    }
+    return Decision.accept(c.getImageId(), new ImageMemberStatusChanged(c.getImageId(), found.get().owner(),
+        c.getMemberProjectId(), c.getStatus()));
+  }
+
+  private static Decision removeMember(RemoveImageMember c, Actor actor, ImageState s) {
+    Optional<Image> found = s.image(c.getImageId());
+    if (found.isEmpty() || s.member(c.getImageId(), c.getMemberProjectId()).isEmpty()) {
+      return Decision.notFound("No member " + c.getMemberProjectId() + " found for image " + c.getImageId() + ".");
+    }
+    if (!mayWrite(actor, found.get().owner())) return Decision.forbidden("Only the image's owner may stop sharing it.");
+    return Decision.accept(c.getImageId(), new ImageMemberRemoved(c.getImageId(), found.get().owner(), c.getMemberProjectId()));
+  }
+
   private static Decision invalid(String diskFormat, String containerFormat, String visibility, int minDisk, int minRam) {
     if (diskFormat != null && !DISK_FORMATS.contains(diskFormat)) {
       return Decision.badRequest("Invalid disk format '" + diskFormat + "': one of " + String.join(", ", sorted(DISK_FORMATS)) + ".");
@@ -174,6 +222,13 @@ final class ImageDecider {
           e.getProperties(), i.status())));
     } else if (event instanceof ImageDeleted e) {
       s.delete(e.getImageId());
+      s.removeMembers(e.getImageId());
+    } else if (event instanceof ImageMemberAdded e) {
+      s.putMember(e.getImageId(), e.getMemberProjectId(), "pending");
+    } else if (event instanceof ImageMemberStatusChanged e) {
+      s.putMember(e.getImageId(), e.getMemberProjectId(), e.getStatus());
+    } else if (event instanceof ImageMemberRemoved e) {
+      s.removeMember(e.getImageId(), e.getMemberProjectId());
     } else if (event instanceof ImageUploadStarted e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("saving")));
     } else if (event instanceof ImageActivated e) {
@@ -195,6 +250,9 @@ final class ImageDecider {
     if (event instanceof ImageActivated e) return e.getImageId();
     if (event instanceof ImageUploadAborted e) return e.getImageId();
     if (event instanceof ImageDeactivated e) return e.getImageId();
+    if (event instanceof ImageMemberAdded e) return e.getImageId();
+    if (event instanceof ImageMemberStatusChanged e) return e.getImageId();
+    if (event instanceof ImageMemberRemoved e) return e.getImageId();
     if (event instanceof ImageReactivated e) return e.getImageId();
     throw new IllegalArgumentException("not an image event: " + event.getSchema().getFullName());
   }

@@ -26,6 +26,23 @@ final class ImageState {
     this.kv = kv;
   }
 
+  /** A project's membership of a shared image: pending, accepted or rejected. */
+  Optional<String> member(String imageId, String projectId) {
+    return kv.get("m/" + imageId + "/" + projectId);
+  }
+
+  void putMember(String imageId, String projectId, String status) {
+    kv.put("m/" + imageId + "/" + projectId, status);
+  }
+
+  void removeMember(String imageId, String projectId) {
+    kv.delete("m/" + imageId + "/" + projectId);
+  }
+
+  void removeMembers(String imageId) {
+    kv.prefix("m/" + imageId + "/").forEach(e -> kv.delete(e.getKey()));
+  }
+
   Optional<Image> image(String id) {
     return kv.get("i/" + id).map(value -> {
       try {

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.image.AddImageMember;
+import dev.skyledger.events.image.ImageMemberAdded;
+import dev.skyledger.events.image.ImageMemberRemoved;
+import dev.skyledger.events.image.ImageMemberStatusChanged;
+import dev.skyledger.events.image.RemoveImageMember;
+import dev.skyledger.events.image.SetImageMemberStatus;
 import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.DeactivateImage;
@@ -430,6 +436,53 @@ class ImageDeciderTest {
     givenActiveImageOfDemo();
 
     assertRejected(403, ImageDecider.decide(new DeactivateImage(IMAGE), CAROL_AS_OTHER_MEMBER, state));
+  }
+
+  // ---- members of shared images ----------------------------------------------------------------
+
+  private void givenSharedImageOfDemo() {
+    given(new ImageCreated(IMAGE, DEMO_PROJECT, "shared", "raw", "bare", "shared", false, 0, 0, List.of(), Map.of()));
+  }
+
+  @Test
+  void givenSharedImage_whenOwnerAddsAMember_thenMemberAddedAndDuplicateRejectedWith409() {
+    givenSharedImageOfDemo();
+
+    Decision added = ImageDecider.decide(new AddImageMember(IMAGE, OTHER_PROJECT), BOB_AS_MEMBER, state);
+    assertEquals(List.of(new ImageMemberAdded(IMAGE, DEMO_PROJECT, OTHER_PROJECT)), added.events());
+    given(added.events());
+
+    assertRejected(409, ImageDecider.decide(new AddImageMember(IMAGE, OTHER_PROJECT), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenPrivateImage_whenOwnerAddsAMember_thenRejectedWith403() {
+    givenPrivateImageOfDemo(false);
+
+    assertRejected(403, ImageDecider.decide(new AddImageMember(IMAGE, OTHER_PROJECT), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenPendingMember_whenTheMemberAccepts_thenAcceptedButTheOwnerCannotAcceptForIt() {
+    givenSharedImageOfDemo();
+    given(new ImageMemberAdded(IMAGE, DEMO_PROJECT, OTHER_PROJECT));
+
+    assertRejected(403, ImageDecider.decide(new SetImageMemberStatus(IMAGE, OTHER_PROJECT, "accepted"), BOB_AS_MEMBER, state));
+    Decision accepted = ImageDecider.decide(new SetImageMemberStatus(IMAGE, OTHER_PROJECT, "accepted"), CAROL_AS_OTHER_MEMBER, state);
+    assertEquals(List.of(new ImageMemberStatusChanged(IMAGE, DEMO_PROJECT, OTHER_PROJECT, "accepted")), accepted.events());
+    assertRejected(400, ImageDecider.decide(new SetImageMemberStatus(IMAGE, OTHER_PROJECT, "maybe"), CAROL_AS_OTHER_MEMBER, state));
+  }
+
+  @Test
+  void givenMember_whenOwnerRemovesIt_thenRemovedAndASecondRemovalIs404() {
+    givenSharedImageOfDemo();
+    given(new ImageMemberAdded(IMAGE, DEMO_PROJECT, OTHER_PROJECT));
+
+    assertRejected(403, ImageDecider.decide(new RemoveImageMember(IMAGE, OTHER_PROJECT), CAROL_AS_OTHER_MEMBER, state));
+    Decision removed = ImageDecider.decide(new RemoveImageMember(IMAGE, OTHER_PROJECT), BOB_AS_MEMBER, state);
+    assertEquals(List.of(new ImageMemberRemoved(IMAGE, DEMO_PROJECT, OTHER_PROJECT)), removed.events());
+    given(removed.events());
+    assertRejected(404, ImageDecider.decide(new RemoveImageMember(IMAGE, OTHER_PROJECT), BOB_AS_MEMBER, state));
   }
 
   private void givenPrivateImageOfDemo(boolean isProtected) {

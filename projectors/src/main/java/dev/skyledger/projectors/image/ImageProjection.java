@@ -6,6 +6,9 @@ import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.image.ImageActivated;
 import dev.skyledger.events.image.ImageCreated;
+import dev.skyledger.events.image.ImageMemberAdded;
+import dev.skyledger.events.image.ImageMemberRemoved;
+import dev.skyledger.events.image.ImageMemberStatusChanged;
 import dev.skyledger.events.image.ImageDeactivated;
 import dev.skyledger.events.image.ImageReactivated;
 import dev.skyledger.events.image.ImageUploadAborted;
@@ -107,11 +110,27 @@ public final class ImageProjection implements Projection {
         s.setString(8, e.getImageId());
         s.executeUpdate();
       }
+    } else if (event instanceof ImageMemberAdded e) {
+      update(c, "INSERT INTO image_members (image_id, member, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+          e.getImageId(), e.getMemberProjectId(), at, at);
+    } else if (event instanceof ImageMemberStatusChanged e) {
+      update(c, "UPDATE image_members SET status = ?, updated_at = ? WHERE image_id = ? AND member = ?",
+          e.getStatus(), at, e.getImageId(), e.getMemberProjectId());
+    } else if (event instanceof ImageMemberRemoved e) {
+      update(c, "DELETE FROM image_members WHERE image_id = ? AND member = ?", e.getImageId(), e.getMemberProjectId());
     } else if (event instanceof ImageDeleted e) {
+      update(c, "DELETE FROM image_members WHERE image_id = ?", e.getImageId());
       try (PreparedStatement s = c.prepareStatement("DELETE FROM images WHERE id = ?")) {
         s.setString(1, e.getImageId());
         s.executeUpdate();
       }
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
+      s.executeUpdate();
     }
   }
 

@@ -48,6 +48,8 @@ public final class ImageReadRoutes {
     r.get(ROOT + "/v2/images", this::list);
     r.get(ROOT + "/v2/images/{id}", this::show);
     r.get(ROOT + "/v2/images/{id}/file", this::download);
+    r.get(ROOT + "/v2/images/{id}/members", this::members);
+    r.get(ROOT + "/v2/images/{id}/members/{member}", this::member);
   }
 
   /** Glance's discovery document; openstacksdk refuses the image service without it. */
@@ -92,7 +94,8 @@ public final class ImageReadRoutes {
       throw ApiException.badRequest("Invalid visibility value: " + visibility + ".");
     }
     ImageCatalog.Filter filter = new ImageCatalog.Filter(ctx.queryParam("name"), ctx.queryParam("status"), visibility,
-        ctx.queryParam("owner"), ctx.queryParams("tag"), ctx.queryParam("disk_format"), ctx.queryParam("container_format"));
+        ctx.queryParam("owner"), ctx.queryParams("tag"), ctx.queryParam("disk_format"), ctx.queryParam("container_format"),
+        memberStatus(ctx));
     List<ImageCatalog.Image> page = catalog.list(viewer(caller), filter, sortKey, sortDir.equals("asc"),
         ctx.queryParam("marker"), limit);
     ObjectNode root = render.mapper().createObjectNode();
@@ -110,6 +113,44 @@ public final class ImageReadRoutes {
       root.put("next", next.toString());
     }
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  private static String memberStatus(Context ctx) {
+    String status = ctx.queryParam("member_status");
+    if (status != null && !List.of("accepted", "pending", "rejected", "all").contains(status)) {
+      throw ApiException.badRequest("Invalid member_status value: " + status + ".");
+    }
+    return status;
+  }
+
+  /** The owner sees every member; a member sees only itself. */
+  private void members(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    ImageCatalog.Image image = catalog.visible(id, viewer(caller))
+        .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
+    if (!image.visibility().equals("shared")) {
+      throw ApiException.forbidden("Only shared images have members (this one is " + image.visibility() + ").");
+    }
+    boolean owner = caller.isAdmin() || image.owner().equals(caller.projectId());
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode members = root.putArray("members");
+    catalog.members(id).stream().filter(m -> owner || m.memberId().equals(caller.projectId()))
+        .forEach(m -> members.add(render.member(m)));
+    root.put("schema", "/v2/schemas/members");
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void member(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    String member = ctx.pathParam("member");
+    ImageCatalog.Image image = catalog.visible(id, viewer(caller))
+        .orElseThrow(() -> ApiException.notFound("No image found with ID " + id + "."));
+    boolean owner = caller.isAdmin() || image.owner().equals(caller.projectId());
+    ImageCatalog.Member found = catalog.member(id, member).filter(m -> owner || m.memberId().equals(caller.projectId()))
+        .orElseThrow(() -> ApiException.notFound("No member " + member + " found for image " + id + "."));
+    ctx.contentType("application/json").result(render.member(found).toString());
   }
 
   /** Streams the data, whole or one {@code Range}, with the MD5 the client checks it against. */

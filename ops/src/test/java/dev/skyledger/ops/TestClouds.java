@@ -8,8 +8,13 @@ final class TestClouds {
 
   /** A running cloud with the admin user and project bootstrapped; its URL is {@code cloud.config().publicUrl()}. */
   static Cloud start(TestEnvironment env, String adminPassword) {
+    return start(env, adminPassword, env.config());
+  }
+
+  /** As {@link #start(TestEnvironment, String)} with a configuration derived from the environment's. */
+  static Cloud start(TestEnvironment env, String adminPassword, dev.skyledger.platform.config.SkyConfig config) {
     int port = env.freePort();
-    Cloud cloud = new Cloud(env.config().withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
+    Cloud cloud = new Cloud(config.withPublicUrl("http://127.0.0.1:" + port)).start("127.0.0.1", port);
     cloud.bootstrap("admin", adminPassword, "admin");
     return cloud;
   }

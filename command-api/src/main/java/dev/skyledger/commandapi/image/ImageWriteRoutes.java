@@ -301,6 +301,7 @@ public final class ImageWriteRoutes {
           inspection.virtualSize(), staged.md5(), "sha512", staged.sha512(), location), image.id(), owner);
     } catch (RuntimeException e) {
       store.delete(location);
+      abort(ctx, caller, image, "the data was not recorded: " + e.getMessage());
       throw e;
     }
     ctx.status(204);

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param instanceId this process's name (Streams application instance, consumer client ids)
  * @param imageDir where the file image store keeps image data
  * @param imageMaxBytes the largest image upload accepted
+ * @param imageQuotaCount how many images a project may have
+ * @param imageQuotaBytes how many bytes of image data a project may store
  */
 public record SkyConfig(
     String kafkaBootstrap,
@@ -39,7 +41,9 @@ public record SkyConfig(
     Path stateDir,
     String instanceId,
     Path imageDir,
-    long imageMaxBytes) {
+    long imageMaxBytes,
+    int imageQuotaCount,
+    long imageQuotaBytes) {
 
   public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
 
@@ -60,12 +64,20 @@ public record SkyConfig(
         Path.of(env.getOrDefault("SKY_STATE_DIR", "var/streams")),
         env.getOrDefault("SKY_INSTANCE_ID", "sky-1"),
         Path.of(env.getOrDefault("SKY_IMAGE_DIR", "var/images")),
-        Long.parseLong(env.getOrDefault("SKY_IMAGE_MAX_BYTES", String.valueOf(64L << 30))));
+        Long.parseLong(env.getOrDefault("SKY_IMAGE_MAX_BYTES", String.valueOf(64L << 30))),
+        Integer.parseInt(env.getOrDefault("SKY_IMAGE_QUOTA_COUNT", "100")),
+        Long.parseLong(env.getOrDefault("SKY_IMAGE_QUOTA_BYTES", String.valueOf(100L << 30))));
   }
 
   public SkyConfig withPublicUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
-        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes);
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
+        imageQuotaBytes);
+  }
+
+  public SkyConfig withImageQuota(int count, long bytes) {
+    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, count, bytes);
   }
 
   /** The real name of a catalogue topic in this deployment. */

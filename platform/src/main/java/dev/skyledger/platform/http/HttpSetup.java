@@ -61,7 +61,8 @@ public final class HttpSetup {
     // Javalin picks the handler registered for the most specific class, and has its own (plain text)
     // for its HttpResponseExceptions, such as "no such endpoint": they need a handler of their own
     config.routes.exception(io.javalin.http.HttpResponseException.class,
-        (e, ctx) -> write(ctx, json, e.getStatus(), titleOf(e.getStatus()), e.getMessage()));
+        (e, ctx) -> write(ctx, json, e.getStatus(), titleOf(e.getStatus()), e.getStatus() == 413
+            ? "The request body is larger than " + MAX_BODY_BYTES + " bytes." : e.getMessage()));
     config.routes.exception(Exception.class, (e, ctx) -> {
       log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
       write(ctx, json, 500, "Internal Server Error",
@@ -74,8 +75,12 @@ public final class HttpSetup {
     });
     config.routes.error(405, ctx -> write(ctx, json, 405, "Method Not Allowed",
         "The method " + ctx.method() + " is not allowed on " + ctx.path() + "."));
-    config.routes.error(413, ctx -> write(ctx, json, 413, "Request Entity Too Large",
-        "The request body is larger than " + MAX_BODY_BYTES + " bytes."));
+    // only when no handler said why (a quota, for one, answers 413 with its own message)
+    config.routes.error(413, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) {
+        write(ctx, json, 413, "Request Entity Too Large", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+      }
+    });
   }
 
   private static void write(Context ctx, ObjectMapper json, int status, String title, String message) {

@@ -30,6 +30,8 @@ public record TestEnvironment(SkyConfig config, Path dir) {
         dir.resolve("streams"),
         name + "-" + id,
         dir.resolve("images"),
+        1L << 30,
+        100,
         1L << 30);
     return new TestEnvironment(config, dir);
   }

@@ -44,12 +44,39 @@ final class ImageDecider {
 
   private ImageDecider() {}
 
+  /** Per-project limits: how many images, and how many bytes of image data. */
+  record Quota(int images, long bytes) {
+    static final Quota UNLIMITED = new Quota(Integer.MAX_VALUE, Long.MAX_VALUE);
+  }
+
   static Decision decide(SpecificRecord command, Actor actor, ImageState s) {
-    if (command instanceof CreateImage c) return create(c, actor, s);
+    return decide(command, actor, s, Quota.UNLIMITED);
+  }
+
+  static Decision decide(SpecificRecord command, Actor actor, ImageState s, Quota quota) {
+    if (command instanceof CreateImage c) {
+      Decision created = create(c, actor, s);
+      if (!created.rejected() && s.imageCount(c.getOwnerProjectId()) >= quota.images()) {
+        return Decision.reject(413, "Request Entity Too Large", "Image count quota exceeded: project "
+            + c.getOwnerProjectId() + " may have at most " + quota.images() + " images.");
+      }
+      return created;
+    }
+    if (command instanceof CompleteImageUpload c) {
+      Decision completed = completeUpload(c, actor, s);
+      if (!completed.rejected()) {
+        String owner = s.image(c.getImageId()).orElseThrow().owner();
+        if (s.storedBytes(owner) + c.getSize() > quota.bytes()) {
+          return Decision.reject(413, "Request Entity Too Large", "Image storage quota exceeded: project " + owner
+              + " may store at most " + quota.bytes() + " bytes of image data and already stores "
+              + s.storedBytes(owner) + ".");
+        }
+      }
+      return completed;
+    }
     if (command instanceof UpdateImage c) return update(c, actor, s);
     if (command instanceof DeleteImage c) return delete(c, actor, s);
     if (command instanceof StartImageUpload c) return startUpload(c, actor, s);
-    if (command instanceof CompleteImageUpload c) return completeUpload(c, actor, s);
     if (command instanceof AbortImageUpload c) return abortUpload(c, actor, s);
     if (command instanceof DeactivateImage c) return activation(c.getImageId(), actor, s, false);
     if (command instanceof ReactivateImage c) return activation(c.getImageId(), actor, s, true);
@@ -214,6 +241,7 @@ final class ImageDecider {
 
   static void evolve(ImageState s, SpecificRecord event) {
     if (event instanceof ImageCreated e) {
+      s.addUsage(e.getOwnerProjectId(), 1, 0);
       s.put(new Image(e.getImageId(), e.getOwnerProjectId(), e.getName(), e.getDiskFormat(), e.getContainerFormat(),
           e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(), e.getProperties(), "queued"));
     } else if (event instanceof ImageUpdated e) {
@@ -221,6 +249,7 @@ final class ImageDecider {
           e.getContainerFormat(), e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(),
           e.getProperties(), i.status())));
     } else if (event instanceof ImageDeleted e) {
+      s.addUsage(e.getOwnerProjectId(), -1, -s.size(e.getImageId()));
       s.delete(e.getImageId());
       s.removeMembers(e.getImageId());
     } else if (event instanceof ImageMemberAdded e) {
@@ -233,6 +262,8 @@ final class ImageDecider {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("saving")));
     } else if (event instanceof ImageActivated e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("active")));
+      s.setSize(e.getImageId(), e.getSize());
+      s.addUsage(e.getOwnerProjectId(), 0, e.getSize());
     } else if (event instanceof ImageUploadAborted e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("queued")));
     } else if (event instanceof ImageDeactivated e) {

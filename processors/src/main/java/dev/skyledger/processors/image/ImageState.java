@@ -26,6 +26,29 @@ final class ImageState {
     this.kv = kv;
   }
 
+  /** How many images a project has. */
+  int imageCount(String projectId) {
+    return kv.get("qc/" + projectId).map(Integer::parseInt).orElse(0);
+  }
+
+  /** How many bytes of image data a project stores. */
+  long storedBytes(String projectId) {
+    return kv.get("qb/" + projectId).map(Long::parseLong).orElse(0L);
+  }
+
+  void addUsage(String projectId, int images, long bytes) {
+    kv.put("qc/" + projectId, Integer.toString(imageCount(projectId) + images));
+    kv.put("qb/" + projectId, Long.toString(storedBytes(projectId) + bytes));
+  }
+
+  long size(String imageId) {
+    return kv.get("sz/" + imageId).map(Long::parseLong).orElse(0L);
+  }
+
+  void setSize(String imageId, long size) {
+    kv.put("sz/" + imageId, Long.toString(size));
+  }
+
   /** A project's membership of a shared image: pending, accepted or rejected. */
   Optional<String> member(String imageId, String projectId) {
     return kv.get("m/" + imageId + "/" + projectId);
@@ -63,6 +86,7 @@ final class ImageState {
 
   void delete(String id) {
     kv.delete("i/" + id);
+    kv.delete("sz/" + id);
   }
 
   long sequence(String streamKey) {

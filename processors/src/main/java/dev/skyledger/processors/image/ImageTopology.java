@@ -24,11 +24,18 @@ public final class ImageTopology {
   }
 
   public Topology build() {
-    return DeciderTopology.build(config, envelopes, Topics.IMAGE_COMMANDS, Topics.IMAGE_EVENTS, STORE, new Images());
+    ImageDecider.Quota quota = new ImageDecider.Quota(config.imageQuotaCount(), config.imageQuotaBytes());
+    return DeciderTopology.build(config, envelopes, Topics.IMAGE_COMMANDS, Topics.IMAGE_EVENTS, STORE, new Images(quota));
   }
 
   /** Binds the image decider to the processor shell. */
   private static final class Images implements DeciderProcessor.Decider<ImageState> {
+    private final ImageDecider.Quota quota;
+
+    Images(ImageDecider.Quota quota) {
+      this.quota = quota;
+    }
+
     @Override
     public ImageState state(KeyValues kv) {
       return new ImageState(kv);
@@ -36,7 +43,7 @@ public final class ImageTopology {
 
     @Override
     public Decision decide(SpecificRecord command, Envelope envelope, ImageState state) {
-      return ImageDecider.decide(command, envelope.getActor(), state);
+      return ImageDecider.decide(command, envelope.getActor(), state, quota);
     }
 
     @Override

@@ -438,6 +438,33 @@ class ImageDeciderTest {
     assertRejected(403, ImageDecider.decide(new DeactivateImage(IMAGE), CAROL_AS_OTHER_MEMBER, state));
   }
 
+  // ---- quotas --------------------------------------------------------------------------------
+
+  @Test
+  void givenProjectAtItsImageCountQuota_whenCreateImage_thenRejectedWith413() {
+    givenPrivateImageOfDemo(false);
+
+    Decision decision = ImageDecider.decide(new CreateImage("img-2", DEMO_PROJECT, "two", "raw", "bare", "private",
+        false, 0, 0, List.of(), Map.of()), BOB_AS_MEMBER, state, new ImageDecider.Quota(1, 1_000));
+
+    assertRejected(413, decision);
+  }
+
+  @Test
+  void givenStoredBytesNearTheQuota_whenAnUploadWouldExceedIt_thenRejectedWith413AndDeletingFreesTheBytes() {
+    ImageDecider.Quota quota = new ImageDecider.Quota(10, 1_000);
+    givenPrivateImageOfDemo(false);
+    given(new ImageUploadStarted(IMAGE, DEMO_PROJECT),
+        new ImageActivated(IMAGE, DEMO_PROJECT, 600L, 600L, "m", "sha512", "s", "file:///1"),
+        new ImageCreated("img-2", DEMO_PROJECT, "two", "raw", "bare", "private", false, 0, 0, List.of(), Map.of()),
+        new ImageUploadStarted("img-2", DEMO_PROJECT));
+    CompleteImageUpload second = new CompleteImageUpload("img-2", 600L, 600L, "m", "sha512", "s", "file:///2");
+
+    assertRejected(413, ImageDecider.decide(second, BOB_AS_MEMBER, state, quota));
+    given(new ImageDeleted(IMAGE, DEMO_PROJECT));
+    assertEquals(1, ImageDecider.decide(second, BOB_AS_MEMBER, state, quota).events().size());
+  }
+
   // ---- members of shared images ----------------------------------------------------------------
 
   private void givenSharedImageOfDemo() {

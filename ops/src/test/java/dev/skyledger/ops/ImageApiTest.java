@@ -260,6 +260,32 @@ class ImageApiTest {
   }
 
   @Test
+  void anInterruptedUploadPutsTheImageBackToQueuedAndKeepsNoData() throws Exception {
+    String id = create(alice.token(), "{\"name\":\"cut-off\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}")
+        .path("id").asText();
+    java.net.URI uri = java.net.URI.create(cloud.config().publicUrl());
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      var out = socket.getOutputStream();
+      out.write(("PUT /image/v2/images/" + id + "/file HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nX-Auth-Token: "
+          + alice.token() + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(new byte[200_000]);
+      out.flush();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!status(alice.token(), id).equals("saving") && System.nanoTime() < deadline) Thread.sleep(20);
+      assertEquals("saving", status(alice.token(), id), "the upload was under way when the client went away");
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!status(alice.token(), id).equals("queued") && System.nanoTime() < deadline) Thread.sleep(50);
+    assertEquals("queued", status(alice.token(), id));
+    try (var files = java.nio.file.Files.list(cloud.config().imageDir())) {
+      assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith(id)), "no partial file is left");
+    }
+    assertEquals(204, http.bytes("PUT", "/image/v2/images/" + id + "/file", alice.token(), new byte[1000], OCTETS).statusCode(),
+        "the image takes data again");
+  }
+
+  @Test
   void badInputIsRefusedWithAClearMessage() {
     var format = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"x\",\"disk_format\":\"floppy\"}");
     assertEquals(400, format.status());

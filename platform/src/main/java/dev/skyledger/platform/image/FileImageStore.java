@@ -44,7 +44,7 @@ public final class FileImageStore implements ImageStore {
     int headLength = 0;
     byte[] tail = new byte[ImageFormats.TAIL_BYTES];
     long size = 0;
-    byte[] buffer = new byte[1 << 16];
+    byte[] buffer = new byte[1 << 20];
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       int n;
       while ((n = data.read(buffer)) > 0) {

@@ -196,7 +196,9 @@ public final class ImageReadRoutes {
     ctx.header("Content-MD5", image.checksum());
     try (InputStream in = store.open(image.location(), start, length)) {
       OutputStream out = ctx.res().getOutputStream();
-      in.transferTo(out);
+      byte[] buffer = new byte[1 << 20];
+      int n;
+      while ((n = in.read(buffer)) > 0) out.write(buffer, 0, n);
       out.flush();
     }
   }

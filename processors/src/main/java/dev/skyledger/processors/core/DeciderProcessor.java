@@ -27,10 +27,6 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
 
     void evolve(S state, SpecificRecord event);
 
-    long sequence(S state, String streamKey);
-
-    void setSequence(S state, String streamKey, long sequence);
-
     String aggregateOf(SpecificRecord event);
 
     /** The project an event belongs to, or null to keep the command's. */
@@ -46,6 +42,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   private final String replySink;
   private ProcessorContext<String, Envelope> context;
   private Object state;
+  private KeyValues kv;
 
   @SuppressWarnings("unchecked")
   public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink) {
@@ -60,7 +57,8 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   public void init(ProcessorContext<String, Envelope> context) {
     this.context = context;
     KeyValueStore<String, String> store = context.getStateStore(storeName);
-    this.state = decider.state(new StoreKeyValues(store));
+    this.kv = new StoreKeyValues(store);
+    this.state = decider.state(kv);
   }
 
   @Override
@@ -81,7 +79,8 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       return;
     }
     String streamKey = command.getStreamKey();
-    long sequence = decider.sequence(state, streamKey);
+    // each stream's position is kept beside the decider's state, in the same store and transaction
+    long sequence = kv.get("seq/" + streamKey).map(Long::parseLong).orElse(0L);
     List<SpecificRecord> events = decision.events();
     for (int i = 0; i < events.size(); i++) {
       SpecificRecord event = events.get(i);
@@ -91,7 +90,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), project, sequence);
       context.forward(new Record<>(streamKey, envelope, record.timestamp()), eventSink);
     }
-    decider.setSequence(state, streamKey, sequence);
+    kv.put("seq/" + streamKey, Long.toString(sequence));
     reply(record, command, new CommandAccepted(decision.resourceId(), streamKey, sequence, events.size()));
   }
 

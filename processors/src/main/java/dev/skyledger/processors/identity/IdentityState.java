@@ -69,15 +69,6 @@ final class IdentityState {
     return kv.prefix("ra/" + roleId + "/").stream().map(e -> assignment(e.getValue())).toList();
   }
 
-  /** The number of events decided so far for a stream (the partition key). */
-  long sequence(String streamKey) {
-    return kv.get("seq/" + streamKey).map(Long::parseLong).orElse(0L);
-  }
-
-  void setSequence(String streamKey, long sequence) {
-    kv.put("seq/" + streamKey, Long.toString(sequence));
-  }
-
   void putUser(User user, String previousName) {
     if (previousName != null) kv.delete("un/" + user.domainId() + "/" + previousName);
     write("u/" + user.id(), user);

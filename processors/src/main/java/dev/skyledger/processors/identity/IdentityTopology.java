@@ -45,16 +45,6 @@ public final class IdentityTopology {
     }
 
     @Override
-    public long sequence(IdentityState state, String streamKey) {
-      return state.sequence(streamKey);
-    }
-
-    @Override
-    public void setSequence(IdentityState state, String streamKey, long sequence) {
-      state.setSequence(streamKey, sequence);
-    }
-
-    @Override
     public String aggregateOf(SpecificRecord event) {
       return IdentityDecider.aggregateOf(event);
     }

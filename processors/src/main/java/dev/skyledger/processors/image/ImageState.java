@@ -88,12 +88,4 @@ final class ImageState {
     kv.delete("i/" + id);
     kv.delete("sz/" + id);
   }
-
-  long sequence(String streamKey) {
-    return kv.get("seq/" + streamKey).map(Long::parseLong).orElse(0L);
-  }
-
-  void setSequence(String streamKey, long sequence) {
-    kv.put("seq/" + streamKey, Long.toString(sequence));
-  }
 }

@@ -52,16 +52,6 @@ public final class ImageTopology {
     }
 
     @Override
-    public long sequence(ImageState state, String streamKey) {
-      return state.sequence(streamKey);
-    }
-
-    @Override
-    public void setSequence(ImageState state, String streamKey, long sequence) {
-      state.setSequence(streamKey, sequence);
-    }
-
-    @Override
     public String aggregateOf(SpecificRecord event) {
       return ImageDecider.aggregateOf(event);
     }

@@ -22,4 +22,12 @@ public interface Projection {
   String migrations();
 
   void apply(Connection connection, ConsumerRecord<String, Envelope> record, SpecificRecord payload) throws SQLException;
+
+  /** Runs one parameterised statement: what most {@link #apply} branches are. */
+  static void execute(Connection c, String sql, Object... args) throws SQLException {
+    try (java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
+      s.executeUpdate();
+    }
+  }
 }

@@ -6,7 +6,6 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.identity.*;
 import dev.skyledger.projectors.core.Projection;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
@@ -36,54 +35,47 @@ public final class IdentityProjection implements Projection {
   public void apply(Connection c, ConsumerRecord<String, Envelope> record, SpecificRecord event) throws SQLException {
     Timestamp at = Timestamp.from(record.value().getTime());
     if (event instanceof ProjectCreated e) {
-      update(c, "INSERT INTO projects (id, domain_id, name, description, enabled, tags, created_at, updated_at) "
+      Projection.execute(c, "INSERT INTO projects (id, domain_id, name, description, enabled, tags, created_at, updated_at) "
           + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e.getProjectId(), e.getDomainId(), e.getName(), e.getDescription(),
           e.getEnabled(), c.createArrayOf("text", e.getTags().toArray()), at, at);
     } else if (event instanceof ProjectUpdated e) {
-      update(c, "UPDATE projects SET name = ?, description = ?, enabled = ?, updated_at = ? WHERE id = ?",
+      Projection.execute(c, "UPDATE projects SET name = ?, description = ?, enabled = ?, updated_at = ? WHERE id = ?",
           e.getName(), e.getDescription(), e.getEnabled(), at, e.getProjectId());
     } else if (event instanceof ProjectDeleted e) {
-      update(c, "DELETE FROM role_assignments WHERE project_id = ?", e.getProjectId());
-      update(c, "DELETE FROM projects WHERE id = ?", e.getProjectId());
+      Projection.execute(c, "DELETE FROM role_assignments WHERE project_id = ?", e.getProjectId());
+      Projection.execute(c, "DELETE FROM projects WHERE id = ?", e.getProjectId());
     } else if (event instanceof UserCreated e) {
-      update(c, "INSERT INTO users (id, domain_id, name, password_hash, email, description, enabled, "
+      Projection.execute(c, "INSERT INTO users (id, domain_id, name, password_hash, email, description, enabled, "
               + "default_project_id, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.getUserId(), e.getDomainId(), e.getName(), e.getPasswordHash(), e.getEmail(), e.getDescription(),
           e.getEnabled(), e.getDefaultProjectId(), e.getPasswordHash() == null ? null : at, at, at);
     } else if (event instanceof UserUpdated e) {
-      update(c, "UPDATE users SET name = ?, email = ?, description = ?, enabled = ?, default_project_id = ?, "
+      Projection.execute(c, "UPDATE users SET name = ?, email = ?, description = ?, enabled = ?, default_project_id = ?, "
               + "updated_at = ? WHERE id = ?", e.getName(), e.getEmail(), e.getDescription(), e.getEnabled(),
           e.getDefaultProjectId(), at, e.getUserId());
     } else if (event instanceof UserPasswordChanged e) {
-      update(c, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
+      Projection.execute(c, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
           e.getPasswordHash(), at, at, e.getUserId());
     } else if (event instanceof UserDeleted e) {
-      update(c, "DELETE FROM role_assignments WHERE user_id = ?", e.getUserId());
-      update(c, "DELETE FROM users WHERE id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM role_assignments WHERE user_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM users WHERE id = ?", e.getUserId());
     } else if (event instanceof RoleCreated e) {
-      update(c, "INSERT INTO roles (id, name, description, created_at) VALUES (?, ?, ?, ?)",
+      Projection.execute(c, "INSERT INTO roles (id, name, description, created_at) VALUES (?, ?, ?, ?)",
           e.getRoleId(), e.getName(), e.getDescription(), at);
     } else if (event instanceof RoleUpdated e) {
-      update(c, "UPDATE roles SET name = ?, description = ? WHERE id = ?", e.getName(), e.getDescription(), e.getRoleId());
+      Projection.execute(c, "UPDATE roles SET name = ?, description = ? WHERE id = ?", e.getName(), e.getDescription(), e.getRoleId());
     } else if (event instanceof RoleDeleted e) {
-      update(c, "DELETE FROM role_assignments WHERE role_id = ?", e.getRoleId());
-      update(c, "DELETE FROM roles WHERE id = ?", e.getRoleId());
+      Projection.execute(c, "DELETE FROM role_assignments WHERE role_id = ?", e.getRoleId());
+      Projection.execute(c, "DELETE FROM roles WHERE id = ?", e.getRoleId());
     } else if (event instanceof RoleAssigned e) {
-      update(c, "INSERT INTO role_assignments (project_id, user_id, role_id, created_at) VALUES (?, ?, ?, ?) "
+      Projection.execute(c, "INSERT INTO role_assignments (project_id, user_id, role_id, created_at) VALUES (?, ?, ?, ?) "
           + "ON CONFLICT DO NOTHING", e.getProjectId(), e.getUserId(), e.getRoleId(), at);
     } else if (event instanceof RoleUnassigned e) {
-      update(c, "DELETE FROM role_assignments WHERE project_id = ? AND user_id = ? AND role_id = ?",
+      Projection.execute(c, "DELETE FROM role_assignments WHERE project_id = ? AND user_id = ? AND role_id = ?",
           e.getProjectId(), e.getUserId(), e.getRoleId());
     } else if (event instanceof TokenRevoked e) {
-      update(c, "INSERT INTO revoked_tokens (audit_id, user_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) "
+      Projection.execute(c, "INSERT INTO revoked_tokens (audit_id, user_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) "
           + "ON CONFLICT DO NOTHING", e.getAuditId(), e.getUserId(), Timestamp.from(e.getExpiresAt()), at);
-    }
-  }
-
-  private static void update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
-      s.executeUpdate();
     }
   }
 }

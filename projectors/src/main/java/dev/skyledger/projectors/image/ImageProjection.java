@@ -111,15 +111,15 @@ public final class ImageProjection implements Projection {
         s.executeUpdate();
       }
     } else if (event instanceof ImageMemberAdded e) {
-      update(c, "INSERT INTO image_members (image_id, member, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
+      Projection.execute(c, "INSERT INTO image_members (image_id, member, status, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?)",
           e.getImageId(), e.getMemberProjectId(), at, at);
     } else if (event instanceof ImageMemberStatusChanged e) {
-      update(c, "UPDATE image_members SET status = ?, updated_at = ? WHERE image_id = ? AND member = ?",
+      Projection.execute(c, "UPDATE image_members SET status = ?, updated_at = ? WHERE image_id = ? AND member = ?",
           e.getStatus(), at, e.getImageId(), e.getMemberProjectId());
     } else if (event instanceof ImageMemberRemoved e) {
-      update(c, "DELETE FROM image_members WHERE image_id = ? AND member = ?", e.getImageId(), e.getMemberProjectId());
+      Projection.execute(c, "DELETE FROM image_members WHERE image_id = ? AND member = ?", e.getImageId(), e.getMemberProjectId());
     } else if (event instanceof ImageDeleted e) {
-      update(c, "DELETE FROM image_members WHERE image_id = ?", e.getImageId());
+      Projection.execute(c, "DELETE FROM image_members WHERE image_id = ?", e.getImageId());
       try (PreparedStatement s = c.prepareStatement("DELETE FROM images WHERE id = ?")) {
         s.setString(1, e.getImageId());
         s.executeUpdate();
@@ -127,20 +127,8 @@ public final class ImageProjection implements Projection {
     }
   }
 
-  private static void update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
-      s.executeUpdate();
-    }
-  }
-
   private static void status(Connection c, String id, String status, Timestamp at) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE images SET status = ?, updated_at = ? WHERE id = ?")) {
-      s.setString(1, status);
-      s.setTimestamp(2, at);
-      s.setString(3, id);
-      s.executeUpdate();
-    }
+    Projection.execute(c, "UPDATE images SET status = ?, updated_at = ? WHERE id = ?", status, at, id);
   }
 
   private String properties(Map<String, String> properties) {

@@ -1,10 +1,12 @@
 package dev.skyledger.processors.core;
 
+import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.kafka.Envelopes;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,10 +45,14 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   private ProcessorContext<String, Envelope> context;
   private Object state;
   private KeyValues kv;
+  private final ActorCheck actorCheck;
+  private UnaryOperator<Actor> recheck = UnaryOperator.identity();
 
   @SuppressWarnings("unchecked")
-  public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink) {
+  public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink,
+                          ActorCheck actorCheck) {
     this.decider = (Decider<Object>) decider;
+    this.actorCheck = actorCheck;
     this.envelopes = envelopes;
     this.storeName = storeName;
     this.eventSink = eventSink;
@@ -59,6 +65,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
     KeyValueStore<String, String> store = context.getStateStore(storeName);
     this.kv = new StoreKeyValues(store);
     this.state = decider.state(kv);
+    if (actorCheck != null) this.recheck = actorCheck.bind(context);
   }
 
   @Override
@@ -73,7 +80,9 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       reply(record, command, new CommandRejected(400, "Bad Request", "Undecodable command of type " + command.getType() + "."));
       return;
     }
-    Decision decision = decider.decide(payload, command, state);
+    Actor actor = recheck.apply(command.getActor());
+    Envelope checked = actor == command.getActor() ? command : Envelope.newBuilder(command).setActor(actor).build();
+    Decision decision = decider.decide(payload, checked, state);
     if (decision.rejected()) {
       reply(record, command, decision.rejection());
       return;

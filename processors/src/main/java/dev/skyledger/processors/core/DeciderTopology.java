@@ -6,6 +6,7 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -15,10 +16,20 @@ public final class DeciderTopology {
 
   public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
                                Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider) {
+    return build(config, envelopes, commands, events, store, decider, null);
+  }
+
+  /** As above, with each command's actor re-checked by {@code actorCheck} before the decider sees it. */
+  public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
+                               Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider,
+                               ActorCheck actorCheck) {
     var serde = commands.valueSerde();
-    Topology topology = new Topology();
+    StreamsBuilder builder = new StreamsBuilder();
+    if (actorCheck != null) actorCheck.addTo(builder);
+    Topology topology = builder.build();
     topology.addSource("commands", Serdes.String().deserializer(), serde.deserializer(), config.topic(commands));
-    topology.addProcessor("decider", () -> new DeciderProcessor(decider, envelopes, store, "events", "replies"), "commands");
+    topology.addProcessor("decider",
+        () -> new DeciderProcessor(decider, envelopes, store, "events", "replies", actorCheck), "commands");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
         Serdes.String(), Serdes.String()), "decider");
     topology.addSink("events", config.topic(events), Serdes.String().serializer(), serde.serializer(), "decider");

@@ -33,9 +33,9 @@ import org.apache.avro.specific.SpecificRecord;
  * Decides image commands: who may register, change and delete an image, and which metadata is
  * valid. Pure: {@link #decide} reads the state, {@link #evolve} applies one event.
  *
- * <p>The caller's roles come from the command's actor (its token, which every API process checks
- * against the revocation feed); re-checking them against the live role assignments needs the
- * identity view in this topology (see docs/adding-a-service.md) and is the next step.
+ * <p>The caller's roles are the command's actor's, already re-checked against the live role
+ * assignments by the topology ({@code IdentityViewStore}): a role revoked since the token was
+ * issued is gone here.
  */
 final class ImageDecider {
   static final Set<String> DISK_FORMATS = Set.of("raw", "qcow2", "vhd", "vhdx", "vdi", "vmdk", "iso", "ami", "aki", "ari");

@@ -8,6 +8,7 @@ import dev.skyledger.processors.core.DeciderProcessor;
 import dev.skyledger.processors.core.DeciderTopology;
 import dev.skyledger.processors.core.Decision;
 import dev.skyledger.processors.core.KeyValues;
+import dev.skyledger.processors.identity.IdentityViewStore;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.Topology;
 
@@ -25,7 +26,8 @@ public final class ImageTopology {
 
   public Topology build() {
     ImageDecider.Quota quota = new ImageDecider.Quota(config.imageQuotaCount(), config.imageQuotaBytes());
-    return DeciderTopology.build(config, envelopes, Topics.IMAGE_COMMANDS, Topics.IMAGE_EVENTS, STORE, new Images(quota));
+    return DeciderTopology.build(config, envelopes, Topics.IMAGE_COMMANDS, Topics.IMAGE_EVENTS, STORE, new Images(quota),
+        new IdentityViewStore(config, envelopes));
   }
 
   /** Binds the image decider to the processor shell. */

@@ -1,0 +1,112 @@
+package dev.skyledger.processors.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.core.CommandAccepted;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.identity.ProjectCreated;
+import dev.skyledger.events.identity.RoleAssigned;
+import dev.skyledger.events.identity.RoleCreated;
+import dev.skyledger.events.identity.RoleUnassigned;
+import dev.skyledger.events.identity.UserCreated;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.kafka.Envelopes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The image processor re-checks the caller's roles against the identity events it has seen. */
+class ImageTopologyTest {
+  private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+  private static final Actor BOB_AS_MEMBER = new Actor("u-bob", "bob", "p-demo", List.of("member"));
+
+  @TempDir
+  Path tmp;
+
+  private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
+      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 100, 1L << 40);
+  private final Envelopes envelopes = new Envelopes(new PayloadCodec());
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Envelope> identityEvents;
+  private TestInputTopic<String, Envelope> commands;
+  private TestOutputTopic<String, Envelope> replies;
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "image-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
+    driver = new TopologyTestDriver(new ImageTopology(config, envelopes).build(), props);
+    identityEvents = driver.createInputTopic(config.topic(Topics.IDENTITY_EVENTS), new StringSerializer(),
+        Topics.IDENTITY_EVENTS.valueSerde().serializer());
+    commands = driver.createInputTopic(config.topic(Topics.IMAGE_COMMANDS), new StringSerializer(),
+        Topics.IMAGE_COMMANDS.valueSerde().serializer());
+    replies = driver.createOutputTopic(config.topic(Topics.COMMAND_REPLIES), new StringDeserializer(),
+        Topics.COMMAND_REPLIES.valueSerde().deserializer());
+    identity(new RoleCreated("r-member", "member", null),
+        new ProjectCreated("p-demo", "default", "demo", "", true, List.of()),
+        new UserCreated("u-bob", "default", "bob", "hash", null, null, true, "p-demo"),
+        new RoleAssigned("p-demo", "u-bob", "r-member"));
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  @Test
+  void givenMemberRoleHeld_whenCreateImage_thenAccepted() {
+    assertInstanceOf(CommandAccepted.class, create("img-1", BOB_AS_MEMBER));
+  }
+
+  @Test
+  void givenMemberRoleRevoked_whenCreateImageWithTheOldToken_thenRejected403() {
+    identity(new RoleUnassigned("p-demo", "u-bob", "r-member"));
+
+    CommandRejected rejected = assertInstanceOf(CommandRejected.class, create("img-1", BOB_AS_MEMBER));
+    assertEquals(403, rejected.getStatus());
+  }
+
+  @Test
+  void givenMemberRoleRevokedAndGrantedAgain_whenCreateImage_thenAccepted() {
+    identity(new RoleUnassigned("p-demo", "u-bob", "r-member"), new RoleAssigned("p-demo", "u-bob", "r-member"));
+
+    assertInstanceOf(CommandAccepted.class, create("img-1", BOB_AS_MEMBER));
+  }
+
+  private SpecificRecord create(String imageId, Actor actor) {
+    CreateImage create = new CreateImage(imageId, "p-demo", "cirros", "qcow2", "bare", "private", false, 0, 0,
+        List.of(), Map.of());
+    commands.pipeInput("p-demo", envelopes.command(create, imageId, "p-demo", actor, "req-" + imageId, "p-demo", NOW));
+    return envelopes.open(replies.readValue());
+  }
+
+  private void identity(SpecificRecord... events) {
+    for (SpecificRecord event : events) {
+      Envelope command = envelopes.command(event, "x", null, Envelopes.system(), "req-id", "default", NOW);
+      identityEvents.pipeInput("default", command);
+    }
+  }
+}

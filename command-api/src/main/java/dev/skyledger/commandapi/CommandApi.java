@@ -2,20 +2,24 @@ package dev.skyledger.commandapi;
 
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
+import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import io.javalin.config.JavalinConfig;
 
 /** Every route that changes state, ready to mount on a Javalin server (alone, or in the all-in-one gateway). */
 public final class CommandApi {
   private final IdentityWriteRoutes identity;
   private final ImageWriteRoutes image;
+  private final NetworkWriteRoutes network;
 
-  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image) {
+  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image, NetworkWriteRoutes network) {
     this.identity = identity;
     this.image = image;
+    this.network = network;
   }
 
   public void routes(JavalinConfig config) {
     identity.routes(config);
     image.routes(config);
+    network.routes(config);
   }
 }

@@ -4,6 +4,7 @@ import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.identity.*;
 import dev.skyledger.events.image.*;
+import dev.skyledger.events.network.*;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -30,5 +31,12 @@ public final class Payloads {
       ImageCreated.class, ImageUpdated.class, ImageDeleted.class,
       ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class,
       ImageDeactivated.class, ImageReactivated.class,
-      ImageMemberAdded.class, ImageMemberStatusChanged.class, ImageMemberRemoved.class);
+      ImageMemberAdded.class, ImageMemberStatusChanged.class, ImageMemberRemoved.class,
+      // network
+      CreateNetwork.class, UpdateNetwork.class, DeleteNetwork.class,
+      CreateSubnet.class, UpdateSubnet.class, DeleteSubnet.class,
+      CreatePort.class, UpdatePort.class, DeletePort.class,
+      NetworkCreated.class, NetworkUpdated.class, NetworkDeleted.class,
+      SubnetCreated.class, SubnetUpdated.class, SubnetDeleted.class,
+      PortCreated.class, PortUpdated.class, PortDeleted.class);
 }

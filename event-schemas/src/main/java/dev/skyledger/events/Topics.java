@@ -20,13 +20,23 @@ public final class Topics {
   /** Image events, keyed by the owning project. */
   public static final Topic<String, Envelope> IMAGE_EVENTS =
       new Topic<>("image.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /**
+   * Network commands, keyed by network id: addresses and MACs are unique per network, so everything
+   * that takes or frees one on a network is decided in order there.
+   */
+  public static final Topic<String, Envelope> NETWORK_COMMANDS =
+      new Topic<>("network.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());
+  /** Network events, keyed by network id. */
+  public static final Topic<String, Envelope> NETWORK_EVENTS =
+      new Topic<>("network.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /** Replies to every command, keyed by request id. */
   public static final Topic<String, Envelope> COMMAND_REPLIES =
       new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
 
   public static final List<Topic<String, Envelope>> ALL =
-      List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, COMMAND_REPLIES);
+      List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, NETWORK_COMMANDS, NETWORK_EVENTS,
+          COMMAND_REPLIES);
 
   /** Event topics: what the audit trail reads and what projections replay. */
-  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS);
+  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS);
 }

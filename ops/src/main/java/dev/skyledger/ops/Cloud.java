@@ -26,6 +26,12 @@ import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
 import dev.skyledger.processors.identity.IdentityTopology;
 import dev.skyledger.processors.image.ImageTopology;
+import dev.skyledger.processors.network.NetworkTopology;
+import dev.skyledger.projectors.network.NetworkProjection;
+import dev.skyledger.commandapi.network.NetworkWriteRoutes;
+import dev.skyledger.queryapi.network.NetworkReadRoutes;
+import dev.skyledger.platform.network.NetworkCatalog;
+import dev.skyledger.platform.network.NetworkJson;
 import dev.skyledger.projectors.image.ImageProjection;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import dev.skyledger.queryapi.image.ImageReadRoutes;
@@ -89,7 +95,8 @@ public final class Cloud implements AutoCloseable {
     schemas.migrateRegistry();
     ProjectionRegistry registry = new ProjectionRegistry(db);
 
-    for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new AuditProjection(json))) {
+    for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
+        new AuditProjection(json))) {
       ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
@@ -97,6 +104,7 @@ public final class Cloud implements AutoCloseable {
 
     startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
+    startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());
@@ -121,11 +129,15 @@ public final class Cloud implements AutoCloseable {
     ImageCatalog images = new ImageCatalog(db, registry, json);
     ImageJson imageJson = new ImageJson(json);
     ImageStore imageStore = new FileImageStore(config.imageDir());
+    NetworkCatalog networks = new NetworkCatalog(db, registry, json);
+    NetworkJson networkJson = new NetworkJson(json);
     CommandApi commandApi = new CommandApi(
         new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
-        new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()));
+        new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
+        new NetworkWriteRoutes(authenticator, sender, networks, networkJson));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
+        new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
@@ -133,7 +145,7 @@ public final class Cloud implements AutoCloseable {
       queryApi.routes(cfg);
       cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(
           "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3")
-              + "\",\"image\":\"" + catalog.url("/image") + "\"}}"));
+              + "\",\"image\":\"" + catalog.url("/image") + "\",\"network\":\"" + catalog.url("/network") + "\"}}"));
     }).start(host, port);
     running.add(0, http::stop);
     try {

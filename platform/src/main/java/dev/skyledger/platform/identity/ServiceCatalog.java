@@ -27,7 +27,8 @@ public final class ServiceCatalog {
 
   /** The services this deployment serves (the others arrive with their modules). */
   public static List<Service> deployed() {
-    return List.of(new Service("identity", "keystone", "/identity/v3"), new Service("image", "glance", "/image"));
+    return List.of(new Service("identity", "keystone", "/identity/v3"), new Service("image", "glance", "/image"),
+        new Service("network", "neutron", "/network"));
   }
 
   public String publicUrl() {

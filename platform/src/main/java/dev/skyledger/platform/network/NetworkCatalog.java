@@ -1,0 +1,333 @@
+package dev.skyledger.platform.network;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.platform.db.Database;
+import dev.skyledger.platform.db.ProjectionRegistry;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the network views (the live schema of the {@code network} projection) as a caller may see
+ * them: Neutron's visibility (own project's resources, shared and external networks and their
+ * subnets, the ports on networks the project owns; admins see everything), with filters, sorting and
+ * keyset pages.
+ */
+public final class NetworkCatalog {
+  public record Network(String id, String projectId, String name, String description, boolean adminStateUp,
+                        boolean shared, boolean external, int mtu, int revision, Instant createdAt, Instant updatedAt,
+                        List<String> subnets) {}
+
+  public record Pool(String start, String end) {}
+
+  public record Route(String destination, String nexthop) {}
+
+  public record Subnet(String id, String networkId, String projectId, String name, String description, int ipVersion,
+                       String cidr, String gatewayIp, List<Pool> allocationPools, boolean enableDhcp,
+                       List<String> dnsNameservers, List<Route> hostRoutes, String ipv6AddressMode, String ipv6RaMode,
+                       int revision, Instant createdAt, Instant updatedAt) {}
+
+  public record FixedIp(String subnetId, String ipAddress) {}
+
+  public record Port(String id, String networkId, String projectId, String name, String description, String macAddress,
+                     String deviceId, String deviceOwner, List<String> securityGroups, String hostId,
+                     boolean adminStateUp, boolean portSecurityEnabled, int revision, Instant createdAt,
+                     Instant updatedAt, List<FixedIp> fixedIps) {}
+
+  /** Who is asking. */
+  public record Viewer(String projectId, boolean admin) {}
+
+  /**
+   * A list request: equality filters (API attribute → accepted values, any of which may match),
+   * the sort, and the page.
+   */
+  public record Query(Map<String, List<String>> filters, String sortKey, boolean ascending, String marker, Integer limit) {}
+
+  /** Each collection's filterable attributes and their columns. */
+  public static final Map<String, String> NETWORK_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("name", "name"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("admin_state_up", "admin_state_up"), Map.entry("shared", "shared"),
+      Map.entry("router:external", "external"), Map.entry("mtu", "mtu"), Map.entry("description", "description"),
+      Map.entry("status", "'ACTIVE'"), Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"),
+      Map.entry("revision_number", "revision_number"));
+  public static final Map<String, String> SUBNET_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("name", "name"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("network_id", "network_id"), Map.entry("ip_version", "ip_version"),
+      Map.entry("cidr", "cidr"), Map.entry("gateway_ip", "gateway_ip"), Map.entry("enable_dhcp", "enable_dhcp"),
+      Map.entry("ipv6_address_mode", "ipv6_address_mode"), Map.entry("ipv6_ra_mode", "ipv6_ra_mode"),
+      Map.entry("description", "description"), Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"),
+      Map.entry("revision_number", "revision_number"));
+  public static final Map<String, String> PORT_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("name", "name"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("network_id", "network_id"), Map.entry("mac_address", "mac_address"),
+      Map.entry("device_id", "device_id"), Map.entry("device_owner", "device_owner"), Map.entry("binding:host_id", "host_id"),
+      Map.entry("admin_state_up", "admin_state_up"), Map.entry("port_security_enabled", "port_security_enabled"),
+      Map.entry("status", "CASE WHEN host_id = '' OR NOT admin_state_up THEN 'DOWN' ELSE 'ACTIVE' END"),
+      Map.entry("description", "description"), Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"),
+      Map.entry("revision_number", "revision_number"));
+
+  private static final Map<String, String> BOOLEAN_COLUMNS = Map.of("admin_state_up", "", "shared", "", "external", "",
+      "enable_dhcp", "", "port_security_enabled", "");
+  private static final Map<String, String> INTEGER_COLUMNS = Map.of("mtu", "", "ip_version", "", "revision_number", "");
+
+  private final Database db;
+  private final ProjectionRegistry registry;
+  private final ObjectMapper json;
+
+  public NetworkCatalog(Database db, ProjectionRegistry registry, ObjectMapper json) {
+    this.db = db;
+    this.registry = registry;
+    this.json = json;
+  }
+
+  private String table(String name) {
+    return "\"" + registry.schemaOf("network") + "\"." + name;
+  }
+
+  // ---- networks ---------------------------------------------------------------------------------
+
+  private String networkVisible(Viewer v, List<Object> args) {
+    if (v.admin()) return "TRUE";
+    args.add(v.projectId());
+    return "(project_id = ? OR shared OR external)";
+  }
+
+  public Optional<Network> network(Viewer v, String id) {
+    return networks(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<Network> networks(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String visible = networkVisible(v, args);
+      String sql = "SELECT id, project_id, name, description, admin_state_up, shared, external, mtu, revision_number,"
+          + " created_at, updated_at FROM " + table("networks") + " WHERE " + visible + where(q, NETWORK_COLUMNS, args)
+          + page(c, q, NETWORK_COLUMNS, table("networks"), args);
+      List<Network> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new Network(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBoolean(5),
+              r.getBoolean(6), r.getBoolean(7), r.getInt(8), r.getInt(9), r.getTimestamp(10).toInstant(),
+              r.getTimestamp(11).toInstant(), List.of()));
+        }
+      }
+      Map<String, List<String>> subnets = subnetIds(c, rows.stream().map(Network::id).toList());
+      return rows.stream().map(n -> new Network(n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(),
+          n.shared(), n.external(), n.mtu(), n.revision(), n.createdAt(), n.updatedAt(),
+          subnets.getOrDefault(n.id(), List.of()))).toList();
+    });
+  }
+
+  private Map<String, List<String>> subnetIds(Connection c, List<String> networkIds) throws SQLException {
+    Map<String, List<String>> out = new HashMap<>();
+    if (networkIds.isEmpty()) return out;
+    try (PreparedStatement s = c.prepareStatement("SELECT network_id, id FROM " + table("subnets")
+        + " WHERE network_id = ANY (?) ORDER BY created_at, id")) {
+      s.setArray(1, c.createArrayOf("text", networkIds.toArray()));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
+      }
+    }
+    return out;
+  }
+
+  // ---- subnets ----------------------------------------------------------------------------------
+
+  private String subnetVisible(Viewer v, List<Object> args) {
+    if (v.admin()) return "TRUE";
+    args.add(v.projectId());
+    args.add(v.projectId());
+    return "(project_id = ? OR network_id IN (SELECT id FROM " + table("networks")
+        + " WHERE project_id = ? OR shared OR external))";
+  }
+
+  public Optional<Subnet> subnet(Viewer v, String id) {
+    return subnets(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<Subnet> subnets(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String visible = subnetVisible(v, args);
+      String sql = "SELECT id, network_id, project_id, name, description, ip_version, cidr, gateway_ip,"
+          + " allocation_pools::text, enable_dhcp, dns_nameservers, host_routes::text, ipv6_address_mode, ipv6_ra_mode,"
+          + " revision_number, created_at, updated_at FROM " + table("subnets") + " WHERE " + visible
+          + where(q, SUBNET_COLUMNS, args) + page(c, q, SUBNET_COLUMNS, table("subnets"), args);
+      List<Subnet> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new Subnet(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getInt(6),
+              r.getString(7), r.getString(8), read(r.getString(9), new TypeReference<List<Pool>>() {}), r.getBoolean(10),
+              strings(r.getArray(11)), read(r.getString(12), new TypeReference<List<Route>>() {}), r.getString(13),
+              r.getString(14), r.getInt(15), r.getTimestamp(16).toInstant(), r.getTimestamp(17).toInstant()));
+        }
+      }
+      return rows;
+    });
+  }
+
+  // ---- ports ------------------------------------------------------------------------------------
+
+  private String portVisible(Viewer v, List<Object> args) {
+    if (v.admin()) return "TRUE";
+    args.add(v.projectId());
+    args.add(v.projectId());
+    return "(project_id = ? OR network_id IN (SELECT id FROM " + table("networks") + " WHERE project_id = ?))";
+  }
+
+  public Optional<Port> port(Viewer v, String id) {
+    return ports(v, new Query(Map.of("id", List.of(id)), null, true, null, null), List.of()).stream().findFirst();
+  }
+
+  /** Ports; {@code fixedIps} filters by address and/or subnet ({@code fixed_ips=ip_address=...}). */
+  public List<Port> ports(Viewer v, Query q, List<FixedIp> fixedIps) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String visible = portVisible(v, args);
+      StringBuilder ipFilter = new StringBuilder();
+      for (FixedIp ip : fixedIps) {
+        ipFilter.append(" AND id IN (SELECT port_id FROM ").append(table("port_ips")).append(" WHERE TRUE");
+        if (ip.ipAddress() != null) {
+          ipFilter.append(" AND ip_address = ?");
+          args.add(ip.ipAddress());
+        }
+        if (ip.subnetId() != null) {
+          ipFilter.append(" AND subnet_id = ?");
+          args.add(ip.subnetId());
+        }
+        ipFilter.append(")");
+      }
+      String sql = "SELECT id, network_id, project_id, name, description, mac_address, device_id, device_owner,"
+          + " security_groups, host_id, admin_state_up, port_security_enabled, revision_number, created_at, updated_at"
+          + " FROM " + table("ports") + " WHERE " + visible + ipFilter + where(q, PORT_COLUMNS, args)
+          + page(c, q, PORT_COLUMNS, table("ports"), args);
+      List<Port> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new Port(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+              r.getString(7), r.getString(8), strings(r.getArray(9)), r.getString(10), r.getBoolean(11), r.getBoolean(12),
+              r.getInt(13), r.getTimestamp(14).toInstant(), r.getTimestamp(15).toInstant(), List.of()));
+        }
+      }
+      Map<String, List<FixedIp>> ips = new HashMap<>();
+      if (!rows.isEmpty()) {
+        try (PreparedStatement s = c.prepareStatement("SELECT port_id, subnet_id, ip_address FROM " + table("port_ips")
+            + " WHERE port_id = ANY (?) ORDER BY port_id, position")) {
+          s.setArray(1, c.createArrayOf("text", rows.stream().map(Port::id).toArray()));
+          try (ResultSet r = s.executeQuery()) {
+            while (r.next()) ips.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(new FixedIp(r.getString(2), r.getString(3)));
+          }
+        }
+      }
+      return rows.stream().map(p -> new Port(p.id(), p.networkId(), p.projectId(), p.name(), p.description(),
+          p.macAddress(), p.deviceId(), p.deviceOwner(), p.securityGroups(), p.hostId(), p.adminStateUp(),
+          p.portSecurityEnabled(), p.revision(), p.createdAt(), p.updatedAt(), ips.getOrDefault(p.id(), List.of()))).toList();
+    });
+  }
+
+  /** The network a subnet or port belongs to, whoever may see it (commands are keyed by network). */
+  public Optional<String> networkOfSubnet(String subnetId) {
+    return lookup("SELECT network_id FROM " + table("subnets") + " WHERE id = ?", subnetId);
+  }
+
+  public Optional<String> networkOfPort(String portId) {
+    return lookup("SELECT network_id FROM " + table("ports") + " WHERE id = ?", portId);
+  }
+
+  private Optional<String> lookup(String sql, String id) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, id);
+        try (ResultSet r = s.executeQuery()) {
+          return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  // ---- query building ---------------------------------------------------------------------------
+
+  private static String where(Query q, Map<String, String> columns, List<Object> args) {
+    StringBuilder sql = new StringBuilder();
+    for (Map.Entry<String, List<String>> f : q.filters().entrySet()) {
+      String column = columns.get(f.getKey());
+      if (column == null) continue;
+      sql.append(" AND (");
+      List<String> values = f.getValue();
+      for (int i = 0; i < values.size(); i++) {
+        if (i > 0) sql.append(" OR ");
+        sql.append(column).append(" = ?");
+        args.add(typed(column, values.get(i)));
+      }
+      sql.append(")");
+    }
+    return sql.toString();
+  }
+
+  /** ORDER BY the sort key then id, starting after the marker row, LIMIT. */
+  private String page(Connection c, Query q, Map<String, String> columns, String table, List<Object> args)
+      throws SQLException {
+    String column = q.sortKey() != null ? columns.getOrDefault(q.sortKey(), "id") : "id";
+    String dir = q.ascending() ? "ASC" : "DESC";
+    String cmp = q.ascending() ? ">" : "<";
+    StringBuilder sql = new StringBuilder();
+    if (q.marker() != null) {
+      sql.append(" AND (").append(column).append(", id) ").append(cmp).append(" (SELECT ").append(column)
+          .append(", id FROM ").append(table).append(" WHERE id = ?)");
+      args.add(q.marker());
+    }
+    sql.append(" ORDER BY ").append(column).append(" ").append(dir).append(", id ").append(dir);
+    if (q.limit() != null) sql.append(" LIMIT ").append(q.limit());
+    return sql.toString();
+  }
+
+  private static Object typed(String column, String value) {
+    if (BOOLEAN_COLUMNS.containsKey(column)) return Boolean.parseBoolean(value);
+    if (INTEGER_COLUMNS.containsKey(column)) {
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return value;
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+    PreparedStatement s = c.prepareStatement(sql);
+    for (int i = 0; i < args.size(); i++) s.setObject(i + 1, args.get(i));
+    return s;
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    try {
+      return json.readValue(text, type);
+    } catch (Exception e) {
+      throw new IllegalStateException("corrupt view row: " + text, e);
+    }
+  }
+
+  /** The filters of a request's query string that name attributes of a collection. */
+  public static Map<String, List<String>> filters(Map<String, List<String>> queryParams, Map<String, String> columns) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    queryParams.forEach((k, v) -> {
+      if (columns.containsKey(k)) out.put(k, v);
+    });
+    return out;
+  }
+}

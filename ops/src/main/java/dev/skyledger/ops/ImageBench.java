@@ -34,6 +34,9 @@ final class ImageBench {
   }
 
   int run() throws Exception {
+    // the server side measured with a client of its own process: the JDK's HttpClient, in the server's
+    // JVM, costs the server CPU and is slower than curl at receiving
+    boolean curl = hasCurl();
     Path dir = Path.of("target/bench-var").toAbsolutePath();
     out.println("starting a fresh cloud in " + dir + " ...");
     try (BenchCloud bench = new BenchCloud(dir)) {
@@ -55,6 +58,8 @@ final class ImageBench {
         List<Double> cat = new ArrayList<>();
         List<Double> up = new ArrayList<>();
         List<Double> down = new ArrayList<>();
+        List<Double> curlUp = new ArrayList<>();
+        List<Double> curlDown = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
           cp.add(rate(size, time(() -> command("cp", file.toString(), files.resolve("copy").toString()))));
           cat.add(rate(size, time(() -> command("sh", "-c", "cat '" + file + "' > /dev/null"))));
@@ -64,6 +69,13 @@ final class ImageBench {
               .PUT(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), 204))));
           down.add(rate(size, time(() -> expect(client.send(HttpRequest.newBuilder(URI.create(bench.url() + "/image/v2/images/" + id + "/file"))
               .header("X-Auth-Token", token).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode(), 200))));
+          if (curl) {
+            String curlId = create(bench.url(), token, "bench-curl-" + size + "-" + i);
+            String fileUrl = bench.url() + "/image/v2/images/" + curlId + "/file";
+            curlUp.add(curl(204, "%{speed_upload}", "-T", file.toString(), "-H", "Content-Type: application/octet-stream",
+                "-H", "X-Auth-Token: " + token, fileUrl) / 1e6);
+            curlDown.add(curl(200, "%{speed_download}", "-o", "/dev/null", "-H", "X-Auth-Token: " + token, fileUrl) / 1e6);
+          }
         }
         ObjectNode row = sizes.addObject();
         row.put("bytes", size);
@@ -76,6 +88,14 @@ final class ImageBench {
         row.put("download_vs_cat", round(median(down) / median(cat)));
         out.printf("%4d MiB (median of %d): upload %8.1f MB/s (cp %8.1f MB/s, ratio %.2f)   download %8.1f MB/s (cat %8.1f MB/s, ratio %.2f)%n",
             size / MIB, runs, median(up), median(cp), median(up) / median(cp), median(down), median(cat), median(down) / median(cat));
+        if (curl) {
+          row.put("upload_curl_mb_s", round(median(curlUp)));
+          row.put("upload_curl_vs_cp", round(median(curlUp) / median(cp)));
+          row.put("download_curl_mb_s", round(median(curlDown)));
+          row.put("download_curl_vs_cat", round(median(curlDown) / median(cat)));
+          out.printf("%4d MiB with curl:         upload %8.1f MB/s (ratio %.2f)                         download %8.1f MB/s (ratio %.2f)%n",
+              size / MIB, median(curlUp), median(curlUp) / median(cp), median(curlDown), median(curlDown) / median(cat));
+        }
         Files.deleteIfExists(file);
         Files.deleteIfExists(files.resolve("copy"));
       }
@@ -122,6 +142,26 @@ final class ImageBench {
 
   private static void expect(int status, int expected) {
     if (status != expected) throw new IllegalStateException("expected HTTP " + expected + " but got " + status);
+  }
+
+  private static boolean hasCurl() {
+    try {
+      return new ProcessBuilder("curl", "--version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** Runs curl and returns the bytes per second it reports through {@code --write-out rate}. */
+  private static double curl(int expectedStatus, String rate, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "-w", "%{http_code} " + rate));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String[] result = new String(p.getInputStream().readAllBytes()).trim().split(" ");
+    if (p.waitFor() != 0) throw new IllegalStateException("curl failed");
+    expect(Integer.parseInt(result[0]), expectedStatus);
+    return Double.parseDouble(result[1]);
   }
 
   private static void command(String... args) throws IOException, InterruptedException {

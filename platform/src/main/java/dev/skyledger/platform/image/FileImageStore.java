@@ -1,11 +1,11 @@
 package dev.skyledger.platform.image;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,10 +14,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Image data as files under one directory ({@code var/images} in the all-in-one). */
 public final class FileImageStore implements ImageStore {
   private static final String SCHEME = "file://";
+  /** Uploads are read and written in whole buffers: the file then gets whole pages, which is much cheaper. */
+  private static final int BUFFER_BYTES = 1 << 20;
+  /** Hashes uploads beside the thread that writes them: MD5 and SHA-512 cost more than reading and writing. */
+  private static final ExecutorService HASHING = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "image-hashing");
+    t.setDaemon(true);
+    return t;
+  });
   private final Path root;
 
   public FileImageStore(Path root) {
@@ -44,15 +55,21 @@ public final class FileImageStore implements ImageStore {
     int headLength = 0;
     byte[] tail = new byte[ImageFormats.TAIL_BYTES];
     long size = 0;
-    byte[] buffer = new byte[1 << 20];
+    byte[][] buffers = {new byte[BUFFER_BYTES], new byte[BUFFER_BYTES]};
+    CompletableFuture<Void> hashed = CompletableFuture.completedFuture(null);
     try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      int n;
-      while ((n = data.read(buffer)) > 0) {
+      for (int i = 0; ; i++) {
+        // MD5 and SHA-512 run on two other threads, one buffer behind: this buffer's previous
+        // contents were hashed before the last buffer was handed over (the join below)
+        byte[] buffer = buffers[i & 1];
+        int n = data.readNBytes(buffer, 0, buffer.length);
+        if (n == 0) break;
         size += n;
         if (size > maxBytes) throw new TooLarge(maxBytes);
         out.write(buffer, 0, n);
-        md5.update(buffer, 0, n);
-        sha512.update(buffer, 0, n);
+        hashed.join();
+        hashed = CompletableFuture.allOf(CompletableFuture.runAsync(() -> md5.update(buffer, 0, n), HASHING),
+            CompletableFuture.runAsync(() -> sha512.update(buffer, 0, n), HASHING));
         if (headLength < head.length) {
           int copy = Math.min(n, head.length - headLength);
           System.arraycopy(buffer, 0, head, headLength, copy);
@@ -65,6 +82,7 @@ public final class FileImageStore implements ImageStore {
           System.arraycopy(buffer, 0, tail, tail.length - n, n);
         }
       }
+      hashed.join();
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
@@ -93,27 +111,34 @@ public final class FileImageStore implements ImageStore {
   }
 
   @Override
-  public InputStream open(String location, long offset, long length) throws IOException {
-    FileChannel channel = FileChannel.open(path(location), StandardOpenOption.READ);
-    channel.position(offset);
-    InputStream in = Channels.newInputStream(channel);
-    return new FilterInputStream(in) {
-      private long left = length;
+  public ReadableByteChannel open(String location, long offset, long length) throws IOException {
+    FileChannel file = FileChannel.open(path(location), StandardOpenOption.READ);
+    return new ReadableByteChannel() {
+      private long position = offset;
+      private final long end = offset + length;
 
       @Override
-      public int read() throws IOException {
-        if (left <= 0) return -1;
-        int b = super.read();
-        if (b >= 0) left--;
-        return b;
+      public int read(ByteBuffer into) throws IOException {
+        if (position >= end) return -1;
+        int limit = into.limit();
+        if (into.remaining() > end - position) into.limit(into.position() + (int) (end - position));
+        try {
+          int n = file.read(into, position);
+          if (n > 0) position += n;
+          return n;
+        } finally {
+          into.limit(limit);
+        }
       }
 
       @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) return -1;
-        int n = super.read(b, off, (int) Math.min(len, left));
-        if (n > 0) left -= n;
-        return n;
+      public boolean isOpen() {
+        return file.isOpen();
+      }
+
+      @Override
+      public void close() throws IOException {
+        file.close();
       }
     };
   }

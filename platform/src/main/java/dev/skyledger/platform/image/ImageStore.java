@@ -2,6 +2,7 @@ package dev.skyledger.platform.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * Where image data lives. An upload is staged (streamed, measured and hashed, never held in
@@ -32,8 +33,11 @@ public interface ImageStore {
   /** Forgets a staged upload. */
   void discard(Staged staged);
 
-  /** {@code length} bytes from {@code offset} of the data at a location. */
-  InputStream open(String location, long offset, long length) throws IOException;
+  /**
+   * {@code length} bytes from {@code offset} of the data at a location, as a channel so that a
+   * store can read straight into the (direct) buffers the server writes to the socket.
+   */
+  ReadableByteChannel open(String location, long offset, long length) throws IOException;
 
   void delete(String location);
 }

@@ -12,8 +12,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import dev.skyledger.platform.image.ImageStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import java.net.URLEncoder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -194,11 +195,11 @@ public final class ImageReadRoutes {
     ctx.contentType("application/octet-stream");
     ctx.header("Content-Length", Long.toString(length));
     ctx.header("Content-MD5", image.checksum());
-    try (InputStream in = store.open(image.location(), start, length)) {
-      OutputStream out = ctx.res().getOutputStream();
-      byte[] buffer = new byte[1 << 20];
-      int n;
-      while ((n = in.read(buffer)) > 0) out.write(buffer, 0, n);
+    try (ReadableByteChannel in = store.open(image.location(), start, length)) {
+      // Jetty's own stream takes a direct buffer as it is; a byte[] would be copied on the way in and out
+      HttpOutput out = (HttpOutput) ctx.res().getOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+      while (in.read(buffer.clear()) >= 0) out.write(buffer.flip());
       out.flush();
     }
   }

@@ -38,5 +38,14 @@ public final class Payloads {
       CreatePort.class, UpdatePort.class, DeletePort.class,
       NetworkCreated.class, NetworkUpdated.class, NetworkDeleted.class,
       SubnetCreated.class, SubnetUpdated.class, SubnetDeleted.class,
-      PortCreated.class, PortUpdated.class, PortDeleted.class);
+      PortCreated.class, PortUpdated.class, PortDeleted.class,
+      EnsureDefaultSecurityGroup.class, CreateSecurityGroup.class, UpdateSecurityGroup.class, DeleteSecurityGroup.class,
+      CreateSecurityGroupRule.class, DeleteSecurityGroupRule.class,
+      SecurityGroupCreated.class, SecurityGroupUpdated.class, SecurityGroupDeleted.class,
+      SecurityGroupRuleCreated.class, SecurityGroupRuleDeleted.class,
+      CreateRouter.class, UpdateRouter.class, DeleteRouter.class, AddRouterInterface.class, RemoveRouterInterface.class,
+      RouterCreated.class, RouterUpdated.class, RouterDeleted.class, RouterInterfaceAdded.class, RouterInterfaceRemoved.class,
+      CreateFloatingIp.class, UpdateFloatingIp.class, DeleteFloatingIp.class,
+      FloatingIpCreated.class, FloatingIpUpdated.class, FloatingIpDeleted.class,
+      SetNetworkQuota.class, NetworkQuotaSet.class);
 }

@@ -22,7 +22,8 @@ public final class Topics {
       new Topic<>("image.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /**
    * Network commands, keyed by network id: addresses and MACs are unique per network, so everything
-   * that takes or frees one on a network is decided in order there.
+   * that takes or frees one on a network (ports, floating IPs) is decided in order there. What
+   * belongs to a project as a whole (security groups, routers, quotas) is keyed {@code project/<id>}.
    */
   public static final Topic<String, Envelope> NETWORK_COMMANDS =
       new Topic<>("network.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());

@@ -27,6 +27,7 @@ import dev.skyledger.platform.kafka.KafkaClients;
 import dev.skyledger.processors.identity.IdentityTopology;
 import dev.skyledger.processors.image.ImageTopology;
 import dev.skyledger.processors.network.NetworkTopology;
+import dev.skyledger.processors.network.DefaultSecurityGroupTopology;
 import dev.skyledger.projectors.network.NetworkProjection;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
@@ -105,6 +106,7 @@ public final class Cloud implements AutoCloseable {
     startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
     startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
+    startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());

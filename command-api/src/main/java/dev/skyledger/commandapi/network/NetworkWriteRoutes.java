@@ -52,19 +52,27 @@ public final class NetworkWriteRoutes {
       "project_id", "tenant_id", "binding:vnic_type", "binding:profile", "allowed_address_pairs", "extra_dhcp_opts",
       "dns_name", "qos_policy_id", "propagate_uplink_status", "tags");
 
+  /** Ports the router and floating IP services own: removed with their router interface or floating IP only. */
+  static final Set<String> SERVICE_OWNERS = Set.of("network:router_interface", "network:router_gateway", "network:floatingip");
+
   private final Authenticator auth;
   private final CommandSender sender;
   private final NetworkCatalog catalog;
   private final NetworkJson render;
+  private final NeutronWrites writes;
 
   public NetworkWriteRoutes(Authenticator auth, CommandSender sender, NetworkCatalog catalog, NetworkJson render) {
     this.auth = auth;
     this.sender = sender;
     this.catalog = catalog;
     this.render = render;
+    this.writes = new NeutronWrites(auth, sender, catalog, render);
   }
 
   public void routes(JavalinConfig config) {
+    new SecurityGroupWriteRoutes(writes).routes(config);
+    new RouterWriteRoutes(writes).routes(config);
+    new FloatingIpWriteRoutes(writes).routes(config);
     var r = config.routes;
     r.post(V2 + "/networks", this::createNetwork);
     r.put(V2 + "/networks/{id}", this::updateNetwork);
@@ -128,6 +136,7 @@ public final class NetworkWriteRoutes {
     int mtu = mtu(body, 1500);
     String id = UUID.randomUUID().toString();
     String project = owner(body, caller);
+    writes.checkQuota(project, "network", 1);
     Network network = new Network(id, project, body.string("name", "", 255), body.string("description", "", 255),
         body.bool("admin_state_up", true), body.bool("shared", false), body.bool("router:external", false), mtu);
     send(ctx, caller, id, new CreateNetwork(network), id, project);
@@ -191,6 +200,7 @@ public final class NetworkWriteRoutes {
     }
     String id = UUID.randomUUID().toString();
     String project = owner(body, caller);
+    writes.checkQuota(project, "subnet", 1);
     Subnet subnet = Subnet.newBuilder()
         .setSubnetId(id).setNetworkId(n.id()).setProjectId(project)
         .setName(body.string("name", "", 255)).setDescription(body.string("description", "", 255))
@@ -276,6 +286,9 @@ public final class NetworkWriteRoutes {
     String id = UUID.randomUUID().toString();
     String project = owner(body, caller);
     List<String> groups = body.strings("security_groups");
+    boolean secured = body.bool("port_security_enabled", true);
+    if (groups == null && secured) groups = List.of(writes.defaultSecurityGroup(ctx, caller, project));
+    writes.checkQuota(project, "port", 1);
     CreatePort command = CreatePort.newBuilder()
         .setPortId(id).setNetworkId(n.id()).setProjectId(project)
         .setName(body.string("name", "", 255)).setDescription(body.string("description", "", 255))
@@ -285,7 +298,7 @@ public final class NetworkWriteRoutes {
         .setSecurityGroups(groups == null ? List.of() : groups.stream().map(g -> NeutronBody.uuid("security_groups", g)).toList())
         .setHostId(body.string("binding:host_id", "", 255))
         .setAdminStateUp(body.bool("admin_state_up", true))
-        .setPortSecurityEnabled(body.bool("port_security_enabled", true))
+        .setPortSecurityEnabled(secured)
         .build();
     send(ctx, caller, n.id(), command, id, project);
     answer(ctx, 201, "port", render.port(visiblePort(caller, id), null));
@@ -323,6 +336,10 @@ public final class NetworkWriteRoutes {
   private void deletePort(Context ctx) {
     TokenClaims caller = scoped(auth.caller(ctx));
     NetworkCatalog.Port p = visiblePort(caller, ctx.pathParam("id"));
+    if (SERVICE_OWNERS.contains(p.deviceOwner())) {
+      throw new ApiException(409, "ServicePortInUse", "Port " + p.id() + " cannot be deleted directly via the port API: has"
+          + " device owner " + p.deviceOwner() + ".");
+    }
     send(ctx, caller, p.networkId(), new DeletePort(p.id(), p.networkId()), p.id(), p.projectId());
     ctx.status(204);
   }

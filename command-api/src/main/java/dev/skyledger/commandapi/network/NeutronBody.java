@@ -25,6 +25,22 @@ final class NeutronBody {
   }
 
   static NeutronBody of(Context ctx, ObjectMapper json, String resource, Set<String> known) {
+    JsonNode root = root(ctx, json);
+    JsonNode inner = root.get(resource);
+    if (inner == null) {
+      if (root.has(resource + "s")) throw ApiException.badRequest("Bulk creation of " + resource + "s is not supported.");
+      throw ApiException.badRequest("Resource body required: expected '" + resource + "'.");
+    }
+    if (!inner.isObject()) throw ApiException.badRequest("Invalid input for " + resource + ". Reason: expected an object.");
+    return checked((ObjectNode) inner, known);
+  }
+
+  /** A body that is the attributes themselves, as the router interface actions take them. */
+  static NeutronBody flat(Context ctx, ObjectMapper json, Set<String> known) {
+    return checked((ObjectNode) root(ctx, json), known);
+  }
+
+  private static JsonNode root(Context ctx, ObjectMapper json) {
     JsonNode root;
     try {
       root = json.readTree(ctx.body());
@@ -32,19 +48,17 @@ final class NeutronBody {
       throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) throw ApiException.badRequest("Malformed request body: expected a JSON object.");
-    JsonNode inner = root.get(resource);
-    if (inner == null) {
-      if (root.has(resource + "s")) throw ApiException.badRequest("Bulk creation of " + resource + "s is not supported.");
-      throw ApiException.badRequest("Resource body required: expected '" + resource + "'.");
-    }
-    if (!inner.isObject()) throw ApiException.badRequest("Invalid input for " + resource + ". Reason: expected an object.");
+    return root;
+  }
+
+  private static NeutronBody checked(ObjectNode inner, Set<String> known) {
     List<String> unknown = new ArrayList<>();
     for (Iterator<String> it = inner.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!known.contains(field)) unknown.add(field);
     }
     if (!unknown.isEmpty()) throw ApiException.badRequest("Unrecognized attribute(s) '" + String.join(", ", unknown) + "'");
-    return new NeutronBody((ObjectNode) inner);
+    return new NeutronBody(inner);
   }
 
   boolean has(String field) {

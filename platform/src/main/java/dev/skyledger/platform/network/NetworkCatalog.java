@@ -45,6 +45,23 @@ public final class NetworkCatalog {
                      boolean adminStateUp, boolean portSecurityEnabled, int revision, Instant createdAt,
                      Instant updatedAt, List<FixedIp> fixedIps) {}
 
+  public record SecurityGroup(String id, String projectId, String name, String description, boolean stateful, int revision,
+                              Instant createdAt, Instant updatedAt, List<Rule> rules) {}
+
+  public record Rule(String id, String securityGroupId, String projectId, String direction, String ethertype,
+                     String protocol, Integer portRangeMin, Integer portRangeMax, String remoteIpPrefix,
+                     String remoteGroupId, String description, int revision, Instant createdAt, Instant updatedAt) {}
+
+  public record Router(String id, String projectId, String name, String description, boolean adminStateUp,
+                       String externalNetworkId, String gatewayPortId, List<FixedIp> externalFixedIps, boolean enableSnat,
+                       List<Route> routes, int revision, Instant createdAt, Instant updatedAt) {}
+
+  public record Interface(String portId, String routerId, String subnetId, String networkId) {}
+
+  public record FloatingIp(String id, String projectId, String floatingNetworkId, String floatingIpAddress,
+                           String floatingPortId, String portId, String fixedIpAddress, String routerId, String description,
+                           int revision, Instant createdAt, Instant updatedAt) {}
+
   /** Who is asking. */
   public record Viewer(String projectId, boolean admin) {}
 
@@ -77,9 +94,33 @@ public final class NetworkCatalog {
       Map.entry("description", "description"), Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"),
       Map.entry("revision_number", "revision_number"));
 
+  public static final Map<String, String> SECURITY_GROUP_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("name", "name"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("description", "description"), Map.entry("stateful", "stateful"),
+      Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"), Map.entry("revision_number", "revision_number"));
+  public static final Map<String, String> RULE_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("security_group_id", "security_group_id"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("direction", "direction"), Map.entry("ethertype", "ethertype"),
+      Map.entry("protocol", "protocol"), Map.entry("port_range_min", "port_range_min"),
+      Map.entry("port_range_max", "port_range_max"), Map.entry("remote_ip_prefix", "remote_ip_prefix"),
+      Map.entry("remote_group_id", "remote_group_id"), Map.entry("description", "description"),
+      Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"), Map.entry("revision_number", "revision_number"));
+  public static final Map<String, String> ROUTER_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("name", "name"), Map.entry("project_id", "project_id"),
+      Map.entry("tenant_id", "project_id"), Map.entry("admin_state_up", "admin_state_up"), Map.entry("description", "description"),
+      Map.entry("status", "'ACTIVE'"), Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"),
+      Map.entry("revision_number", "revision_number"));
+  public static final Map<String, String> FLOATING_IP_COLUMNS = Map.ofEntries(
+      Map.entry("id", "id"), Map.entry("project_id", "project_id"), Map.entry("tenant_id", "project_id"),
+      Map.entry("floating_network_id", "floating_network_id"), Map.entry("floating_ip_address", "floating_ip_address"),
+      Map.entry("port_id", "port_id"), Map.entry("fixed_ip_address", "fixed_ip_address"), Map.entry("router_id", "router_id"),
+      Map.entry("description", "description"), Map.entry("status", "CASE WHEN port_id IS NULL THEN 'DOWN' ELSE 'ACTIVE' END"),
+      Map.entry("created_at", "created_at"), Map.entry("updated_at", "updated_at"), Map.entry("revision_number", "revision_number"));
+
   private static final Map<String, String> BOOLEAN_COLUMNS = Map.of("admin_state_up", "", "shared", "", "external", "",
-      "enable_dhcp", "", "port_security_enabled", "");
-  private static final Map<String, String> INTEGER_COLUMNS = Map.of("mtu", "", "ip_version", "", "revision_number", "");
+      "enable_dhcp", "", "port_security_enabled", "", "stateful", "");
+  private static final Map<String, String> INTEGER_COLUMNS = Map.of("mtu", "", "ip_version", "", "revision_number", "",
+      "port_range_min", "", "port_range_max", "");
 
   private final Database db;
   private final ProjectionRegistry registry;
@@ -251,6 +292,196 @@ public final class NetworkCatalog {
         s.setString(1, id);
         try (ResultSet r = s.executeQuery()) {
           return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  // ---- security groups --------------------------------------------------------------------------
+
+  private static String ownVisible(Viewer v, List<Object> args) {
+    if (v.admin()) return "TRUE";
+    args.add(v.projectId());
+    return "project_id = ?";
+  }
+
+  public Optional<SecurityGroup> securityGroup(Viewer v, String id) {
+    return securityGroups(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<SecurityGroup> securityGroups(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String sql = "SELECT id, project_id, name, description, stateful, revision_number, created_at, updated_at FROM "
+          + table("security_groups") + " WHERE " + ownVisible(v, args) + where(q, SECURITY_GROUP_COLUMNS, args)
+          + page(c, q, SECURITY_GROUP_COLUMNS, table("security_groups"), args);
+      List<SecurityGroup> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new SecurityGroup(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBoolean(5),
+              r.getInt(6), r.getTimestamp(7).toInstant(), r.getTimestamp(8).toInstant(), List.of()));
+        }
+      }
+      if (rows.isEmpty()) return rows;
+      Map<String, List<Rule>> rules = new HashMap<>();
+      List<Object> ruleArgs = new ArrayList<>();
+      ruleArgs.add(c.createArrayOf("text", rows.stream().map(SecurityGroup::id).toArray()));
+      for (Rule rule : rules(c, "security_group_id = ANY (?) ORDER BY created_at, id", ruleArgs)) {
+        rules.computeIfAbsent(rule.securityGroupId(), k -> new ArrayList<>()).add(rule);
+      }
+      return rows.stream().map(g -> new SecurityGroup(g.id(), g.projectId(), g.name(), g.description(), g.stateful(),
+          g.revision(), g.createdAt(), g.updatedAt(), rules.getOrDefault(g.id(), List.of()))).toList();
+    });
+  }
+
+  public Optional<Rule> rule(Viewer v, String id) {
+    return rules(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<Rule> rules(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String condition = ownVisible(v, args) + where(q, RULE_COLUMNS, args) + page(c, q, RULE_COLUMNS,
+          table("security_group_rules"), args);
+      return rules(c, condition, args);
+    });
+  }
+
+  private List<Rule> rules(Connection c, String condition, List<Object> args) throws SQLException {
+    String sql = "SELECT id, security_group_id, project_id, direction, ethertype, protocol, port_range_min, port_range_max,"
+        + " remote_ip_prefix, remote_group_id, description, revision_number, created_at, updated_at FROM "
+        + table("security_group_rules") + " WHERE " + condition;
+    List<Rule> rows = new ArrayList<>();
+    try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        rows.add(new Rule(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+            (Integer) r.getObject(7), (Integer) r.getObject(8), r.getString(9), r.getString(10), r.getString(11),
+            r.getInt(12), r.getTimestamp(13).toInstant(), r.getTimestamp(14).toInstant()));
+      }
+    }
+    return rows;
+  }
+
+  /** Ports of any project that use a security group (deleting it is refused while there are some). */
+  public int portsUsingGroup(String groupId) {
+    return count("SELECT count(*) FROM " + table("ports") + " WHERE ? = ANY (security_groups)", groupId);
+  }
+
+  // ---- routers ----------------------------------------------------------------------------------
+
+  public Optional<Router> router(Viewer v, String id) {
+    return routers(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<Router> routers(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String sql = "SELECT id, project_id, name, description, admin_state_up, external_network_id, gateway_port_id,"
+          + " external_fixed_ips::text, enable_snat, routes::text, revision_number, created_at, updated_at FROM "
+          + table("routers") + " WHERE " + ownVisible(v, args) + where(q, ROUTER_COLUMNS, args)
+          + page(c, q, ROUTER_COLUMNS, table("routers"), args);
+      List<Router> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new Router(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBoolean(5),
+              r.getString(6), r.getString(7), read(r.getString(8), new TypeReference<List<Map<String, String>>>() {})
+              .stream().map(m -> new FixedIp(m.get("subnet_id"), m.get("ip_address"))).toList(), r.getBoolean(9),
+              read(r.getString(10), new TypeReference<List<Route>>() {}), r.getInt(11), r.getTimestamp(12).toInstant(),
+              r.getTimestamp(13).toInstant()));
+        }
+      }
+      return rows;
+    });
+  }
+
+  public List<Interface> interfaces(String routerId) {
+    return interfacesWhere("router_id = ?", routerId);
+  }
+
+  /** The router interfaces on any of these subnets (to find a floating IP's router). */
+  public List<Interface> interfacesOnSubnets(List<String> subnetIds) {
+    if (subnetIds.isEmpty()) return List.of();
+    return db.read(c -> interfacesWhere(c, "subnet_id = ANY (?)", c.createArrayOf("text", subnetIds.toArray())));
+  }
+
+  private List<Interface> interfacesWhere(String condition, Object arg) {
+    return db.read(c -> interfacesWhere(c, condition, arg));
+  }
+
+  private List<Interface> interfacesWhere(Connection c, String condition, Object arg) throws SQLException {
+    List<Interface> out = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement("SELECT port_id, router_id, subnet_id, network_id FROM "
+        + table("router_interfaces") + " WHERE " + condition + " ORDER BY port_id")) {
+      s.setObject(1, arg);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) out.add(new Interface(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+      }
+    }
+    return out;
+  }
+
+  // ---- floating IPs -----------------------------------------------------------------------------
+
+  public Optional<FloatingIp> floatingIp(Viewer v, String id) {
+    return floatingIps(v, new Query(Map.of("id", List.of(id)), null, true, null, null)).stream().findFirst();
+  }
+
+  public List<FloatingIp> floatingIps(Viewer v, Query q) {
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      String sql = "SELECT id, project_id, floating_network_id, floating_ip_address, floating_port_id, port_id,"
+          + " fixed_ip_address, router_id, description, revision_number, created_at, updated_at FROM "
+          + table("floating_ips") + " WHERE " + ownVisible(v, args) + where(q, FLOATING_IP_COLUMNS, args)
+          + page(c, q, FLOATING_IP_COLUMNS, table("floating_ips"), args);
+      List<FloatingIp> rows = new ArrayList<>();
+      try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(new FloatingIp(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+              r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getInt(10), r.getTimestamp(11).toInstant(),
+              r.getTimestamp(12).toInstant()));
+        }
+      }
+      return rows;
+    });
+  }
+
+  // ---- quotas -----------------------------------------------------------------------------------
+
+  /** The limits set for a project (the rest are the defaults). */
+  public Map<String, Integer> quotaOverrides(String projectId) {
+    return db.read(c -> {
+      Map<String, Integer> out = new HashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT resource, limit_value FROM " + table("network_quotas")
+          + " WHERE project_id = ?")) {
+        s.setString(1, projectId);
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) out.put(r.getString(1), r.getInt(2));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** How much of each quota resource a project uses. */
+  public Map<String, Integer> usage(String projectId) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    out.put("network", count("SELECT count(*) FROM " + table("networks") + " WHERE project_id = ?", projectId));
+    out.put("subnet", count("SELECT count(*) FROM " + table("subnets") + " WHERE project_id = ?", projectId));
+    out.put("port", count("SELECT count(*) FROM " + table("ports") + " WHERE project_id = ? AND device_owner <> 'network:floatingip'", projectId));
+    out.put("router", count("SELECT count(*) FROM " + table("routers") + " WHERE project_id = ?", projectId));
+    out.put("floatingip", count("SELECT count(*) FROM " + table("floating_ips") + " WHERE project_id = ?", projectId));
+    out.put("security_group", count("SELECT count(*) FROM " + table("security_groups") + " WHERE project_id = ?", projectId));
+    out.put("security_group_rule", count("SELECT count(*) FROM " + table("security_group_rules") + " WHERE project_id = ?", projectId));
+    return out;
+  }
+
+  private int count(String sql, String arg) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, arg);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getInt(1);
         }
       }
     });

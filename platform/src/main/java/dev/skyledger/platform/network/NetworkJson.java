@@ -110,6 +110,98 @@ public final class NetworkJson {
     return only(o, fields);
   }
 
+  public ObjectNode securityGroup(NetworkCatalog.SecurityGroup g, Collection<String> fields) {
+    ObjectNode o = json.createObjectNode();
+    o.put("id", g.id());
+    o.put("name", g.name());
+    o.put("tenant_id", g.projectId());
+    o.put("project_id", g.projectId());
+    o.put("description", g.description());
+    o.put("stateful", g.stateful());
+    o.put("shared", false);
+    ArrayNode rules = o.putArray("security_group_rules");
+    g.rules().forEach(r -> rules.add(rule(r, null)));
+    o.putArray("tags");
+    times(o, g.createdAt(), g.updatedAt(), g.revision());
+    return only(o, fields);
+  }
+
+  public ObjectNode rule(NetworkCatalog.Rule r, Collection<String> fields) {
+    ObjectNode o = json.createObjectNode();
+    o.put("id", r.id());
+    o.put("security_group_id", r.securityGroupId());
+    o.put("tenant_id", r.projectId());
+    o.put("project_id", r.projectId());
+    o.put("direction", r.direction());
+    o.put("ethertype", r.ethertype());
+    nullable(o, "protocol", r.protocol());
+    if (r.portRangeMin() == null) o.putNull("port_range_min"); else o.put("port_range_min", r.portRangeMin());
+    if (r.portRangeMax() == null) o.putNull("port_range_max"); else o.put("port_range_max", r.portRangeMax());
+    nullable(o, "remote_ip_prefix", r.remoteIpPrefix());
+    nullable(o, "remote_group_id", r.remoteGroupId());
+    nullable(o, "remote_address_group_id", null);
+    o.put("normalized_cidr", r.remoteIpPrefix());
+    o.put("description", r.description());
+    o.put("belongs_to_default_sg", false);
+    times(o, r.createdAt(), r.updatedAt(), r.revision());
+    return only(o, fields);
+  }
+
+  public ObjectNode router(NetworkCatalog.Router r, Collection<String> fields) {
+    ObjectNode o = json.createObjectNode();
+    o.put("id", r.id());
+    o.put("name", r.name());
+    o.put("tenant_id", r.projectId());
+    o.put("project_id", r.projectId());
+    o.put("admin_state_up", r.adminStateUp());
+    o.put("status", "ACTIVE");
+    o.put("description", r.description());
+    if (r.externalNetworkId() == null) {
+      o.putNull("external_gateway_info");
+    } else {
+      ObjectNode gw = o.putObject("external_gateway_info");
+      gw.put("network_id", r.externalNetworkId());
+      gw.put("enable_snat", r.enableSnat());
+      ArrayNode ips = gw.putArray("external_fixed_ips");
+      r.externalFixedIps().forEach(ip -> ips.addObject().put("subnet_id", ip.subnetId()).put("ip_address", ip.ipAddress()));
+    }
+    ArrayNode routes = o.putArray("routes");
+    r.routes().forEach(rt -> routes.addObject().put("destination", rt.destination()).put("nexthop", rt.nexthop()));
+    o.put("distributed", false);
+    o.put("ha", false);
+    o.putArray("availability_zone_hints");
+    o.putArray("availability_zones").add("nova");
+    o.putNull("flavor_id");
+    o.putArray("tags");
+    times(o, r.createdAt(), r.updatedAt(), r.revision());
+    return only(o, fields);
+  }
+
+  public ObjectNode floatingIp(NetworkCatalog.FloatingIp f, Collection<String> fields) {
+    ObjectNode o = json.createObjectNode();
+    o.put("id", f.id());
+    o.put("tenant_id", f.projectId());
+    o.put("project_id", f.projectId());
+    o.put("floating_network_id", f.floatingNetworkId());
+    o.put("floating_ip_address", f.floatingIpAddress());
+    nullable(o, "port_id", f.portId());
+    nullable(o, "fixed_ip_address", f.fixedIpAddress());
+    nullable(o, "router_id", f.routerId());
+    o.put("status", f.portId() == null ? "DOWN" : "ACTIVE");
+    o.put("description", f.description());
+    o.putNull("qos_policy_id");
+    o.putArray("port_forwardings");
+    o.put("dns_domain", "");
+    o.put("dns_name", "");
+    o.putArray("tags");
+    times(o, f.createdAt(), f.updatedAt(), f.revision());
+    return only(o, fields);
+  }
+
+  private static void nullable(ObjectNode o, String field, String value) {
+    if (value == null) o.putNull(field); else o.put(field, value);
+  }
+
   /** A collection body: {@code {"<name>": [...], "<name>_links": [next]}}. */
   public ObjectNode collection(String name, List<ObjectNode> items, String nextHref) {
     ObjectNode root = json.createObjectNode();

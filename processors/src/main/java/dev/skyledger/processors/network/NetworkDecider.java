@@ -1,6 +1,7 @@
 package dev.skyledger.processors.network;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.network.*;
 import dev.skyledger.events.network.AllocationPool;
 import dev.skyledger.events.network.CreateNetwork;
 import dev.skyledger.events.network.CreatePort;
@@ -58,6 +59,21 @@ final class NetworkDecider {
     if (command instanceof CreatePort c) return createPort(c, actor, s);
     if (command instanceof UpdatePort c) return updatePort(c, actor, s);
     if (command instanceof DeletePort c) return deletePort(c, actor, s);
+    if (command instanceof EnsureDefaultSecurityGroup c) return SecurityGroupDecisions.ensureDefault(c, actor, s);
+    if (command instanceof CreateSecurityGroup c) return SecurityGroupDecisions.create(c, actor, s);
+    if (command instanceof UpdateSecurityGroup c) return SecurityGroupDecisions.update(c, actor, s);
+    if (command instanceof DeleteSecurityGroup c) return SecurityGroupDecisions.delete(c, actor, s);
+    if (command instanceof CreateSecurityGroupRule c) return SecurityGroupDecisions.createRule(c, actor, s);
+    if (command instanceof DeleteSecurityGroupRule c) return SecurityGroupDecisions.deleteRule(c, actor, s);
+    if (command instanceof CreateRouter c) return RouterDecisions.create(c, actor, s);
+    if (command instanceof UpdateRouter c) return RouterDecisions.update(c, actor, s);
+    if (command instanceof DeleteRouter c) return RouterDecisions.delete(c, actor, s);
+    if (command instanceof AddRouterInterface c) return RouterDecisions.addInterface(c, actor, s);
+    if (command instanceof RemoveRouterInterface c) return RouterDecisions.removeInterface(c, actor, s);
+    if (command instanceof SetNetworkQuota c) return RouterDecisions.setQuota(c, actor, s);
+    if (command instanceof CreateFloatingIp c) return FloatingIpDecisions.create(c, actor, s);
+    if (command instanceof UpdateFloatingIp c) return FloatingIpDecisions.update(c, actor, s);
+    if (command instanceof DeleteFloatingIp c) return FloatingIpDecisions.delete(c, actor, s);
     return Decision.reject(400, "HTTPBadRequest", "Unknown network command " + command.getSchema().getName() + ".");
   }
 
@@ -76,7 +92,7 @@ final class NetworkDecider {
     return isAdmin(actor) || n.getProjectId().equals(actor.getProjectId()) || n.getShared() || n.getExternal();
   }
 
-  private static boolean ownsNetwork(Actor actor, Network n) {
+  static boolean ownsNetwork(Actor actor, Network n) {
     return isAdmin(actor) || isMemberOf(actor, n.getProjectId());
   }
 
@@ -88,15 +104,15 @@ final class NetworkDecider {
     return isAdmin(actor) || isMemberOf(actor, p.getProjectId()) || isMemberOf(actor, n.getProjectId());
   }
 
-  private static Decision policy(String rule) {
+  static Decision policy(String rule) {
     return Decision.reject(403, "PolicyNotAuthorized", "(rule:" + rule + ") is disallowed by policy.");
   }
 
-  private static Decision networkNotFound(String id) {
+  static Decision networkNotFound(String id) {
     return Decision.reject(404, "NetworkNotFound", "Network " + id + " could not be found.");
   }
 
-  private static Decision invalid(String message) {
+  static Decision invalid(String message) {
     return Decision.reject(400, "InvalidInput", "Invalid input for operation: " + message);
   }
 
@@ -323,7 +339,12 @@ final class NetworkDecider {
 
   // ---- ports ------------------------------------------------------------------------------------
 
-  private static Decision createPort(CreatePort c, Actor actor, NetworkState s) {
+  /** Services that create ports for their own use; the API sets this, never the client. */
+  static final String ROUTER_GATEWAY = "router_gateway";
+  static final String ROUTER_INTERFACE = "router_interface";
+  static final String FLOATING_IP = "floatingip";
+
+  static Decision createPort(CreatePort c, Actor actor, NetworkState s) {
     Optional<Network> found = s.network(c.getNetworkId()).filter(n -> sees(actor, n));
     if (found.isEmpty()) return networkNotFound(c.getNetworkId());
     Network n = found.get();
@@ -332,13 +353,25 @@ final class NetworkDecider {
     }
     boolean owner = ownsNetwork(actor, n);
     if (!isAdmin(actor) && !isMemberOf(actor, c.getProjectId())) return policy("create_port");
-    if (!owner && !n.getShared()) return policy("create_port:network");
-    if (c.getDeviceOwner().startsWith("network:") && !owner) return policy("create_port:device_owner");
-    if (c.getMacAddress() != null && !owner) return policy("create_port:mac_address");
-    if (!c.getHostId().isEmpty() && !isAdmin(actor)) return policy("create_port:binding:host_id");
-    if (c.getFixedIps() != null && !owner && c.getFixedIps().stream().anyMatch(ip -> ip.getIpAddress() != null)) {
-      return policy("create_port:fixed_ips:ip_address");
+    switch (c.getViaService()) {
+      case ROUTER_GATEWAY, FLOATING_IP -> {
+        if (!n.getExternal()) {
+          return Decision.reject(400, "BadRequest", "Network " + n.getNetworkId() + " is not a valid external network.");
+        }
+      }
+      case ROUTER_INTERFACE -> {
+        if (!owner) return networkNotFound(n.getNetworkId());
+      }
+      default -> {
+        if (!owner && !n.getShared()) return policy("create_port:network");
+        if (c.getDeviceOwner().startsWith("network:") && !owner) return policy("create_port:device_owner");
+        if (c.getMacAddress() != null && !owner) return policy("create_port:mac_address");
+        if (c.getFixedIps() != null && !owner && c.getFixedIps().stream().anyMatch(ip -> ip.getIpAddress() != null)) {
+          return policy("create_port:fixed_ips:ip_address");
+        }
+      }
     }
+    if (!c.getHostId().isEmpty() && !isAdmin(actor)) return policy("create_port:binding:host_id");
     if (!c.getPortSecurityEnabled() && !c.getSecurityGroups().isEmpty()) {
       return Decision.reject(400, "PortSecurityAndIPRequiredForSecurityGroups",
           "Port security must be enabled and port must have an IP address in order to use security groups.");
@@ -609,6 +642,35 @@ final class NetworkDecider {
       s.putPort(e.getPort());
     } else if (event instanceof PortDeleted e) {
       s.deletePort(e.getPort());
+    } else if (event instanceof SecurityGroupCreated e) {
+      s.putGroup(e.getGroup());
+      e.getRules().forEach(s::putRule);
+    } else if (event instanceof SecurityGroupUpdated e) {
+      s.putGroup(e.getGroup());
+    } else if (event instanceof SecurityGroupDeleted e) {
+      s.deleteGroup(e.getProjectId(), e.getSecurityGroupId());
+    } else if (event instanceof SecurityGroupRuleCreated e) {
+      s.putRule(e.getRule());
+    } else if (event instanceof SecurityGroupRuleDeleted e) {
+      s.deleteRule(e.getRule());
+    } else if (event instanceof RouterCreated e) {
+      s.putRouter(e.getRouter());
+    } else if (event instanceof RouterUpdated e) {
+      s.putRouter(e.getRouter());
+    } else if (event instanceof RouterDeleted e) {
+      s.deleteRouter(e.getProjectId(), e.getRouterId());
+    } else if (event instanceof RouterInterfaceAdded e) {
+      s.addInterface(e.getRouterId(), e.getPortId(), e.getSubnetId() + "|" + e.getNetworkId());
+    } else if (event instanceof RouterInterfaceRemoved e) {
+      s.removeInterface(e.getRouterId(), e.getPortId());
+    } else if (event instanceof NetworkQuotaSet e) {
+      s.putQuota(e.getProjectId(), e.getLimits());
+    } else if (event instanceof FloatingIpCreated e) {
+      s.putFloatingIp(e.getFloatingIp());
+    } else if (event instanceof FloatingIpUpdated e) {
+      s.putFloatingIp(e.getFloatingIp());
+    } else if (event instanceof FloatingIpDeleted e) {
+      s.deleteFloatingIp(e.getFloatingIp());
     }
   }
 
@@ -622,6 +684,20 @@ final class NetworkDecider {
     if (event instanceof PortCreated e) return e.getPort().getPortId();
     if (event instanceof PortUpdated e) return e.getPort().getPortId();
     if (event instanceof PortDeleted e) return e.getPort().getPortId();
+    if (event instanceof SecurityGroupCreated e) return e.getGroup().getSecurityGroupId();
+    if (event instanceof SecurityGroupUpdated e) return e.getGroup().getSecurityGroupId();
+    if (event instanceof SecurityGroupDeleted e) return e.getSecurityGroupId();
+    if (event instanceof SecurityGroupRuleCreated e) return e.getRule().getRuleId();
+    if (event instanceof SecurityGroupRuleDeleted e) return e.getRule().getRuleId();
+    if (event instanceof RouterCreated e) return e.getRouter().getRouterId();
+    if (event instanceof RouterUpdated e) return e.getRouter().getRouterId();
+    if (event instanceof RouterDeleted e) return e.getRouterId();
+    if (event instanceof RouterInterfaceAdded e) return e.getRouterId();
+    if (event instanceof RouterInterfaceRemoved e) return e.getRouterId();
+    if (event instanceof NetworkQuotaSet e) return e.getProjectId();
+    if (event instanceof FloatingIpCreated e) return e.getFloatingIp().getFloatingIpId();
+    if (event instanceof FloatingIpUpdated e) return e.getFloatingIp().getFloatingIpId();
+    if (event instanceof FloatingIpDeleted e) return e.getFloatingIp().getFloatingIpId();
     throw new IllegalArgumentException("not a network event: " + event.getSchema().getFullName());
   }
 
@@ -635,6 +711,20 @@ final class NetworkDecider {
     if (event instanceof PortCreated e) return e.getPort().getProjectId();
     if (event instanceof PortUpdated e) return e.getPort().getProjectId();
     if (event instanceof PortDeleted e) return e.getPort().getProjectId();
+    if (event instanceof SecurityGroupCreated e) return e.getGroup().getProjectId();
+    if (event instanceof SecurityGroupUpdated e) return e.getGroup().getProjectId();
+    if (event instanceof SecurityGroupDeleted e) return e.getProjectId();
+    if (event instanceof SecurityGroupRuleCreated e) return e.getRule().getProjectId();
+    if (event instanceof SecurityGroupRuleDeleted e) return e.getRule().getProjectId();
+    if (event instanceof RouterCreated e) return e.getRouter().getProjectId();
+    if (event instanceof RouterUpdated e) return e.getRouter().getProjectId();
+    if (event instanceof RouterDeleted e) return e.getProjectId();
+    if (event instanceof RouterInterfaceAdded e) return e.getProjectId();
+    if (event instanceof RouterInterfaceRemoved e) return e.getProjectId();
+    if (event instanceof NetworkQuotaSet e) return e.getProjectId();
+    if (event instanceof FloatingIpCreated e) return e.getFloatingIp().getProjectId();
+    if (event instanceof FloatingIpUpdated e) return e.getFloatingIp().getProjectId();
+    if (event instanceof FloatingIpDeleted e) return e.getFloatingIp().getProjectId();
     return null;
   }
 }

@@ -1,13 +1,19 @@
 package dev.skyledger.processors.network;
 
 import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.FloatingIp;
 import dev.skyledger.events.network.Network;
+import dev.skyledger.events.network.Router;
+import dev.skyledger.events.network.SecurityGroup;
+import dev.skyledger.events.network.SecurityGroupRule;
 import dev.skyledger.events.network.Port;
 import dev.skyledger.events.network.Subnet;
 import dev.skyledger.platform.network.Ip;
 import dev.skyledger.processors.core.AvroRows;
 import dev.skyledger.processors.core.KeyValues;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,5 +91,104 @@ final class NetworkState {
     kv.delete("p/" + p.getNetworkId() + "/" + p.getPortId());
     for (FixedIp ip : p.getFixedIps()) kv.delete("ip/" + ip.getSubnetId() + "/" + Ip.of(ip.getIpAddress()).sortKey());
     kv.delete("mac/" + p.getNetworkId() + "/" + p.getMacAddress());
+  }
+
+  // ---- per project: security groups, routers, quotas ---------------------------------------------
+
+  Optional<SecurityGroup> group(String projectId, String groupId) {
+    return kv.get("sg/" + projectId + "/" + groupId).map(row -> AvroRows.read(row, SecurityGroup.class));
+  }
+
+  List<SecurityGroup> groups(String projectId) {
+    return kv.prefix("sg/" + projectId + "/").stream().map(e -> AvroRows.read(e.getValue(), SecurityGroup.class)).toList();
+  }
+
+  List<SecurityGroupRule> rules(String projectId) {
+    return kv.prefix("sgr/" + projectId + "/").stream().map(e -> AvroRows.read(e.getValue(), SecurityGroupRule.class)).toList();
+  }
+
+  Optional<SecurityGroupRule> rule(String projectId, String ruleId) {
+    return kv.get("sgr/" + projectId + "/" + ruleId).map(row -> AvroRows.read(row, SecurityGroupRule.class));
+  }
+
+  void putGroup(SecurityGroup g) {
+    kv.put("sg/" + g.getProjectId() + "/" + g.getSecurityGroupId(), AvroRows.write(g));
+  }
+
+  void deleteGroup(String projectId, String groupId) {
+    kv.delete("sg/" + projectId + "/" + groupId);
+    for (SecurityGroupRule r : rules(projectId)) {
+      if (r.getSecurityGroupId().equals(groupId)) deleteRule(r);
+    }
+  }
+
+  void putRule(SecurityGroupRule r) {
+    kv.put("sgr/" + r.getProjectId() + "/" + r.getRuleId(), AvroRows.write(r));
+  }
+
+  void deleteRule(SecurityGroupRule r) {
+    kv.delete("sgr/" + r.getProjectId() + "/" + r.getRuleId());
+  }
+
+  Optional<Router> router(String projectId, String routerId) {
+    return kv.get("rt/" + projectId + "/" + routerId).map(row -> AvroRows.read(row, Router.class));
+  }
+
+  List<Router> routers(String projectId) {
+    return kv.prefix("rt/" + projectId + "/").stream().map(e -> AvroRows.read(e.getValue(), Router.class)).toList();
+  }
+
+  void putRouter(Router r) {
+    kv.put("rt/" + r.getProjectId() + "/" + r.getRouterId(), AvroRows.write(r));
+  }
+
+  void deleteRouter(String projectId, String routerId) {
+    kv.delete("rt/" + projectId + "/" + routerId);
+  }
+
+  /** A router's interfaces: port id → subnet id. */
+  Map<String, String> interfaces(String routerId) {
+    Map<String, String> out = new HashMap<>();
+    String prefix = "ri/" + routerId + "/";
+    kv.prefix(prefix).forEach(e -> out.put(e.getKey().substring(prefix.length()), e.getValue()));
+    return out;
+  }
+
+  void addInterface(String routerId, String portId, String subnetId) {
+    kv.put("ri/" + routerId + "/" + portId, subnetId);
+  }
+
+  void removeInterface(String routerId, String portId) {
+    kv.delete("ri/" + routerId + "/" + portId);
+  }
+
+  /** A project's quota limits that differ from the defaults. */
+  Map<String, Integer> quota(String projectId) {
+    Map<String, Integer> out = new HashMap<>();
+    String prefix = "q/" + projectId + "/";
+    kv.prefix(prefix).forEach(e -> out.put(e.getKey().substring(prefix.length()), Integer.parseInt(e.getValue())));
+    return out;
+  }
+
+  void putQuota(String projectId, Map<String, Integer> limits) {
+    limits.forEach((k, v) -> kv.put("q/" + projectId + "/" + k, Integer.toString(v)));
+  }
+
+  // ---- per external network: floating IPs --------------------------------------------------------
+
+  Optional<FloatingIp> floatingIp(String networkId, String id) {
+    return kv.get("fip/" + networkId + "/" + id).map(row -> AvroRows.read(row, FloatingIp.class));
+  }
+
+  List<FloatingIp> floatingIps(String networkId) {
+    return kv.prefix("fip/" + networkId + "/").stream().map(e -> AvroRows.read(e.getValue(), FloatingIp.class)).toList();
+  }
+
+  void putFloatingIp(FloatingIp f) {
+    kv.put("fip/" + f.getFloatingNetworkId() + "/" + f.getFloatingIpId(), AvroRows.write(f));
+  }
+
+  void deleteFloatingIp(FloatingIp f) {
+    kv.delete("fip/" + f.getFloatingNetworkId() + "/" + f.getFloatingIpId());
   }
 }

@@ -97,7 +97,7 @@ class NetworkDeciderTest {
   void givenDefaultSubnet_whenPortCreated_thenPortCreatedCarriesEveryField() {
     givenDefaultSubnet();
     CreatePort command = new CreatePort("port-1", NET, DEMO_PROJECT, "web", "the web port", null, null, "vm-1",
-        "compute:nova", List.of("sg-1"), "", true, true);
+        "compute:nova", List.of("sg-1"), "", true, true, "");
 
     Decision decision = NetworkDecider.decide(command, BOB_AS_MEMBER, state);
 
@@ -262,7 +262,7 @@ class NetworkDeciderTest {
   void givenDefaultSubnet_whenARouterInterfaceRequestsTheGateway_thenGranted() {
     givenDefaultSubnet();
     CreatePort command = new CreatePort("port-r", NET, DEMO_PROJECT, "", "", null, List.of(new FixedIp(SUBNET, "10.0.0.1")),
-        "router-1", "network:router_interface", List.of(), "", true, true);
+        "router-1", "network:router_interface", List.of(), "", true, true, "");
 
     Decision decision = accepted(command, BOB_AS_MEMBER);
 
@@ -385,7 +385,7 @@ class NetworkDeciderTest {
     accepted(port("port-1", "fa:16:3e:aa:bb:cc", null), BOB_AS_MEMBER);
 
     Decision decision = accepted(new CreatePort("port-2", OTHER_NET, DEMO_PROJECT, "", "", "fa:16:3e:aa:bb:cc", null, "", "",
-        List.of(), "", true, true), BOB_AS_MEMBER);
+        List.of(), "", true, true, ""), BOB_AS_MEMBER);
 
     assertEquals("fa:16:3e:aa:bb:cc", portOf(decision).getMacAddress());
   }
@@ -434,7 +434,7 @@ class NetworkDeciderTest {
 
     assertEquals(1, decision.events().size());
     // and ports there count their addresses independently
-    CreatePort command = new CreatePort("port-9", OTHER_NET, DEMO_PROJECT, "", "", null, null, "", "", List.of(), "", true, true);
+    CreatePort command = new CreatePort("port-9", OTHER_NET, DEMO_PROJECT, "", "", null, null, "", "", List.of(), "", true, true, "");
     accepted(port("port-1"), BOB_AS_MEMBER);
     assertEquals("10.0.0.2", ipOf(accepted(command, BOB_AS_MEMBER)));
   }
@@ -626,7 +626,7 @@ class NetworkDeciderTest {
   void givenNetworkWithOnlyADhcpPort_whenDeleted_thenThePortGoesWithIt() {
     givenDefaultSubnet();
     Port dhcp = portOf(accepted(new CreatePort("port-dhcp", NET, DEMO_PROJECT, "", "", null, null, "dhcp-1", "network:dhcp",
-        List.of(), "", true, true), BOB_AS_MEMBER));
+        List.of(), "", true, true, ""), BOB_AS_MEMBER));
 
     Decision decision = accepted(new DeleteNetwork(NET), BOB_AS_MEMBER);
 
@@ -670,7 +670,7 @@ class NetworkDeciderTest {
   void givenPrivateNetwork_whenMemberOfAnotherProjectUsesIt_thenRejectedWith404NetworkNotFound() {
     givenDefaultSubnet();
 
-    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true);
+    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true, "");
     assertRejected(404, "NetworkNotFound", NetworkDecider.decide(command, CAROL_AS_OTHER_MEMBER, state));
     assertRejected(404, "NetworkNotFound", NetworkDecider.decide(new DeleteNetwork(NET), CAROL_AS_OTHER_MEMBER, state));
     assertRejected(404, "NetworkNotFound", NetworkDecider.decide(new CreateSubnet(v4Subnet("sub-c", NET, "10.1.0.0/24", null)),
@@ -681,7 +681,7 @@ class NetworkDeciderTest {
   void givenSharedNetwork_whenMemberOfAnotherProjectCreatesAPortOfTheirs_thenPortCreated() {
     givenNetwork(NET, DEMO_PROJECT, true);
     accepted(new CreateSubnet(v4Subnet(SUBNET, NET, "10.0.0.0/24", "10.0.0.1")), ALICE_AS_ADMIN);
-    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true);
+    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true, "");
 
     Decision decision = accepted(command, CAROL_AS_OTHER_MEMBER);
 
@@ -697,18 +697,18 @@ class NetworkDeciderTest {
     accepted(new CreateSubnet(v4Subnet(SUBNET, NET, "10.0.0.0/24", "10.0.0.1")), ALICE_AS_ADMIN);
 
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null,
-        List.of(new FixedIp(SUBNET, "10.0.0.9")), "", "", List.of(), "", true, true), CAROL_AS_OTHER_MEMBER, state));
+        List.of(new FixedIp(SUBNET, "10.0.0.9")), "", "", List.of(), "", true, true, ""), CAROL_AS_OTHER_MEMBER, state));
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(new CreatePort("port-c", NET, OTHER_PROJECT, "", "",
-        "fa:16:3e:00:00:01", null, "", "", List.of(), "", true, true), CAROL_AS_OTHER_MEMBER, state));
+        "fa:16:3e:00:00:01", null, "", "", List.of(), "", true, true, ""), CAROL_AS_OTHER_MEMBER, state));
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(new CreatePort("port-c", NET, DEMO_PROJECT, "", "", null,
-        null, "", "", List.of(), "", true, true), CAROL_AS_OTHER_MEMBER, state));
+        null, "", "", List.of(), "", true, true, ""), CAROL_AS_OTHER_MEMBER, state));
   }
 
   @Test
   void givenExternalNetworkNotShared_whenMemberOfAnotherProjectCreatesAPort_thenRejectedWith403() {
     accepted(new CreateNetwork(new Network(NET, ADMIN_PROJECT, "public", "", true, false, true, 1500)), ALICE_AS_ADMIN);
 
-    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true);
+    CreatePort command = new CreatePort("port-c", NET, OTHER_PROJECT, "", "", null, null, "", "", List.of(), "", true, true, "");
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(command, CAROL_AS_OTHER_MEMBER, state));
   }
 
@@ -756,7 +756,7 @@ class NetworkDeciderTest {
   void givenDefaultSubnet_whenMemberSetsBindingHostId_thenRejectedWith403ButAdminMay() {
     givenDefaultSubnet();
     CreatePort command = new CreatePort("port-1", NET, DEMO_PROJECT, "", "", null, null, "vm-1", "compute:nova", List.of(),
-        "compute-1", true, true);
+        "compute-1", true, true, "");
 
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(command, BOB_AS_MEMBER, state));
     assertEquals("compute-1", portOf(accepted(command, ALICE_AS_ADMIN)).getHostId());
@@ -911,7 +911,7 @@ class NetworkDeciderTest {
   }
 
   private static CreatePort port(String portId, String mac, List<FixedIp> fixedIps) {
-    return new CreatePort(portId, NET, DEMO_PROJECT, "", "", mac, fixedIps, "", "", List.of(), "", true, true);
+    return new CreatePort(portId, NET, DEMO_PROJECT, "", "", mac, fixedIps, "", "", List.of(), "", true, true, "");
   }
 
   private static UpdatePort updateFixedIps(String portId, List<FixedIp> fixedIps) {

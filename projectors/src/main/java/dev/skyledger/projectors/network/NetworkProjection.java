@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.network.*;
 import dev.skyledger.events.network.AllocationPool;
 import dev.skyledger.events.network.FixedIp;
 import dev.skyledger.events.network.HostRoute;
@@ -108,7 +109,87 @@ public final class NetworkProjection implements Projection {
     } else if (event instanceof PortDeleted e) {
       Projection.execute(c, "DELETE FROM port_ips WHERE port_id = ?", e.getPort().getPortId());
       Projection.execute(c, "DELETE FROM ports WHERE id = ?", e.getPort().getPortId());
+      // a floating IP forwarded to a port that is gone forwards nowhere (as Neutron disassociates it)
+      Projection.execute(c, "UPDATE floating_ips SET port_id = NULL, fixed_ip_address = NULL, router_id = NULL,"
+          + " updated_at = ? WHERE port_id = ?", at, e.getPort().getPortId());
+    } else if (event instanceof SecurityGroupCreated e) {
+      SecurityGroup g = e.getGroup();
+      Projection.execute(c, "INSERT INTO security_groups (id, project_id, name, description, stateful, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)", g.getSecurityGroupId(), g.getProjectId(), g.getName(), g.getDescription(),
+          g.getStateful(), at, at);
+      for (SecurityGroupRule r : e.getRules()) insertRule(c, r, at);
+    } else if (event instanceof SecurityGroupUpdated e) {
+      SecurityGroup g = e.getGroup();
+      Projection.execute(c, "UPDATE security_groups SET name = ?, description = ?, revision_number = revision_number + 1,"
+          + " updated_at = ? WHERE id = ?", g.getName(), g.getDescription(), at, g.getSecurityGroupId());
+    } else if (event instanceof SecurityGroupDeleted e) {
+      Projection.execute(c, "DELETE FROM security_group_rules WHERE security_group_id = ?", e.getSecurityGroupId());
+      Projection.execute(c, "DELETE FROM security_groups WHERE id = ?", e.getSecurityGroupId());
+    } else if (event instanceof SecurityGroupRuleCreated e) {
+      insertRule(c, e.getRule(), at);
+      Projection.execute(c, "UPDATE security_groups SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
+          at, e.getRule().getSecurityGroupId());
+    } else if (event instanceof SecurityGroupRuleDeleted e) {
+      Projection.execute(c, "DELETE FROM security_group_rules WHERE id = ?", e.getRule().getRuleId());
+      Projection.execute(c, "UPDATE security_groups SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?",
+          at, e.getRule().getSecurityGroupId());
+    } else if (event instanceof RouterCreated e) {
+      Router r = e.getRouter();
+      Projection.execute(c, "INSERT INTO routers (id, project_id, name, description, admin_state_up, external_network_id,"
+          + " gateway_port_id, external_fixed_ips, enable_snat, routes, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?)", r.getRouterId(), r.getProjectId(), r.getName(),
+          r.getDescription(), r.getAdminStateUp(), r.getExternalNetworkId(), r.getGatewayPortId(),
+          fixedIps(r.getExternalFixedIps()), r.getEnableSnat(), routes(r.getRoutes()), at, at);
+    } else if (event instanceof RouterUpdated e) {
+      Router r = e.getRouter();
+      Projection.execute(c, "UPDATE routers SET name = ?, description = ?, admin_state_up = ?, external_network_id = ?,"
+          + " gateway_port_id = ?, external_fixed_ips = ?::jsonb, enable_snat = ?, routes = ?::jsonb,"
+          + " revision_number = revision_number + 1, updated_at = ? WHERE id = ?", r.getName(), r.getDescription(),
+          r.getAdminStateUp(), r.getExternalNetworkId(), r.getGatewayPortId(), fixedIps(r.getExternalFixedIps()),
+          r.getEnableSnat(), routes(r.getRoutes()), at, r.getRouterId());
+    } else if (event instanceof RouterDeleted e) {
+      Projection.execute(c, "DELETE FROM router_interfaces WHERE router_id = ?", e.getRouterId());
+      Projection.execute(c, "DELETE FROM routers WHERE id = ?", e.getRouterId());
+    } else if (event instanceof RouterInterfaceAdded e) {
+      Projection.execute(c, "INSERT INTO router_interfaces (port_id, router_id, subnet_id, network_id) VALUES (?, ?, ?, ?)",
+          e.getPortId(), e.getRouterId(), e.getSubnetId(), e.getNetworkId());
+      Projection.execute(c, "UPDATE routers SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?", at, e.getRouterId());
+    } else if (event instanceof RouterInterfaceRemoved e) {
+      Projection.execute(c, "DELETE FROM router_interfaces WHERE port_id = ?", e.getPortId());
+      Projection.execute(c, "UPDATE routers SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?", at, e.getRouterId());
+    } else if (event instanceof FloatingIpCreated e) {
+      FloatingIp f = e.getFloatingIp();
+      Projection.execute(c, "INSERT INTO floating_ips (id, project_id, floating_network_id, floating_ip_address,"
+          + " floating_port_id, port_id, fixed_ip_address, router_id, description, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", f.getFloatingIpId(), f.getProjectId(), f.getFloatingNetworkId(),
+          f.getFloatingIpAddress(), f.getFloatingPortId(), f.getPortId(), f.getFixedIpAddress(), f.getRouterId(),
+          f.getDescription(), at, at);
+    } else if (event instanceof FloatingIpUpdated e) {
+      FloatingIp f = e.getFloatingIp();
+      Projection.execute(c, "UPDATE floating_ips SET port_id = ?, fixed_ip_address = ?, router_id = ?, description = ?,"
+          + " revision_number = revision_number + 1, updated_at = ? WHERE id = ?", f.getPortId(), f.getFixedIpAddress(),
+          f.getRouterId(), f.getDescription(), at, f.getFloatingIpId());
+    } else if (event instanceof FloatingIpDeleted e) {
+      Projection.execute(c, "DELETE FROM floating_ips WHERE id = ?", e.getFloatingIp().getFloatingIpId());
+    } else if (event instanceof NetworkQuotaSet e) {
+      Projection.execute(c, "DELETE FROM network_quotas WHERE project_id = ?", e.getProjectId());
+      for (var limit : e.getLimits().entrySet()) {
+        Projection.execute(c, "INSERT INTO network_quotas (project_id, resource, limit_value) VALUES (?, ?, ?)",
+            e.getProjectId(), limit.getKey(), limit.getValue());
+      }
     }
+  }
+
+  private static void insertRule(Connection c, SecurityGroupRule r, Timestamp at) throws SQLException {
+    Projection.execute(c, "INSERT INTO security_group_rules (id, security_group_id, project_id, direction, ethertype, protocol,"
+        + " port_range_min, port_range_max, remote_ip_prefix, remote_group_id, description, created_at, updated_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.getRuleId(), r.getSecurityGroupId(), r.getProjectId(),
+        r.getDirection(), r.getEthertype(), r.getProtocol(), r.getPortRangeMin(), r.getPortRangeMax(), r.getRemoteIpPrefix(),
+        r.getRemoteGroupId(), r.getDescription(), at, at);
+  }
+
+  private String fixedIps(List<FixedIp> ips) {
+    return write(ips.stream().map(ip -> Map.of("subnet_id", ip.getSubnetId(), "ip_address", ip.getIpAddress())).toList());
   }
 
   private static void insertIps(Connection c, Port p) throws SQLException {

@@ -37,6 +37,12 @@ public final class NetworkReadRoutes {
       {"standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."},
       {"standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."},
       {"fixed-ip-filter", "IP address substring filtering", "Provides IP address filtering when listing ports."},
+      {"security-group", "security-group", "The security groups extension."},
+      {"router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."},
+      {"ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"},
+      {"extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"},
+      {"quotas", "Quota management support", "Expose functions for quotas management per tenant"},
+      {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"},
   };
 
   private final Authenticator auth;
@@ -69,6 +75,57 @@ public final class NetworkReadRoutes {
         (v, q) -> catalog.ports(v, q, fixedIpFilters(ctx)).stream().map(p -> render.port(p, fields(ctx))).toList()));
     r.get(V2 + "/ports/{id}", ctx -> show(ctx, "port", v -> catalog.port(v, ctx.pathParam("id"))
         .map(p -> render.port(p, fields(ctx))).orElseThrow(() -> notFound("Port", ctx))));
+    r.get(V2 + "/security-groups", ctx -> list(ctx, "security_groups", NetworkCatalog.SECURITY_GROUP_COLUMNS,
+        (v, q) -> catalog.securityGroups(v, q).stream().map(g -> render.securityGroup(g, fields(ctx))).toList()));
+    r.get(V2 + "/security-groups/{id}", ctx -> show(ctx, "security_group", v -> catalog.securityGroup(v, ctx.pathParam("id"))
+        .map(g -> render.securityGroup(g, fields(ctx))).orElseThrow(() -> new ApiException(404, "SecurityGroupNotFound",
+            "Security group " + ctx.pathParam("id") + " does not exist"))));
+    r.get(V2 + "/security-group-rules", ctx -> list(ctx, "security_group_rules", NetworkCatalog.RULE_COLUMNS,
+        (v, q) -> catalog.rules(v, q).stream().map(x -> render.rule(x, fields(ctx))).toList()));
+    r.get(V2 + "/security-group-rules/{id}", ctx -> show(ctx, "security_group_rule", v -> catalog.rule(v, ctx.pathParam("id"))
+        .map(x -> render.rule(x, fields(ctx))).orElseThrow(() -> new ApiException(404, "SecurityGroupRuleNotFound",
+            "Security group rule " + ctx.pathParam("id") + " does not exist"))));
+    r.get(V2 + "/routers", ctx -> list(ctx, "routers", NetworkCatalog.ROUTER_COLUMNS,
+        (v, q) -> catalog.routers(v, q).stream().map(x -> render.router(x, fields(ctx))).toList()));
+    r.get(V2 + "/routers/{id}", ctx -> show(ctx, "router", v -> catalog.router(v, ctx.pathParam("id"))
+        .map(x -> render.router(x, fields(ctx))).orElseThrow(() -> new ApiException(404, "RouterNotFound",
+            "Router " + ctx.pathParam("id") + " could not be found"))));
+    r.get(V2 + "/floatingips", ctx -> list(ctx, "floatingips", NetworkCatalog.FLOATING_IP_COLUMNS,
+        (v, q) -> catalog.floatingIps(v, q).stream().map(x -> render.floatingIp(x, fields(ctx))).toList()));
+    r.get(V2 + "/floatingips/{id}", ctx -> show(ctx, "floatingip", v -> catalog.floatingIp(v, ctx.pathParam("id"))
+        .map(x -> render.floatingIp(x, fields(ctx))).orElseThrow(() -> new ApiException(404, "FloatingIPNotFound",
+            "Floating IP " + ctx.pathParam("id") + " could not be found"))));
+    r.get(V2 + "/quotas/{project}", ctx -> quota(ctx, false));
+    r.get(V2 + "/quotas/{project}/default", this::defaultQuota);
+    r.get(V2 + "/quotas/{project}/details", ctx -> quota(ctx, true));
+    r.get(V2 + "/quotas/{project}/details.json", ctx -> quota(ctx, true));
+  }
+
+  /** A project's quotas: its own project for anyone, any project for an admin. */
+  private void quota(Context ctx, boolean details) {
+    TokenClaims caller = auth.caller(ctx);
+    String project = ctx.pathParam("project");
+    if (!caller.isAdmin() && !project.equals(caller.projectId())) {
+      throw new ApiException(403, "PolicyNotAuthorized", "(rule:get_quota) is disallowed by policy.");
+    }
+    var limits = dev.skyledger.platform.network.NetworkQuotas.effective(catalog.quotaOverrides(project));
+    ObjectNode root = render.mapper().createObjectNode();
+    ObjectNode q = root.putObject("quota");
+    if (details) {
+      var usage = catalog.usage(project);
+      limits.forEach((k, v) -> q.putObject(k).put("limit", v).put("used", usage.getOrDefault(k, 0)).put("reserved", 0));
+    } else {
+      limits.forEach(q::put);
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void defaultQuota(Context ctx) {
+    auth.caller(ctx);
+    ObjectNode root = render.mapper().createObjectNode();
+    ObjectNode q = root.putObject("quota");
+    dev.skyledger.platform.network.NetworkQuotas.DEFAULTS.forEach(q::put);
+    ctx.contentType("application/json").result(root.toString());
   }
 
   private void versions(Context ctx) {
@@ -83,7 +140,9 @@ public final class NetworkReadRoutes {
     auth.caller(ctx);
     ObjectNode root = render.mapper().createObjectNode();
     ArrayNode list = root.putArray("resources");
-    for (String[] r : new String[][] {{"network", "networks"}, {"subnet", "subnets"}, {"port", "ports"}}) {
+    for (String[] r : new String[][] {{"network", "networks"}, {"subnet", "subnets"}, {"port", "ports"},
+        {"security_group", "security-groups"}, {"security_group_rule", "security-group-rules"}, {"router", "routers"},
+        {"floatingip", "floatingips"}, {"quota", "quotas"}}) {
       ObjectNode item = list.addObject().put("name", r[0]).put("collection", r[1]);
       item.putArray("links").addObject().put("rel", "self").put("href", services.url(V2) + "/" + r[1]);
     }

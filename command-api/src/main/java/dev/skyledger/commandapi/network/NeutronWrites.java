@@ -1,0 +1,85 @@
+package dev.skyledger.commandapi.network;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.network.EnsureDefaultSecurityGroup;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.command.CommandSender;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.network.DefaultSecurityGroup;
+import dev.skyledger.platform.network.NetworkCatalog;
+import dev.skyledger.platform.network.NetworkJson;
+import dev.skyledger.platform.network.NetworkQuotas;
+import io.javalin.http.Context;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** What every network write route shares: the caller, sending a command on a stream, quotas, answering. */
+final class NeutronWrites {
+  static final String PROJECTION = "network";
+  final Authenticator auth;
+  final CommandSender sender;
+  final NetworkCatalog catalog;
+  final NetworkJson render;
+
+  NeutronWrites(Authenticator auth, CommandSender sender, NetworkCatalog catalog, NetworkJson render) {
+    this.auth = auth;
+    this.sender = sender;
+    this.catalog = catalog;
+    this.render = render;
+  }
+
+  TokenClaims caller(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    if (caller.projectId() == null) throw ApiException.forbidden("A project-scoped token is needed to change networks.");
+    return caller;
+  }
+
+  static NetworkCatalog.Viewer viewer(TokenClaims caller) {
+    return new NetworkCatalog.Viewer(caller.projectId(), caller.isAdmin());
+  }
+
+  static final NetworkCatalog.Viewer EVERYONE = new NetworkCatalog.Viewer(null, true);
+
+  /** The project a new resource belongs to: the caller's, or (for an admin) the one the body names. */
+  static String owner(NeutronBody body, TokenClaims caller) {
+    String asked = body.string("project_id", body.string("tenant_id", null, 255), 255);
+    if (asked == null || asked.equals(caller.projectId())) return caller.projectId();
+    if (!caller.isAdmin()) throw new ApiException(403, "PolicyNotAuthorized", "(rule:create:project_id) is disallowed by policy.");
+    return asked;
+  }
+
+  /** Sends a command on a stream (a network id, or {@code project/<id>}) and waits for the view. */
+  void send(Context ctx, TokenClaims caller, String streamKey, SpecificRecord command, String aggregateId, String projectId) {
+    sender.send(ctx, caller, Topics.NETWORK_COMMANDS, streamKey, PROJECTION, command, aggregateId, projectId);
+  }
+
+  void answer(Context ctx, int status, String resource, ObjectNode item) {
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set(resource, item);
+    ctx.status(status).contentType("application/json").result(root.toString());
+  }
+
+  /**
+   * Refuses a new resource over the project's quota. Counted from the views, so concurrent creations
+   * may pass together; what is decided per project (groups, rules, routers) is exact in the decider.
+   */
+  void checkQuota(String projectId, String resource, int adding) {
+    Map<String, Integer> limits = NetworkQuotas.effective(catalog.quotaOverrides(projectId));
+    int used = catalog.usage(projectId).getOrDefault(resource, 0);
+    if (NetworkQuotas.exceeded(limits.get(resource), used, adding)) {
+      throw new ApiException(409, "OverQuota", NetworkQuotas.message(resource, limits.get(resource)));
+    }
+  }
+
+  /** The project's default security group, created now if the project has none yet. */
+  String defaultSecurityGroup(Context ctx, TokenClaims caller, String projectId) {
+    String id = DefaultSecurityGroup.idOf(projectId);
+    if (catalog.securityGroup(EVERYONE, id).isEmpty()) {
+      send(ctx, caller, DefaultSecurityGroup.streamKey(projectId),
+          new EnsureDefaultSecurityGroup(projectId, id, DefaultSecurityGroup.ruleIdsOf(projectId)), id, projectId);
+    }
+    return id;
+  }
+}

@@ -140,6 +140,7 @@ public final class Cloud implements AutoCloseable {
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
+        new dev.skyledger.queryapi.network.HostNetworkRoutes(authenticator, networks, json),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));

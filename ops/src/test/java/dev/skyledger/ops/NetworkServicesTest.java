@@ -1,6 +1,7 @@
 package dev.skyledger.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -163,6 +164,44 @@ class NetworkServicesTest {
     assertEquals(200, removed.status(), removed.raw().body());
     assertEquals(404, http.send("GET", "/network/v2.0/ports/" + interfacePort, alice.token(), null).status());
     assertEquals(204, http.send("DELETE", "/network/v2.0/routers/" + rid, alice.token(), null).status());
+  }
+
+  @Test
+  void eachHostGetsItsPortsRulesDhcpAndNatAsText() {
+    String net = network(alice.token(), "host-net");
+    String sub = subnet(alice.token(), net, "10.70.0.0/24");
+    JsonNode sg = create(alice.token(), "security-groups", "{\"security_group\":{\"name\":\"ssh\"}}");
+    create(alice.token(), "security-group-rules", "{\"security_group_rule\":{\"security_group_id\":\"" + sg.path("id").asText()
+        + "\",\"direction\":\"ingress\",\"protocol\":\"tcp\",\"port_range_min\":22,\"port_range_max\":22}}");
+    JsonNode vm = create(alice.token(), "ports", "{\"port\":{\"network_id\":\"" + net + "\",\"security_groups\":[\""
+        + sg.path("id").asText() + "\"]}}");
+    var bind = http.send("PUT", "/network/v2.0/ports/" + vm.path("id").asText(), alice.token(),
+        "{\"port\":{\"binding:host_id\":\"compute-7\"}}");
+    assertEquals(403, bind.status(), "only an admin binds ports to hosts");
+    bind = http.send("PUT", "/network/v2.0/ports/" + vm.path("id").asText(), admin.token(), "{\"port\":{\"binding:host_id\":\"compute-7\"}}");
+    assertEquals(200, bind.status(), bind.raw().body());
+    assertEquals("ACTIVE", bind.json().path("port").path("status").asText());
+    String router = create(alice.token(), "routers", "{\"router\":{\"name\":\"hr\",\"external_gateway_info\":{\"network_id\":\""
+        + publicNet + "\"}}}").path("id").asText();
+    assertEquals(200, http.send("PUT", "/network/v2.0/routers/" + router + "/add_router_interface", alice.token(),
+        "{\"subnet_id\":\"" + sub + "\"}").status());
+    JsonNode fip = create(alice.token(), "floatingips", "{\"floatingip\":{\"floating_network_id\":\"" + publicNet
+        + "\",\"port_id\":\"" + vm.path("id").asText() + "\"}}");
+
+    String ip = vm.path("fixed_ips").path(0).path("ip_address").asText();
+    String chain = "sky-i" + vm.path("id").asText().substring(0, 10);
+    assertEquals(403, http.send("GET", "/ops/v1/hosts/compute-7/network/iptables", alice.token(), null).status());
+    var iptables = http.send("GET", "/ops/v1/hosts/compute-7/network/iptables", admin.token(), null);
+    assertEquals(200, iptables.status());
+    String text = iptables.raw().body();
+    assertTrue(text.contains("-A " + chain + " -p tcp -m tcp --dport 22 -j RETURN\n"), text);
+    assertTrue(text.contains("-m mac --mac-source " + vm.path("mac_address").asText().toUpperCase()), text);
+    assertTrue(text.contains("-A sky-PREROUTING -d " + fip.path("floating_ip_address").asText() + "/32 -j DNAT --to-destination "
+        + ip + "\n"), text);
+    String dhcp = http.send("GET", "/ops/v1/hosts/compute-7/network/dhcp-hosts/" + net, admin.token(), null).raw().body();
+    assertTrue(dhcp.contains(vm.path("mac_address").asText() + ",host-" + ip.replace('.', '-') + ".openstacklocal.," + ip), dhcp);
+    assertFalse(dhcp.contains("10.70.0.1"), "the router's port gets no DHCP entry");
+    assertFalse(http.send("GET", "/ops/v1/hosts/compute-8/network/iptables", admin.token(), null).raw().body().contains(chain));
   }
 
   @Test

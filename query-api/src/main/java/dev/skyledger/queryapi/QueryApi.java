@@ -3,6 +3,7 @@ package dev.skyledger.queryapi;
 import dev.skyledger.queryapi.audit.AuditRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
 import dev.skyledger.queryapi.image.ImageReadRoutes;
+import dev.skyledger.queryapi.network.HostNetworkRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
 import io.javalin.config.JavalinConfig;
 
@@ -11,12 +12,15 @@ public final class QueryApi {
   private final IdentityReadRoutes identity;
   private final ImageReadRoutes image;
   private final NetworkReadRoutes network;
+  private final HostNetworkRoutes hosts;
   private final AuditRoutes audit;
 
-  public QueryApi(IdentityReadRoutes identity, ImageReadRoutes image, NetworkReadRoutes network, AuditRoutes audit) {
+  public QueryApi(IdentityReadRoutes identity, ImageReadRoutes image, NetworkReadRoutes network, HostNetworkRoutes hosts,
+                  AuditRoutes audit) {
     this.identity = identity;
     this.image = image;
     this.network = network;
+    this.hosts = hosts;
     this.audit = audit;
   }
 
@@ -24,6 +28,7 @@ public final class QueryApi {
     identity.routes(config);
     image.routes(config);
     network.routes(config);
+    hosts.routes(config);
     audit.routes(config);
   }
 }

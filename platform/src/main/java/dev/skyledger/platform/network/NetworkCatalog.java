@@ -487,6 +487,45 @@ public final class NetworkCatalog {
     });
   }
 
+  // ---- what one host applies -------------------------------------------------------------------
+
+  private static final Viewer ALL = new Viewer(null, true);
+
+  private static Query where(String attribute, List<String> values) {
+    return new Query(Map.of(attribute, values), null, true, null, null);
+  }
+
+  /** What {@link HostNetworkConfig} renders for a host: its ports and everything their rules, DHCP and NAT need. */
+  public HostNetworkConfig.Inputs hostInputs(String host) {
+    List<Port> ports = ports(ALL, where("binding:host_id", List.of(host)), List.of());
+    List<String> groups = ports.stream().flatMap(p -> p.securityGroups().stream()).distinct().toList();
+    List<Rule> rules = groups.isEmpty() ? List.of() : rules(ALL, where("security_group_id", groups));
+    List<String> remote = rules.stream().map(Rule::remoteGroupId).filter(java.util.Objects::nonNull).distinct().toList();
+    List<String> networks = ports.stream().map(Port::networkId).distinct().toList();
+    List<Subnet> subnets = networks.isEmpty() ? List.of() : subnets(ALL, where("network_id", networks));
+    List<Port> networkPorts = networks.isEmpty() ? List.of() : ports(ALL, where("network_id", networks), List.of());
+    List<String> portIds = ports.stream().map(Port::id).toList();
+    List<FloatingIp> fips = portIds.isEmpty() ? List.of() : floatingIps(ALL, where("port_id", portIds));
+    return new HostNetworkConfig.Inputs(host, ports, rules, groupMembers(remote), subnets, networkPorts, fips);
+  }
+
+  /** The addresses of the ports in each of these security groups (what a rule naming a remote group allows). */
+  private Map<String, List<String>> groupMembers(List<String> groupIds) {
+    Map<String, List<String>> out = new HashMap<>();
+    if (groupIds.isEmpty()) return out;
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT g, pi.ip_address FROM " + table("ports") + " p CROSS JOIN"
+          + " unnest(p.security_groups) AS g JOIN " + table("port_ips") + " pi ON pi.port_id = p.id"
+          + " WHERE g = ANY (?) ORDER BY g, pi.ip_address")) {
+        s.setArray(1, c.createArrayOf("text", groupIds.toArray()));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) out.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2));
+        }
+      }
+      return out;
+    });
+  }
+
   // ---- query building ---------------------------------------------------------------------------
 
   private static String where(Query q, Map<String, String> columns, List<Object> args) {

@@ -57,7 +57,7 @@ public final class DefaultSecurityGroupTopology {
 
     @Override
     public void process(Record<String, Envelope> record) {
-      if (record.value() == null || !record.value().getType().startsWith("ProjectCreated")) return;
+      if (record.value() == null || !record.value().getType().equals(ProjectCreated.getClassSchema().getFullName())) return;
       SpecificRecord event;
       try {
         event = envelopes.open(record.value());

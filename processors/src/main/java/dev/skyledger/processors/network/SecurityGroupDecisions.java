@@ -91,6 +91,9 @@ final class SecurityGroupDecisions {
     if (g.getName().equals("default") && c.getName() != null && !c.getName().equals("default")) {
       return Decision.reject(409, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.");
     }
+    if (!g.getName().equals("default") && "default".equals(c.getName())) {
+      return Decision.reject(409, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.");
+    }
     SecurityGroup updated = SecurityGroup.newBuilder(g)
         .setName(c.getName() != null ? c.getName() : g.getName())
         .setDescription(c.getDescription() != null ? c.getDescription() : g.getDescription()).build();

@@ -114,6 +114,7 @@ final class UpCommand {
         Skyledger is up (%.1f s): %s
           identity (Keystone v3): %s/identity/v3
           image (Glance v2):      %s/image
+          network (Neutron v2.0): %s/network
           admin user: admin / project admin, password in %s
 
         Use it with the OpenStack CLI:
@@ -124,10 +125,12 @@ final class UpCommand {
           openstack role add --project demo --user alice member
           openstack role assignment list --names
           openstack image create --disk-format raw --container-format bare --file disk.raw my-disk
+          openstack network create private
+          openstack subnet create --network private --subnet-range 10.0.0.0/24 private-subnet
 
         Operator commands: ./sky audit --user admin, ./sky replay identity, ./sky status, ./sky down
-        Ctrl-C stops it; ./sky up again keeps every user, project and role.
-        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
+        Ctrl-C stops it; ./sky up again keeps every user, project, role, image and network.
+        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
         home.openrc());
     out.flush();
     try {

@@ -46,7 +46,8 @@ final class BenchCommand {
 
   int run(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("image")) return new ImageBench(out).run();
-    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity|image");
+    if (args.length == 1 && args[0].equals("network")) return new NetworkBench(out).run();
+    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity|image|network");
     Path dir = Path.of("target/bench-var").toAbsolutePath();
     out.println("starting a fresh cloud in " + dir + " ...");
     try (BenchCloud bench = new BenchCloud(dir)) {

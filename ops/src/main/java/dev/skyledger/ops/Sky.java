@@ -51,6 +51,8 @@ public final class Sky {
           audit [filters]        who did what: --request-id R --resource ID --user NAME|ID
                                  --since 2026-01-31T00:00:00Z --until ... --limit N --json
           bench identity         benchmark token issue, reads and writes; figures in target/bench-identity.json
+          bench image            image upload and download MB/s beside cp and cat; target/bench-image.json
+          bench network          port creations per second and p50/p99; target/bench-network.json
         environment: SKY_HOME (./var), SKY_PORT (8780), SKY_HOST (127.0.0.1), SKY_ADMIN_PASSWORD,
           SKY_DATABASE_URL/_USER/_PASSWORD (else an embedded PostgreSQL under SKY_HOME),
           SKY_KAFKA_BOOTSTRAP (else an embedded broker under SKY_HOME), SKY_KAFKA_PORT (9092), SKY_PG_PORT (5433)""");

@@ -67,9 +67,11 @@ final class NeutronWrites {
    */
   void checkQuota(String projectId, String resource, int adding) {
     Map<String, Integer> limits = NetworkQuotas.effective(catalog.quotaOverrides(projectId));
-    int used = catalog.usage(projectId).getOrDefault(resource, 0);
-    if (NetworkQuotas.exceeded(limits.get(resource), used, adding)) {
-      throw new ApiException(409, "OverQuota", NetworkQuotas.message(resource, limits.get(resource)));
+    int limit = limits.get(resource);
+    if (limit < 0) return;
+    int used = catalog.usage(projectId, resource);
+    if (NetworkQuotas.exceeded(limit, used, adding)) {
+      throw new ApiException(409, "OverQuota", NetworkQuotas.message(resource, limit));
     }
   }
 

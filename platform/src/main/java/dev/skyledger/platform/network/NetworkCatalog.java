@@ -465,14 +465,23 @@ public final class NetworkCatalog {
   /** How much of each quota resource a project uses. */
   public Map<String, Integer> usage(String projectId) {
     Map<String, Integer> out = new LinkedHashMap<>();
-    out.put("network", count("SELECT count(*) FROM " + table("networks") + " WHERE project_id = ?", projectId));
-    out.put("subnet", count("SELECT count(*) FROM " + table("subnets") + " WHERE project_id = ?", projectId));
-    out.put("port", count("SELECT count(*) FROM " + table("ports") + " WHERE project_id = ? AND device_owner <> 'network:floatingip'", projectId));
-    out.put("router", count("SELECT count(*) FROM " + table("routers") + " WHERE project_id = ?", projectId));
-    out.put("floatingip", count("SELECT count(*) FROM " + table("floating_ips") + " WHERE project_id = ?", projectId));
-    out.put("security_group", count("SELECT count(*) FROM " + table("security_groups") + " WHERE project_id = ?", projectId));
-    out.put("security_group_rule", count("SELECT count(*) FROM " + table("security_group_rules") + " WHERE project_id = ?", projectId));
+    for (String resource : NetworkQuotas.RESOURCES) out.put(resource, usage(projectId, resource));
     return out;
+  }
+
+  /** How much of one quota resource a project uses. */
+  public int usage(String projectId, String resource) {
+    String sql = switch (resource) {
+      case "network" -> "SELECT count(*) FROM " + table("networks") + " WHERE project_id = ?";
+      case "subnet" -> "SELECT count(*) FROM " + table("subnets") + " WHERE project_id = ?";
+      case "port" -> "SELECT count(*) FROM " + table("ports") + " WHERE project_id = ? AND device_owner <> 'network:floatingip'";
+      case "router" -> "SELECT count(*) FROM " + table("routers") + " WHERE project_id = ?";
+      case "floatingip" -> "SELECT count(*) FROM " + table("floating_ips") + " WHERE project_id = ?";
+      case "security_group" -> "SELECT count(*) FROM " + table("security_groups") + " WHERE project_id = ?";
+      case "security_group_rule" -> "SELECT count(*) FROM " + table("security_group_rules") + " WHERE project_id = ?";
+      default -> throw new IllegalArgumentException("not a network quota resource: " + resource);
+    };
+    return count(sql, projectId);
   }
 
   private int count(String sql, String arg) {

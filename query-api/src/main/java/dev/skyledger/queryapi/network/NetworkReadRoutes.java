@@ -188,7 +188,13 @@ public final class NetworkReadRoutes {
   private static List<String> fields(Context ctx) {
     List<String> fields = ctx.queryParams("fields");
     List<String> out = new ArrayList<>();
-    for (String f : fields) for (String part : f.split(",")) if (!part.isBlank()) out.add(part.trim());
+    for (String f : fields) {
+      for (String part : f.split(",")) {
+        // openstacksdk asks for its own name of the ports' security groups
+        if (part.trim().equals("security_group_ids")) out.add("security_groups");
+        else if (!part.isBlank()) out.add(part.trim());
+      }
+    }
     return out;
   }
 

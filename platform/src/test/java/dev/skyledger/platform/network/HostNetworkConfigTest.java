@@ -80,6 +80,47 @@ class HostNetworkConfigTest {
     assertEquals("tag:subnet-sub-1,option:router,10.0.0.1\ntag:subnet-sub-1,option:dns-server,8.8.8.8\n", r.dhcpOpts().get("net-1"));
   }
 
+  /**
+   * The text is what {@code iptables-restore} and {@code ip6tables-restore} accept: checked with
+   * the real tools in a scratch network namespace (.ci/run installs Debian's iptables).
+   */
+  @Test
+  void iptablesRestoreAcceptsTheRenderedRules() throws Exception {
+    NetworkCatalog.Port v6 = new NetworkCatalog.Port("eeeeeeeeeeee-v6", "net-6", "p1", "", "", "fa:16:3e:00:00:09", "dev",
+        "compute:nova", List.of(WEB), "h1", true, true, 1, T, T, List.of(new NetworkCatalog.FixedIp("sub-6", "fd00::5")));
+    List<NetworkCatalog.Rule> rules = List.of(
+        new NetworkCatalog.Rule("r6", WEB, "p1", "ingress", "IPv6", "ipv6-icmp", 128, null, null, null, "", 1, T, T),
+        new NetworkCatalog.Rule("r7", WEB, "p1", "ingress", "IPv6", "tcp", 443, 443, "fd00::/8", null, "", 1, T, T),
+        new NetworkCatalog.Rule("r8", WEB, "p1", "egress", "IPv6", "udp", null, null, null, null, "", 1, T, T));
+    HostNetworkConfig.Rendered v6Rendered = HostNetworkConfig.render(new HostNetworkConfig.Inputs("h1", List.of(v6), rules,
+        Map.of(), List.of(), List.of(v6), List.of()));
+    String namespace = "skytest" + ProcessHandle.current().pid();
+    run("ip", "netns", "add", namespace);
+    try {
+      assertEquals("", restore(namespace, "iptables-restore", render().iptables()));
+      assertEquals("", restore(namespace, "ip6tables-restore", render().ip6tables()));
+      assertEquals("", restore(namespace, "ip6tables-restore", v6Rendered.ip6tables()));
+    } finally {
+      run("ip", "netns", "del", namespace);
+    }
+  }
+
+  private static String restore(String namespace, String tool, String rules) throws Exception {
+    Process p = new ProcessBuilder("ip", "netns", "exec", namespace, tool, "--test").redirectErrorStream(true).start();
+    p.getOutputStream().write(rules.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), tool + " refused the rendered rules: " + output + "\n" + rules);
+    return output;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output
+        + " (this test needs root and Debian's iptables package, as .ci/run installs)");
+  }
+
   @Test
   void renderingIsDeterministic() {
     assertEquals(render(), render());

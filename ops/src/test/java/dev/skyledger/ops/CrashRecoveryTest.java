@@ -55,17 +55,33 @@ class CrashRecoveryTest {
     HttpClientForTests http = new HttpClientForTests(base);
     String token = http.token("admin", "crash-secret", "admin");
 
+    String net = http.send("POST", "/network/v2.0/networks", token, "{\"network\":{\"name\":\"crash-net\"}}")
+        .json().path("network").path("id").asText();
+    assertEquals(201, http.send("POST", "/network/v2.0/subnets", token, "{\"subnet\":{\"network_id\":\"" + net
+        + "\",\"cidr\":\"10.99.0.0/20\",\"ip_version\":4}}").status());
+
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    Map<String, String> ports = new ConcurrentHashMap<>();
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger next = new AtomicInteger();
     List<Thread> writers = new ArrayList<>();
     for (int w = 0; w < 4; w++) {
+      boolean portWriter = w % 2 == 0;
       Thread writer = new Thread(() -> {
         while (writing.get()) {
           String name = "crash-" + next.getAndIncrement();
           try {
-            var r = http.send("POST", "/identity/v3/projects", token, "{\"project\":{\"name\":\"" + name + "\"}}");
-            if (r.status() == 201) acknowledged.add(name);
+            if (portWriter) {
+              var r = http.send("POST", "/network/v2.0/ports", token, "{\"port\":{\"network_id\":\"" + net
+                  + "\",\"name\":\"" + name + "\"}}");
+              if (r.status() == 201) {
+                ports.put(r.json().path("port").path("id").asText(),
+                    r.json().path("port").path("fixed_ips").path(0).path("ip_address").asText());
+              }
+            } else {
+              var r = http.send("POST", "/identity/v3/projects", token, "{\"project\":{\"name\":\"" + name + "\"}}");
+              if (r.status() == 201) acknowledged.add(name);
+            }
           } catch (RuntimeException e) {
             return; // the cloud is gone
           }
@@ -75,12 +91,13 @@ class CrashRecoveryTest {
       writers.add(writer);
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (acknowledged.size() < 40 && System.nanoTime() < deadline) Thread.sleep(50);
+    while ((acknowledged.size() < 20 || ports.size() < 20) && System.nanoTime() < deadline) Thread.sleep(50);
     cloud.destroyForcibly();
     assertTrue(cloud.waitFor(30, TimeUnit.SECONDS));
     writing.set(false);
     for (Thread writer : writers) writer.join(30_000);
-    assertTrue(acknowledged.size() >= 40, "only " + acknowledged.size() + " writes were acknowledged before the kill");
+    assertTrue(acknowledged.size() >= 20, "only " + acknowledged.size() + " projects were acknowledged before the kill");
+    assertTrue(ports.size() >= 20, "only " + ports.size() + " ports were acknowledged before the kill");
 
     cloud = start(env, home.resolve("second.log"));
     String again = http.token("admin", "crash-secret", "admin");
@@ -95,6 +112,22 @@ class CrashRecoveryTest {
       if (e.path("type").asText().equals("ProjectCreated")) created.merge(e.path("payload").path("name").asText(), 1, Integer::sum);
     }
     for (String name : acknowledged) assertEquals(1, created.getOrDefault(name, 0), "audit events for " + name);
+
+    // every acknowledged port is there with the address it was given, no address is held twice,
+    // and the decider, restored, hands out an address nobody holds
+    JsonNode listed = http.send("GET", "/network/v2.0/ports?network_id=" + net, again, null).json().path("ports");
+    Map<String, String> after = new HashMap<>();
+    Set<String> addresses = new java.util.HashSet<>();
+    for (JsonNode p : listed) {
+      String ip = p.path("fixed_ips").path(0).path("ip_address").asText();
+      after.put(p.path("id").asText(), ip);
+      assertTrue(addresses.add(ip), ip + " is held twice after the restart");
+    }
+    ports.forEach((id, ip) -> assertEquals(ip, after.get(id), "port " + id + " after the restart"));
+    var fresh = http.send("POST", "/network/v2.0/ports", again, "{\"port\":{\"network_id\":\"" + net + "\"}}");
+    assertEquals(201, fresh.status(), fresh.raw().body());
+    String freshIp = fresh.json().path("port").path("fixed_ips").path(0).path("ip_address").asText();
+    assertTrue(addresses.add(freshIp), "the restored decider handed out " + freshIp + " again");
   }
 
   private static Process start(Map<String, String> env, Path log) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.identity.*;
 import dev.skyledger.events.image.*;
 import dev.skyledger.events.network.*;
+import dev.skyledger.events.compute.*;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -47,5 +48,11 @@ public final class Payloads {
       RouterCreated.class, RouterUpdated.class, RouterDeleted.class, RouterInterfaceAdded.class, RouterInterfaceRemoved.class,
       CreateFloatingIp.class, UpdateFloatingIp.class, DeleteFloatingIp.class,
       FloatingIpCreated.class, FloatingIpUpdated.class, FloatingIpDeleted.class,
-      SetNetworkQuota.class, NetworkQuotaSet.class);
+      SetNetworkQuota.class, NetworkQuotaSet.class,
+      // compute
+      SeedFlavors.class, CreateFlavor.class, UpdateFlavor.class, DeleteFlavor.class, SetFlavorExtraSpecs.class,
+      UnsetFlavorExtraSpec.class, AddFlavorAccess.class, RemoveFlavorAccess.class,
+      FlavorCreated.class, FlavorUpdated.class, FlavorDeleted.class, FlavorAccessAdded.class, FlavorAccessRemoved.class,
+      CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
+      SetComputeQuota.class, ComputeQuotaSet.class);
 }

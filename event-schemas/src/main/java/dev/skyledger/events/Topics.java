@@ -30,14 +30,24 @@ public final class Topics {
   /** Network events, keyed by network id. */
   public static final Topic<String, Envelope> NETWORK_EVENTS =
       new Topic<>("network.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /**
+   * Compute commands. Flavors are keyed {@code flavors} (their names and ids are unique across the
+   * cloud), key pairs {@code user/<id>} (names are unique per user), quotas and servers
+   * {@code project/<id>} (a project's quota is decided in order).
+   */
+  public static final Topic<String, Envelope> COMPUTE_COMMANDS =
+      new Topic<>("compute.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());
+  /** Compute events, keyed as their commands. */
+  public static final Topic<String, Envelope> COMPUTE_EVENTS =
+      new Topic<>("compute.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /** Replies to every command, keyed by request id. */
   public static final Topic<String, Envelope> COMMAND_REPLIES =
       new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
 
   public static final List<Topic<String, Envelope>> ALL =
       List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, NETWORK_COMMANDS, NETWORK_EVENTS,
-          COMMAND_REPLIES);
+          COMPUTE_COMMANDS, COMPUTE_EVENTS, COMMAND_REPLIES);
 
   /** Event topics: what the audit trail reads and what projections replay. */
-  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS);
+  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS, COMPUTE_EVENTS);
 }

@@ -46,6 +46,17 @@ import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectorRunner;
 import dev.skyledger.projectors.identity.IdentityProjection;
 import dev.skyledger.queryapi.QueryApi;
+import dev.skyledger.events.compute.Flavor;
+import dev.skyledger.events.compute.SeedFlavors;
+import dev.skyledger.queryapi.network.HostNetworkRoutes;
+import dev.skyledger.queryapi.compute.ComputeReadRoutes;
+import dev.skyledger.projectors.compute.ComputeProjection;
+import dev.skyledger.processors.compute.ComputeTopology;
+import dev.skyledger.platform.compute.ComputeJson;
+import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.events.identity.UpdateUser;
+import dev.skyledger.events.core.CommandAccepted;
+import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
 import dev.skyledger.queryapi.audit.AuditLog;
 import dev.skyledger.queryapi.audit.AuditRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
@@ -97,7 +108,7 @@ public final class Cloud implements AutoCloseable {
     ProjectionRegistry registry = new ProjectionRegistry(db);
 
     for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
-        new AuditProjection(json))) {
+        new ComputeProjection(json), new AuditProjection(json))) {
       ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
@@ -106,6 +117,7 @@ public final class Cloud implements AutoCloseable {
     startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
     startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
+    startProcessor("compute", new ComputeTopology(config, envelopes).build(), kafka);
     startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
@@ -133,14 +145,18 @@ public final class Cloud implements AutoCloseable {
     ImageStore imageStore = new FileImageStore(config.imageDir());
     NetworkCatalog networks = new NetworkCatalog(db, registry, json);
     NetworkJson networkJson = new NetworkJson(json);
+    ComputeCatalog computeCatalog = new ComputeCatalog(db, registry, json);
+    ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
     CommandApi commandApi = new CommandApi(
         new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
-        new NetworkWriteRoutes(authenticator, sender, networks, networkJson));
+        new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
+        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
-        new dev.skyledger.queryapi.network.HostNetworkRoutes(authenticator, networks, json),
+        new HostNetworkRoutes(authenticator, networks, json),
+        new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
@@ -148,7 +164,7 @@ public final class Cloud implements AutoCloseable {
       queryApi.routes(cfg);
       cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(
           "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3")
-              + "\",\"image\":\"" + catalog.url("/image") + "\",\"network\":\"" + catalog.url("/network") + "\"}}"));
+              + "\",\"image\":\"" + catalog.url("/image") + "\",\"network\":\"" + catalog.url("/network") + "\",\"compute\":\"" + catalog.url("/compute/v2.1") + "\"}}"));
     }).start(host, port);
     running.add(0, http::stop);
     try {
@@ -190,19 +206,36 @@ public final class Cloud implements AutoCloseable {
     var admin = new IdentityDirectory(db, new ProjectionRegistry(db)).userByName("default", adminUser).orElseThrow();
     if (!hasher.matches(adminPassword, admin.passwordHash())) {
       log.info("setting the password of {} to the configured one", adminUser);
-      var reset = new dev.skyledger.events.identity.UpdateUser(admin.id(), null, hash, null, null, true, null);
+      var reset = new UpdateUser(admin.id(), null, hash, null, null, true, null);
       var done = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(reset, admin.id(), null, Envelopes.system(),
           requestId, "default", Instant.now()));
       awaitProjection(done);
     }
+    // the classic flavors; those that exist (or were deleted and re-created by an admin under the name) stay as they are
+    var seeded = bus.send(Topics.COMPUTE_COMMANDS, envelopes.command(new SeedFlavors(CLASSIC_FLAVORS), "flavors", null,
+        Envelopes.system(), requestId, "flavors", Instant.now()));
+    awaitProjection("compute", seeded);
+  }
+
+  /** m1.tiny to m1.xlarge, with the ids 1 to 5 clients and scripts expect. */
+  static final List<Flavor> CLASSIC_FLAVORS = List.of(
+      classic("1", "m1.tiny", 1, 512, 1), classic("2", "m1.small", 1, 2048, 20), classic("3", "m1.medium", 2, 4096, 40),
+      classic("4", "m1.large", 4, 8192, 80), classic("5", "m1.xlarge", 8, 16384, 160));
+
+  private static Flavor classic(String id, String name, int vcpus, int ramMb, int diskGb) {
+    return Flavor.newBuilder().setFlavorId(id).setName(name).setVcpus(vcpus).setRamMb(ramMb).setDiskGb(diskGb).build();
+  }
+
+  private void awaitProjection(CommandAccepted accepted) {
+    awaitProjection("identity", accepted);
   }
 
   /** At start the projector may still be catching up on a long log: wait longer than a request would. */
-  private void awaitProjection(dev.skyledger.events.core.CommandAccepted accepted) {
+  private void awaitProjection(String projection, CommandAccepted accepted) {
     for (int attempt = 0; attempt < 12; attempt++) {
-      if (waiter.await("identity", accepted.getStreamKey(), accepted.getSequence())) return;
+      if (waiter.await(projection, accepted.getStreamKey(), accepted.getSequence())) return;
     }
-    throw new IllegalStateException("the identity projection did not catch up within a minute");
+    throw new IllegalStateException("the " + projection + " projection did not catch up within a minute");
   }
 
   private static String id() {

@@ -3,6 +3,7 @@ package dev.skyledger.queryapi;
 import dev.skyledger.queryapi.audit.AuditRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
 import dev.skyledger.queryapi.image.ImageReadRoutes;
+import dev.skyledger.queryapi.compute.ComputeReadRoutes;
 import dev.skyledger.queryapi.network.HostNetworkRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
 import io.javalin.config.JavalinConfig;
@@ -13,14 +14,16 @@ public final class QueryApi {
   private final ImageReadRoutes image;
   private final NetworkReadRoutes network;
   private final HostNetworkRoutes hosts;
+  private final ComputeReadRoutes compute;
   private final AuditRoutes audit;
 
   public QueryApi(IdentityReadRoutes identity, ImageReadRoutes image, NetworkReadRoutes network, HostNetworkRoutes hosts,
-                  AuditRoutes audit) {
+                  ComputeReadRoutes compute, AuditRoutes audit) {
     this.identity = identity;
     this.image = image;
     this.network = network;
     this.hosts = hosts;
+    this.compute = compute;
     this.audit = audit;
   }
 
@@ -29,6 +32,7 @@ public final class QueryApi {
     image.routes(config);
     network.routes(config);
     hosts.routes(config);
+    compute.routes(config);
     audit.routes(config);
   }
 }

@@ -23,16 +23,39 @@ public enum ErrorStyle {
       root.putObject("NeutronError").put("type", type).put("message", message).put("detail", "");
       return root;
     }
+  },
+  /** Nova: {@code {"<fault>":{"code","message"}}}, the fault named after the status (itemNotFound, conflict ...). */
+  NOVA {
+    @Override
+    public ObjectNode body(ObjectMapper json, int status, String title, String message) {
+      ObjectNode root = json.createObjectNode();
+      String fault = title.matches("[a-z][A-Za-z]*") ? title : switch (status) {
+        case 400 -> "badRequest";
+        case 401 -> "unauthorized";
+        case 403 -> "forbidden";
+        case 404 -> "itemNotFound";
+        case 405 -> "badMethod";
+        case 409 -> "conflict";
+        case 413, 429 -> "overLimit";
+        case 415 -> "badMediaType";
+        case 501 -> "notImplemented";
+        case 503 -> "serviceUnavailable";
+        default -> "computeFault";
+      };
+      root.putObject(fault).put("code", status).put("message", message);
+      return root;
+    }
   };
 
   public abstract ObjectNode body(ObjectMapper json, int status, String title, String message);
 
   /**
-   * The style of the service a path belongs to. Nova, Glance and Swift bring their own styles with
+   * The style of the service a path belongs to. Glance and Swift bring their own styles with
    * their paths.
    */
   public static ErrorStyle forPath(String path) {
     if (path.startsWith("/network")) return NEUTRON;
+    if (path.startsWith("/compute")) return NOVA;
     return KEYSTONE;
   }
 }

@@ -28,7 +28,8 @@ public final class ServiceCatalog {
   /** The services this deployment serves (the others arrive with their modules). */
   public static List<Service> deployed() {
     return List.of(new Service("identity", "keystone", "/identity/v3"), new Service("image", "glance", "/image"),
-        new Service("network", "neutron", "/network"));
+        new Service("network", "neutron", "/network"),
+        new Service("compute", "nova", "/compute/v2.1"));
   }
 
   public String publicUrl() {

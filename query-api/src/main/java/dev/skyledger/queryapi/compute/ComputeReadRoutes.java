@@ -1,0 +1,211 @@
+package dev.skyledger.queryapi.compute;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.platform.compute.ComputeJson;
+import dev.skyledger.platform.compute.ComputeQuotas;
+import dev.skyledger.platform.compute.Microversions;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.identity.ServiceCatalog;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/** The compute (Nova v2.1) read routes so far: version discovery, flavors, key pairs, quota sets. */
+public final class ComputeReadRoutes {
+  private static final String ROOT = "/compute";
+  private static final String V21 = ROOT + "/v2.1";
+  private static final int MAX_LIMIT = 1000;
+
+  private final Authenticator auth;
+  private final ComputeCatalog catalog;
+  private final ComputeJson render;
+  private final ServiceCatalog services;
+
+  public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services) {
+    this.auth = auth;
+    this.catalog = catalog;
+    this.render = render;
+    this.services = services;
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.get(ROOT, this::versions);
+    r.get(V21, this::version);
+    r.get(V21 + "/flavors", ctx -> flavors(ctx, false));
+    r.get(V21 + "/flavors/detail", ctx -> flavors(ctx, true));
+    r.get(V21 + "/flavors/{id}", this::flavor);
+    r.get(V21 + "/flavors/{id}/os-extra_specs", this::extraSpecs);
+    r.get(V21 + "/flavors/{id}/os-extra_specs/{key}", this::extraSpec);
+    r.get(V21 + "/flavors/{id}/os-flavor-access", this::flavorAccess);
+    r.get(V21 + "/os-keypairs", this::keypairs);
+    r.get(V21 + "/os-keypairs/{name}", this::keypair);
+    r.get(V21 + "/os-quota-sets/{project}", ctx -> quota(ctx, false));
+    r.get(V21 + "/os-quota-sets/{project}/detail", ctx -> quota(ctx, true));
+    r.get(V21 + "/os-quota-sets/{project}/defaults", this::defaultQuota);
+  }
+
+  private ObjectNode versionJson() {
+    ObjectNode v = render.mapper().createObjectNode();
+    v.put("id", "v2.1").put("status", "CURRENT").put("version", Microversions.MAX).put("min_version", Microversions.MIN)
+        .put("updated", "2013-07-23T11:33:21Z");
+    v.putArray("links").addObject().put("rel", "self").put("href", services.url(V21) + "/");
+    v.putArray("media-types").addObject().put("base", "application/json")
+        .put("type", "application/vnd.openstack.compute+json;version=2.1");
+    return v;
+  }
+
+  private void versions(Context ctx) {
+    ObjectNode root = render.mapper().createObjectNode();
+    root.putArray("versions").add(versionJson());
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void version(Context ctx) {
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("version", versionJson());
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private TokenClaims caller(Context ctx) {
+    Microversions.negotiate(ctx);
+    return auth.caller(ctx);
+  }
+
+  private static ComputeCatalog.Viewer viewer(TokenClaims caller) {
+    return new ComputeCatalog.Viewer(caller.projectId(), caller.isAdmin());
+  }
+
+  private static Integer intParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) return null;
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ApiException(400, "badRequest", "Invalid input for query parameters " + name + ". Value: " + v + ".");
+    }
+  }
+
+  private void flavors(Context ctx, boolean detail) {
+    TokenClaims caller = caller(ctx);
+    String isPublicParam = ctx.queryParam("is_public");
+    Boolean isPublic = true;
+    if (isPublicParam != null) {
+      String p = isPublicParam.toLowerCase(java.util.Locale.ROOT);
+      isPublic = p.equals("none") ? null : p.equals("true") || p.equals("1") || p.equals("yes") ? Boolean.TRUE : Boolean.FALSE;
+    }
+    if (isPublic == null && !caller.isAdmin()) isPublic = null; // a member sees public and those shared with the project
+    Integer limit = intParam(ctx, "limit");
+    if (limit != null && (limit < 0)) throw new ApiException(400, "badRequest", "limit must be >= 0");
+    if (limit != null && limit > MAX_LIMIT) limit = MAX_LIMIT;
+    String sortKey = ctx.queryParam("sort_key");
+    if (sortKey != null && !ComputeCatalog.FLAVOR_SORT_KEYS.containsKey(sortKey)) {
+      throw new ApiException(400, "badRequest", "Invalid input for query parameters sort_key. Value: " + sortKey + ".");
+    }
+    String marker = ctx.queryParam("marker");
+    if (marker != null && !catalog.flavorExists(marker)) throw new ApiException(400, "badRequest", "marker [" + marker + "] not found");
+    List<ComputeCatalog.Flavor> flavors = catalog.flavors(viewer(caller), new ComputeCatalog.FlavorQuery(isPublic,
+        intParam(ctx, "minRam"), intParam(ctx, "minDisk"), sortKey, !"desc".equals(ctx.queryParam("sort_dir")), marker, limit));
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode list = root.putArray("flavors");
+    for (ComputeCatalog.Flavor f : flavors) list.add(detail ? render.flavor(f) : render.flavorBrief(f));
+    if (limit != null && flavors.size() == limit && !flavors.isEmpty()) {
+      String path = detail ? "/flavors/detail" : "/flavors";
+      root.putArray("flavors_links").addObject().put("rel", "next")
+          .put("href", services.url(V21) + path + "?limit=" + limit + "&marker=" + flavors.get(flavors.size() - 1).id());
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private ComputeCatalog.Flavor visibleFlavor(Context ctx, TokenClaims caller) {
+    return catalog.flavor(viewer(caller), ctx.pathParam("id"))
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Flavor " + ctx.pathParam("id") + " could not be found."));
+  }
+
+  private void flavor(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("flavor", render.flavor(visibleFlavor(ctx, caller)));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void extraSpecs(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    ctx.contentType("application/json").result(render.extraSpecs(visibleFlavor(ctx, caller).extraSpecs()).toString());
+  }
+
+  private void extraSpec(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String key = ctx.pathParam("key");
+    String value = visibleFlavor(ctx, caller).extraSpecs().get(key);
+    if (value == null) {
+      throw new ApiException(404, "itemNotFound", "Flavor " + ctx.pathParam("id") + " has no extra specs with key " + key + ".");
+    }
+    ctx.contentType("application/json").result(render.mapper().createObjectNode().put(key, value).toString());
+  }
+
+  private void flavorAccess(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    ComputeCatalog.Flavor f = visibleFlavor(ctx, caller);
+    if (!caller.isAdmin()) throw new ApiException(403, "forbidden", "Policy doesn't allow os_compute_api:os-flavor-access to be performed.");
+    if (f.isPublic()) throw new ApiException(404, "itemNotFound", "Access list not available for public flavors.");
+    ctx.contentType("application/json").result(render.flavorAccess(f.id(), catalog.flavorAccess(f.id())).toString());
+  }
+
+  private String keypairUser(Context ctx, TokenClaims caller) {
+    String asked = ctx.queryParam("user_id");
+    if (asked == null || asked.equals(caller.userId())) return caller.userId();
+    if (!caller.isAdmin()) throw new ApiException(403, "forbidden", "Policy doesn't allow os_compute_api:os-keypairs:index to be performed.");
+    return asked;
+  }
+
+  private void keypairs(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode list = root.putArray("keypairs");
+    for (ComputeCatalog.Keypair k : catalog.keypairs(keypairUser(ctx, caller))) {
+      list.addObject().set("keypair", render.keypair(k, false));
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void keypair(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String user = keypairUser(ctx, caller);
+    ComputeCatalog.Keypair k = catalog.keypair(user, ctx.pathParam("name"))
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Keypair " + ctx.pathParam("name") + " not found for user " + user));
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("keypair", render.keypair(k, true));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private String quotaProject(Context ctx, TokenClaims caller) {
+    String project = ctx.pathParam("project");
+    if (!caller.isAdmin() && !project.equals(caller.projectId())) {
+      throw new ApiException(403, "forbidden", "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.");
+    }
+    return project;
+  }
+
+  private void quota(Context ctx, boolean detail) {
+    TokenClaims caller = caller(ctx);
+    String project = quotaProject(ctx, caller);
+    Map<String, Integer> limits = ComputeQuotas.effective(catalog.quotaOverrides(project));
+    if (detail) {
+      Map<String, Integer> inUse = Map.of("key_pairs", catalog.keypairs(caller.userId()).size());
+      ctx.contentType("application/json").result(render.quotaDetail(project, limits, inUse).toString());
+    } else {
+      ctx.contentType("application/json").result(render.quotaSet(project, limits).toString());
+    }
+  }
+
+  private void defaultQuota(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    ctx.contentType("application/json").result(render.quotaSet(quotaProject(ctx, caller), ComputeQuotas.DEFAULTS).toString());
+  }
+}

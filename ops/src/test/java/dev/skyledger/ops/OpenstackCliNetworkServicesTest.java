@@ -84,8 +84,9 @@ class OpenstackCliNetworkServicesTest {
     JsonNode released = ok(alice("floating", "ip", "show", address, "-f", "json")).json();
     assertTrue(released.path("port_id").isNull() || released.path("port_id").asText().isEmpty(), released.toString());
 
-    // `quota show` and `quota set` of this client also ask the compute service, which comes with Nova (issue 5)
-    assertEquals(200, http.send("PUT", "/network/v2.0/quotas/" + alice.projectId(), adminToken, "{\"quota\":{\"router\":7}}").status());
+    ok(admin("quota", "set", "--routers", "7", alice.projectId()));
+    JsonNode shown = ok(alice("quota", "show", "-f", "json")).json();
+    assertEquals(7, shown.path("routers").asInt(), shown.toString());
     JsonNode quota = ok(alice("quota", "list", "--network", "--detail", "--project", alice.projectId(), "-f", "json")).json();
     assertTrue(quota.toString().contains("7"), quota.toString());
     assertTrue(ok(admin("quota", "list", "--network", "-f", "json")).out().contains(alice.projectId()));

@@ -47,7 +47,7 @@ public final class Sky {
           down                   stop the cloud started by ./sky up
           status                 each projection: its live schema, next offset to apply, end of the log
           topics                 the topics with their partitions and records
-          replay <projection>    rebuild a projection (identity, image, network, audit) from offset 0 and switch to it
+          replay <projection>    rebuild a projection (identity, image, network, compute, audit) from offset 0 and switch to it
           audit [filters]        who did what: --request-id R --resource ID --user NAME|ID
                                  --since 2026-01-31T00:00:00Z --until ... --limit N --json
           bench identity         benchmark token issue, reads and writes; figures in target/bench-identity.json

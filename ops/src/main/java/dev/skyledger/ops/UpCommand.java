@@ -115,6 +115,7 @@ final class UpCommand {
           identity (Keystone v3): %s/identity/v3
           image (Glance v2):      %s/image
           network (Neutron v2.0): %s/network
+          compute (Nova v2.1):    %s/compute/v2.1
           admin user: admin / project admin, password in %s
 
         Use it with the OpenStack CLI:
@@ -127,10 +128,11 @@ final class UpCommand {
           openstack image create --disk-format raw --container-format bare --file disk.raw my-disk
           openstack network create private
           openstack subnet create --network private --subnet-range 10.0.0.0/24 private-subnet
+          openstack flavor list; openstack keypair create mykey > mykey.pem; openstack quota show
 
         Operator commands: ./sky audit --user admin, ./sky replay identity, ./sky status, ./sky down
         Ctrl-C stops it; ./sky up again keeps every user, project, role, image and network.
-        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
+        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
         home.openrc());
     out.flush();
     try {

@@ -76,7 +76,8 @@ public final class ComputeCatalog {
       if (q.isPublic() == null) {
         sql.append(flavorVisible(v, args));
       } else if (q.isPublic()) {
-        sql.append("is_public");
+        // as Nova: the public flavors and those shared with the caller's project
+        sql.append(flavorVisible(new Viewer(v.projectId(), false), args));
       } else {
         sql.append("NOT is_public AND ").append(flavorVisible(v, args));
       }

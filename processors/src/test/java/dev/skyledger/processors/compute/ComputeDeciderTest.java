@@ -1,0 +1,366 @@
+package dev.skyledger.processors.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.skyledger.events.compute.AddFlavorAccess;
+import dev.skyledger.events.compute.ComputeQuotaSet;
+import dev.skyledger.events.compute.CreateFlavor;
+import dev.skyledger.events.compute.CreateKeypair;
+import dev.skyledger.events.compute.DeleteFlavor;
+import dev.skyledger.events.compute.DeleteKeypair;
+import dev.skyledger.events.compute.Flavor;
+import dev.skyledger.events.compute.FlavorAccessAdded;
+import dev.skyledger.events.compute.FlavorAccessRemoved;
+import dev.skyledger.events.compute.FlavorCreated;
+import dev.skyledger.events.compute.FlavorDeleted;
+import dev.skyledger.events.compute.FlavorUpdated;
+import dev.skyledger.events.compute.Keypair;
+import dev.skyledger.events.compute.KeypairCreated;
+import dev.skyledger.events.compute.KeypairDeleted;
+import dev.skyledger.events.compute.RemoveFlavorAccess;
+import dev.skyledger.events.compute.SeedFlavors;
+import dev.skyledger.events.compute.SetComputeQuota;
+import dev.skyledger.events.compute.SetFlavorExtraSpecs;
+import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.processors.core.Decision;
+import dev.skyledger.processors.core.MapKeyValues;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compute decider on plain objects: each test evolves the "given" events into a fresh state,
+ * decides one command and checks the events or the rejection (with Nova's fault name as its title).
+ */
+class ComputeDeciderTest {
+  private static final String DEMO_PROJECT = "p-demo";
+  private static final String OTHER_PROJECT = "p-other";
+
+  private static final Actor BOB_AS_MEMBER = actor("u-bob", "bob", DEMO_PROJECT, "member");
+  private static final Actor CAROL_AS_MEMBER = actor("u-carol", "carol", OTHER_PROJECT, "member");
+  private static final Actor ALICE_AS_ADMIN = actor("u-alice", "alice", "p-admin", "admin");
+  private static final Actor SYSTEM = actor(null, "system", null, "system");
+
+  private static final List<Flavor> CLASSIC = List.of(flavor("1", "m1.tiny", 1, 512, 1), flavor("2", "m1.small", 1, 2048, 20),
+      flavor("3", "m1.medium", 2, 4096, 40), flavor("4", "m1.large", 4, 8192, 80), flavor("5", "m1.xlarge", 8, 16384, 160));
+
+  private final ComputeState state = new ComputeState(new MapKeyValues());
+
+  // ---- seeding ----------------------------------------------------------------------------------
+
+  @Test
+  void givenNothing_whenSeeded_thenEveryFlavorIsCreatedAndASecondSeedCreatesNothing() {
+    Decision first = accepted(new SeedFlavors(CLASSIC), SYSTEM);
+
+    assertEquals(CLASSIC.stream().map(f -> (SpecificRecord) new FlavorCreated(f)).toList(), first.events());
+
+    Decision second = ComputeDecider.decide(new SeedFlavors(CLASSIC), SYSTEM, state);
+    assertAccepted(second);
+    assertEquals(List.of(), second.events());
+  }
+
+  @Test
+  void givenSomeFlavorsExist_whenSeeded_thenOnlyTheMissingOnesAreCreated() {
+    given(new FlavorCreated(CLASSIC.get(0)), new FlavorCreated(flavor("custom-id", "m1.small", 1, 1024, 10)));
+
+    Decision decision = ComputeDecider.decide(new SeedFlavors(CLASSIC), SYSTEM, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new FlavorCreated(CLASSIC.get(2)), new FlavorCreated(CLASSIC.get(3)), new FlavorCreated(CLASSIC.get(4))),
+        decision.events(), "m1.tiny exists by id, m1.small by name");
+  }
+
+  @Test
+  void givenMember_whenSeeding_thenForbidden() {
+    assertRejected(403, "forbidden", ComputeDecider.decide(new SeedFlavors(CLASSIC), BOB_AS_MEMBER, state));
+  }
+
+  // ---- flavors ----------------------------------------------------------------------------------
+
+  @Test
+  void givenAdmin_whenFlavorCreated_thenFlavorCreated() {
+    Flavor gold = flavor("f-gold", "gold", 2, 1024, 10);
+
+    Decision decision = ComputeDecider.decide(new CreateFlavor(gold), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals("f-gold", decision.resourceId());
+    assertEquals(List.of(new FlavorCreated(gold)), decision.events());
+  }
+
+  @Test
+  void givenMember_whenFlavorCreated_thenForbidden() {
+    assertRejected(403, "forbidden", ComputeDecider.decide(new CreateFlavor(flavor("f", "f", 1, 1, 1)), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenFlavor_whenAnotherWithTheSameNameOrIdIsCreated_thenConflict() {
+    accepted(new CreateFlavor(flavor("f-gold", "gold", 2, 1024, 10)), ALICE_AS_ADMIN);
+
+    assertRejected(409, "conflict", ComputeDecider.decide(new CreateFlavor(flavor("f-other", "gold", 1, 512, 1)), ALICE_AS_ADMIN, state));
+    assertRejected(409, "conflict", ComputeDecider.decide(new CreateFlavor(flavor("f-gold", "silver", 1, 512, 1)), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenFlavorDeleted_whenItsNameIsUsedAgain_thenAccepted() {
+    accepted(new CreateFlavor(flavor("f-gold", "gold", 2, 1024, 10)), ALICE_AS_ADMIN);
+    Decision deleted = accepted(new DeleteFlavor("f-gold"), ALICE_AS_ADMIN);
+    assertEquals(List.of(new FlavorDeleted("f-gold")), deleted.events());
+
+    accepted(new CreateFlavor(flavor("f-gold-2", "gold", 2, 1024, 10)), ALICE_AS_ADMIN);
+    accepted(new CreateFlavor(flavor("f-gold", "gold-again", 2, 1024, 10)), ALICE_AS_ADMIN);
+  }
+
+  @Test
+  void givenInvalidSizes_whenFlavorCreated_thenBadRequest() {
+    assertRejected(400, "badRequest", ComputeDecider.decide(new CreateFlavor(flavor("f", "f", 0, 512, 1)), ALICE_AS_ADMIN, state));
+    assertRejected(400, "badRequest", ComputeDecider.decide(new CreateFlavor(flavor("f", "f", 1, 0, 1)), ALICE_AS_ADMIN, state));
+    assertRejected(400, "badRequest", ComputeDecider.decide(new CreateFlavor(flavor("f", "f", 1, 512, -1)), ALICE_AS_ADMIN, state));
+    assertRejected(400, "badRequest", ComputeDecider.decide(new CreateFlavor(flavor("f", " ", 1, 512, 1)), ALICE_AS_ADMIN, state));
+    assertAccepted(ComputeDecider.decide(new CreateFlavor(flavor("f", "f", 1, 1, 0)), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenNoFlavor_whenDeleted_thenNotFound() {
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new DeleteFlavor("nope"), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenFlavor_whenMemberDeletesIt_thenForbidden() {
+    given(new FlavorCreated(CLASSIC.get(0)));
+    assertRejected(403, "forbidden", ComputeDecider.decide(new DeleteFlavor("1"), BOB_AS_MEMBER, state));
+  }
+
+  // ---- extra specs ------------------------------------------------------------------------------
+
+  @Test
+  void givenFlavorWithSpecs_whenMoreAreSet_thenTheyAreMergedAndUnsetRemovesOne() {
+    given(new FlavorCreated(CLASSIC.get(0)));
+    accepted(new SetFlavorExtraSpecs("1", Map.of("hw:cpu_policy", "shared", "a", "1")), ALICE_AS_ADMIN);
+
+    Decision set = accepted(new SetFlavorExtraSpecs("1", Map.of("hw:cpu_policy", "dedicated", "b", "2")), ALICE_AS_ADMIN);
+
+    assertEquals(Map.of("hw:cpu_policy", "dedicated", "a", "1", "b", "2"), specsOf(set));
+
+    Decision unset = accepted(new UnsetFlavorExtraSpec("1", "a"), ALICE_AS_ADMIN);
+
+    assertEquals(Map.of("hw:cpu_policy", "dedicated", "b", "2"), specsOf(unset));
+    assertEquals(Map.of("hw:cpu_policy", "dedicated", "b", "2"), Map.copyOf(state.flavor("1").orElseThrow().getExtraSpecs()));
+  }
+
+  @Test
+  void givenFlavor_whenAnUnknownSpecIsUnset_thenNotFound() {
+    given(new FlavorCreated(CLASSIC.get(0)));
+    accepted(new SetFlavorExtraSpecs("1", Map.of("a", "1")), ALICE_AS_ADMIN);
+
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new UnsetFlavorExtraSpec("1", "b"), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenBadSpecKeyOrUnknownFlavorOrMember_whenSpecsSet_thenRejected() {
+    given(new FlavorCreated(CLASSIC.get(0)));
+
+    assertRejected(400, "badRequest", ComputeDecider.decide(new SetFlavorExtraSpecs("1", Map.of("bad/key", "1")), ALICE_AS_ADMIN, state));
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new SetFlavorExtraSpecs("9", Map.of("a", "1")), ALICE_AS_ADMIN, state));
+    assertRejected(403, "forbidden", ComputeDecider.decide(new SetFlavorExtraSpecs("1", Map.of("a", "1")), BOB_AS_MEMBER, state));
+  }
+
+  // ---- flavor access ----------------------------------------------------------------------------
+
+  @Test
+  void givenPublicFlavor_whenAccessAdded_thenConflict() {
+    given(new FlavorCreated(CLASSIC.get(0)));
+
+    assertRejected(409, "conflict", ComputeDecider.decide(new AddFlavorAccess("1", DEMO_PROJECT), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenPrivateFlavor_whenAccessAddedTwice_thenAddedThenConflict() {
+    given(new FlavorCreated(privateFlavor("f-priv")));
+
+    Decision added = accepted(new AddFlavorAccess("f-priv", DEMO_PROJECT), ALICE_AS_ADMIN);
+
+    assertEquals(List.of(new FlavorAccessAdded("f-priv", DEMO_PROJECT)), added.events());
+    assertEquals(DEMO_PROJECT, ComputeDecider.projectOf(added.events().get(0)));
+    assertEquals(List.of(DEMO_PROJECT), state.access("f-priv"));
+    assertRejected(409, "conflict", ComputeDecider.decide(new AddFlavorAccess("f-priv", DEMO_PROJECT), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenPrivateFlavor_whenUnknownAccessRemoved_thenNotFoundAndKnownAccessIsRemoved() {
+    given(new FlavorCreated(privateFlavor("f-priv")), new FlavorAccessAdded("f-priv", DEMO_PROJECT));
+
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new RemoveFlavorAccess("f-priv", OTHER_PROJECT), ALICE_AS_ADMIN, state));
+    Decision removed = accepted(new RemoveFlavorAccess("f-priv", DEMO_PROJECT), ALICE_AS_ADMIN);
+    assertEquals(List.of(new FlavorAccessRemoved("f-priv", DEMO_PROJECT)), removed.events());
+    assertEquals(List.of(), state.access("f-priv"));
+  }
+
+  @Test
+  void givenMember_whenAccessAddedOrUnknownFlavor_thenRejected() {
+    given(new FlavorCreated(privateFlavor("f-priv")));
+
+    assertRejected(403, "forbidden", ComputeDecider.decide(new AddFlavorAccess("f-priv", DEMO_PROJECT), BOB_AS_MEMBER, state));
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new AddFlavorAccess("nope", DEMO_PROJECT), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenPrivateFlavorWithAccess_whenDeletedAndRecreated_thenTheOldAccessIsGone() {
+    given(new FlavorCreated(privateFlavor("f-priv")), new FlavorAccessAdded("f-priv", DEMO_PROJECT));
+    accepted(new DeleteFlavor("f-priv"), ALICE_AS_ADMIN);
+    accepted(new CreateFlavor(privateFlavor("f-priv")), ALICE_AS_ADMIN);
+
+    assertEquals(List.of(), state.access("f-priv"));
+  }
+
+  // ---- key pairs --------------------------------------------------------------------------------
+
+  @Test
+  void givenMember_whenKeypairCreated_thenKeypairCreated() {
+    Keypair k = keypair("u-bob", "mykey");
+
+    Decision decision = ComputeDecider.decide(new CreateKeypair(k, DEMO_PROJECT, 100), BOB_AS_MEMBER, state);
+
+    assertAccepted(decision);
+    assertEquals(List.of(new KeypairCreated(k)), decision.events());
+    assertEquals("u-bob/mykey", ComputeDecider.aggregateOf(decision.events().get(0)));
+  }
+
+  @Test
+  void givenKeypair_whenTheSameUserUsesItsNameAgain_thenConflictButAnotherUserMay() {
+    accepted(new CreateKeypair(keypair("u-bob", "mykey"), DEMO_PROJECT, -1), BOB_AS_MEMBER);
+
+    assertRejected(409, "conflict",
+        ComputeDecider.decide(new CreateKeypair(keypair("u-bob", "mykey"), DEMO_PROJECT, -1), BOB_AS_MEMBER, state));
+    accepted(new CreateKeypair(keypair("u-carol", "mykey"), OTHER_PROJECT, -1), CAROL_AS_MEMBER);
+  }
+
+  @Test
+  void givenLimitOfTwo_whenAThirdKeypairIsCreated_thenForbiddenUntilOneIsDeleted() {
+    accepted(new CreateKeypair(keypair("u-bob", "k1"), DEMO_PROJECT, 2), BOB_AS_MEMBER);
+    accepted(new CreateKeypair(keypair("u-bob", "k2"), DEMO_PROJECT, 2), BOB_AS_MEMBER);
+
+    assertRejected(403, "forbidden", ComputeDecider.decide(new CreateKeypair(keypair("u-bob", "k3"), DEMO_PROJECT, 2), BOB_AS_MEMBER, state));
+    // another user's key pairs do not count
+    accepted(new CreateKeypair(keypair("u-carol", "k1"), DEMO_PROJECT, 2), CAROL_AS_MEMBER);
+
+    Decision deleted = accepted(new DeleteKeypair("u-bob", "k1"), BOB_AS_MEMBER);
+    assertEquals(List.of(new KeypairDeleted(keypair("u-bob", "k1"))), deleted.events());
+    accepted(new CreateKeypair(keypair("u-bob", "k3"), DEMO_PROJECT, 2), BOB_AS_MEMBER);
+  }
+
+  @Test
+  void givenLimitZero_whenKeypairCreated_thenForbidden() {
+    assertRejected(403, "forbidden", ComputeDecider.decide(new CreateKeypair(keypair("u-bob", "k1"), DEMO_PROJECT, 0), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenMember_whenKeypairCreatedForAnotherUser_thenForbiddenButAnAdminMay() {
+    assertRejected(403, "forbidden",
+        ComputeDecider.decide(new CreateKeypair(keypair("u-carol", "k"), DEMO_PROJECT, -1), BOB_AS_MEMBER, state));
+    accepted(new CreateKeypair(keypair("u-carol", "k"), OTHER_PROJECT, -1), ALICE_AS_ADMIN);
+    assertEquals(1, state.keypairCount("u-carol"));
+  }
+
+  @Test
+  void givenNoKeypair_whenDeleted_thenNotFound() {
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(new DeleteKeypair("u-bob", "nope"), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenAnotherUsersKeypair_whenAMemberDeletesIt_thenForbidden() {
+    given(new KeypairCreated(keypair("u-carol", "k")));
+
+    assertRejected(403, "forbidden", ComputeDecider.decide(new DeleteKeypair("u-carol", "k"), BOB_AS_MEMBER, state));
+  }
+
+  // ---- quotas -----------------------------------------------------------------------------------
+
+  @Test
+  void givenMember_whenQuotaSet_thenForbidden() {
+    assertRejected(403, "forbidden",
+        ComputeDecider.decide(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", 5), false), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenQuota_whenAdminSetsMore_thenTheLimitsAreMerged() {
+    accepted(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", 5, "cores", 8), false), ALICE_AS_ADMIN);
+
+    Decision decision = accepted(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", 7, "instances", 3), false), ALICE_AS_ADMIN);
+
+    assertEquals(1, decision.events().size());
+    ComputeQuotaSet set = (ComputeQuotaSet) decision.events().get(0);
+    assertEquals(DEMO_PROJECT, set.getProjectId());
+    assertEquals(Map.of("key_pairs", 7, "cores", 8, "instances", 3), Map.copyOf(set.getLimits()));
+    assertEquals(Map.of("key_pairs", 7, "cores", 8, "instances", 3), state.quota(DEMO_PROJECT));
+    assertEquals(Map.of(), state.quota(OTHER_PROJECT));
+  }
+
+  @Test
+  void givenUnknownResourceOrLimitBelowMinusOne_whenQuotaSet_thenBadRequest() {
+    assertRejected(400, "badRequest",
+        ComputeDecider.decide(new SetComputeQuota(DEMO_PROJECT, Map.of("bogus", 5), false), ALICE_AS_ADMIN, state));
+    assertRejected(400, "badRequest",
+        ComputeDecider.decide(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", -2), false), ALICE_AS_ADMIN, state));
+    accepted(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", -1), false), ALICE_AS_ADMIN);
+  }
+
+  @Test
+  void givenQuota_whenReset_thenEarlierLimitsAreDropped() {
+    accepted(new SetComputeQuota(DEMO_PROJECT, Map.of("key_pairs", 5, "cores", 8), false), ALICE_AS_ADMIN);
+
+    Decision decision = accepted(new SetComputeQuota(DEMO_PROJECT, Map.of(), true), ALICE_AS_ADMIN);
+
+    assertEquals(List.of(new ComputeQuotaSet(DEMO_PROJECT, Map.of())), decision.events());
+    assertEquals(Map.of(), state.quota(DEMO_PROJECT));
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private static Flavor flavor(String id, String name, int vcpus, int ramMb, int diskGb) {
+    return Flavor.newBuilder().setFlavorId(id).setName(name).setVcpus(vcpus).setRamMb(ramMb).setDiskGb(diskGb).build();
+  }
+
+  private static Flavor privateFlavor(String id) {
+    return Flavor.newBuilder(flavor(id, id, 1, 512, 1)).setIsPublic(false).build();
+  }
+
+  private static Keypair keypair(String userId, String name) {
+    return new Keypair(userId, name, "ssh-ed25519 AAAA " + name, "00:11", "ssh");
+  }
+
+  private static Map<String, String> specsOf(Decision decision) {
+    return Map.copyOf(((FlavorUpdated) decision.events().get(0)).getFlavor().getExtraSpecs());
+  }
+
+  private void given(SpecificRecord... events) {
+    List.of(events).forEach(e -> ComputeDecider.evolve(state, e));
+  }
+
+  /** Decides the command, expects it accepted, and evolves the state with its events. */
+  private Decision accepted(SpecificRecord command, Actor actor) {
+    Decision decision = ComputeDecider.decide(command, actor, state);
+    assertAccepted(decision);
+    decision.events().forEach(e -> ComputeDecider.evolve(state, e));
+    return decision;
+  }
+
+  private static Actor actor(String userId, String userName, String projectId, String... roles) {
+    return new Actor(userId, userName, projectId, List.of(roles));
+  }
+
+  private static void assertAccepted(Decision decision) {
+    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
+  }
+
+  private static void assertRejected(int status, String title, Decision decision) {
+    assertNotNull(decision.rejection(), () -> "expected a " + status + " " + title + " but got events " + decision.events());
+    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().toString());
+    assertEquals(title, decision.rejection().getTitle(), () -> decision.rejection().toString());
+    assertEquals(List.of(), decision.events());
+  }
+}

@@ -6,6 +6,7 @@ import dev.skyledger.events.identity.*;
 import dev.skyledger.events.image.*;
 import dev.skyledger.events.network.*;
 import dev.skyledger.events.compute.*;
+import dev.skyledger.events.host.*;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -54,5 +55,7 @@ public final class Payloads {
       UnsetFlavorExtraSpec.class, AddFlavorAccess.class, RemoveFlavorAccess.class,
       FlavorCreated.class, FlavorUpdated.class, FlavorDeleted.class, FlavorAccessAdded.class, FlavorAccessRemoved.class,
       CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
-      SetComputeQuota.class, ComputeQuotaSet.class);
+      SetComputeQuota.class, ComputeQuotaSet.class,
+      // host agents
+      HostRegistered.class, HostHeartbeat.class, HostStopped.class);
 }

@@ -40,14 +40,21 @@ public final class Topics {
   /** Compute events, keyed as their commands. */
   public static final Topic<String, Envelope> COMPUTE_EVENTS =
       new Topic<>("compute.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /** Commands to host agents, keyed by host id: each agent reads its own host's, in order. */
+  public static final Topic<String, Envelope> HOST_COMMANDS =
+      new Topic<>("host.commands", Topic.Kind.COMMANDS, Serdes.String(), new EnvelopeSerde());
+  /** What host agents report (registration, heartbeats, what they did), keyed by host id. */
+  public static final Topic<String, Envelope> HOST_EVENTS =
+      new Topic<>("host.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /** Replies to every command, keyed by request id. */
   public static final Topic<String, Envelope> COMMAND_REPLIES =
       new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
 
   public static final List<Topic<String, Envelope>> ALL =
       List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, NETWORK_COMMANDS, NETWORK_EVENTS,
-          COMPUTE_COMMANDS, COMPUTE_EVENTS, COMMAND_REPLIES);
+          COMPUTE_COMMANDS, COMPUTE_EVENTS, HOST_COMMANDS, HOST_EVENTS, COMMAND_REPLIES);
 
   /** Event topics: what the audit trail reads and what projections replay. */
-  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS, COMPUTE_EVENTS);
+  public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS, COMPUTE_EVENTS,
+      HOST_EVENTS);
 }

@@ -46,6 +46,12 @@ import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectorRunner;
 import dev.skyledger.projectors.identity.IdentityProjection;
 import dev.skyledger.queryapi.QueryApi;
+import dev.skyledger.projectors.hosts.HostProjection;
+import dev.skyledger.queryapi.compute.HostReadRoutes;
+import dev.skyledger.platform.compute.HostDirectory;
+import dev.skyledger.hostagent.HostAgent;
+import dev.skyledger.hostagent.driver.HypervisorDriver;
+import dev.skyledger.hostagent.driver.SimulatedDriver;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.SeedFlavors;
 import dev.skyledger.queryapi.network.HostNetworkRoutes;
@@ -67,6 +73,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -108,7 +115,8 @@ public final class Cloud implements AutoCloseable {
     ProjectionRegistry registry = new ProjectionRegistry(db);
 
     for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
-        new ComputeProjection(json), new AuditProjection(json))) {
+        new ComputeProjection(json), new HostProjection(),
+        new AuditProjection(json))) {
       ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
@@ -156,7 +164,8 @@ public final class Cloud implements AutoCloseable {
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
-        new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog),
+        new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog,
+            new HostReadRoutes(authenticator, new HostDirectory(db, registry, clock), json)),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
@@ -215,6 +224,37 @@ public final class Cloud implements AutoCloseable {
     var seeded = bus.send(Topics.COMPUTE_COMMANDS, envelopes.command(new SeedFlavors(CLASSIC_FLAVORS), "flavors", null,
         Envelopes.system(), requestId, "flavors", Instant.now()));
     awaitProjection("compute", seeded);
+  }
+
+  /**
+   * Starts {@code count} simulated compute hosts in this process ({@code compute-1} ...), sharing
+   * one producer: each registers and sends heartbeats as a separate agent would. Their capacity
+   * and heartbeat come from SKY_SIM_HOST_VCPUS (16), SKY_SIM_HOST_RAM_MB (32768), SKY_SIM_HOST_DISK_GB
+   * (500), SKY_SIM_SPAWN_MS (500) and SKY_HOST_HEARTBEAT_SECONDS (10).
+   */
+  public List<HostAgent> startSimulatedHosts(int count) {
+    return startSimulatedHosts(count, System.getenv());
+  }
+
+  public List<HostAgent> startSimulatedHosts(int count, Map<String, String> env) {
+    if (count == 0) return List.of();
+    var producer = new KafkaClients(config).producer("hosts");
+    running.add(0, producer::close);
+    HypervisorDriver.Capacity capacity = new HypervisorDriver.Capacity(
+        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_VCPUS", "16")),
+        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_RAM_MB", "32768")),
+        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_DISK_GB", "500")));
+    Duration spawn = Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_SIM_SPAWN_MS", "500")));
+    Duration heartbeat = Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_HOST_HEARTBEAT_SECONDS", "10")));
+    List<HostAgent> agents = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      HostAgent agent = new HostAgent(new HostAgent.Settings("compute-" + i, "nova", "127.0.0.1", heartbeat, 16.0, 1.5, 1.0),
+          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), producer, envelopes, config, Clock.systemUTC()).start();
+      running.add(0, agent);
+      agents.add(agent);
+    }
+    log.info("{} simulated compute host(s) registered", count);
+    return agents;
   }
 
   /** m1.tiny to m1.xlarge, with the ids 1 to 5 clients and scripts expect. */

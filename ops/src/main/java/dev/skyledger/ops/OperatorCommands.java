@@ -50,13 +50,14 @@ final class OperatorCommands {
   private List<Projection> projections() {
     return List.of(new IdentityProjection(), new ImageProjection(json),
         new dev.skyledger.projectors.network.NetworkProjection(json),
-        new dev.skyledger.projectors.compute.ComputeProjection(json), new AuditProjection(json));
+        new dev.skyledger.projectors.compute.ComputeProjection(json),
+        new dev.skyledger.projectors.hosts.HostProjection(), new AuditProjection(json));
   }
 
   int replay(String[] args) {
-    if (args.length != 1) throw new IllegalArgumentException("usage: ./sky replay <identity|image|network|compute|audit>");
+    if (args.length != 1) throw new IllegalArgumentException("usage: ./sky replay <identity|image|network|compute|hosts|audit>");
     Projection projection = projections().stream().filter(p -> p.name().equals(args[0])).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown projection " + args[0] + " (identity, image, network, compute, audit)"));
+        .orElseThrow(() -> new IllegalArgumentException("unknown projection " + args[0] + " (identity, image, network, compute, hosts, audit)"));
     SkyConfig config = config();
     try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 4)) {
       out.println("rebuilding " + projection.name() + " from offset 0 into a fresh schema (the live one keeps serving) ...");

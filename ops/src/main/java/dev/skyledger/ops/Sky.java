@@ -18,7 +18,7 @@ public final class Sky {
     int rc;
     try {
       rc = switch (command) {
-        case "up" -> new UpCommand(home, env, out).run();
+        case "up" -> new UpCommand(home, env, out).run(rest);
         case "down" -> new DownCommand(home, out).run();
         case "replay" -> new OperatorCommands(home, out).replay(rest);
         case "audit" -> new OperatorCommands(home, out).audit(rest);
@@ -43,7 +43,8 @@ public final class Sky {
   private static int help(PrintStream out) {
     out.println("""
         usage: ./sky <command>
-          up                     start the whole cloud in this terminal (Ctrl-C or ./sky down stops it)
+          up [--hosts N]         start the whole cloud in this terminal with N simulated compute hosts
+                                 (default 1, or SKY_HOSTS; Ctrl-C or ./sky down stops it)
           down                   stop the cloud started by ./sky up
           status                 each projection: its live schema, next offset to apply, end of the log
           topics                 the topics with their partitions and records

@@ -28,7 +28,16 @@ final class UpCommand {
     this.out = out;
   }
 
-  int run() throws IOException {
+  int run(String[] args) throws IOException {
+    int hosts = Integer.parseInt(env.getOrDefault("SKY_HOSTS", "1"));
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--hosts") && i + 1 < args.length) {
+        hosts = Integer.parseInt(args[++i]);
+      } else {
+        throw new IllegalArgumentException("usage: ./sky up [--hosts N]");
+      }
+    }
+    if (hosts < 0) throw new IllegalArgumentException("--hosts must be 0 or more");
     if (home.running()) {
       throw new IllegalStateException("a cloud is already running from " + home.dir() + " (./sky down stops it)");
     }
@@ -74,6 +83,7 @@ final class UpCommand {
     try {
       cloud.start(host, port);
       cloud.bootstrap("admin", adminPassword, "admin");
+      cloud.startSimulatedHosts(hosts);
     } catch (RuntimeException e) {
       cloud.close();
       if (postgres != null) postgres.close();
@@ -115,7 +125,7 @@ final class UpCommand {
           identity (Keystone v3): %s/identity/v3
           image (Glance v2):      %s/image
           network (Neutron v2.0): %s/network
-          compute (Nova v2.1):    %s/compute/v2.1
+          compute (Nova v2.1):    %s/compute/v2.1 with %d simulated host(s)
           admin user: admin / project admin, password in %s
 
         Use it with the OpenStack CLI:
@@ -129,10 +139,11 @@ final class UpCommand {
           openstack network create private
           openstack subnet create --network private --subnet-range 10.0.0.0/24 private-subnet
           openstack flavor list; openstack keypair create mykey > mykey.pem; openstack quota show
+          openstack compute service list; openstack hypervisor list
 
         Operator commands: ./sky audit --user admin, ./sky replay identity, ./sky status, ./sky down
         Ctrl-C stops it; ./sky up again keeps every user, project, role, image and network.
-        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, publicUrl, publicUrl, home.dir().resolve("admin-password"),
+        """, (System.nanoTime() - started) / 1e9, publicUrl, publicUrl, publicUrl, publicUrl, publicUrl, hosts, home.dir().resolve("admin-password"),
         home.openrc());
     out.flush();
     try {

@@ -37,6 +37,7 @@ class OpenstackCliComputeTest {
     alice = admin.userWithRole("clicomp-alice", "member");
     bob = admin.userWithRole("clicomp-bob", "member");
     cli = new OpenstackCli(cloud.config().publicUrl() + "/identity/v3");
+    cloud.startSimulatedHosts(2, java.util.Map.of("SKY_HOST_HEARTBEAT_SECONDS", "2"));
   }
 
   @AfterAll
@@ -102,6 +103,24 @@ class OpenstackCliComputeTest {
     assertTrue(!anyMatches(ok(bob("keypair", "list", "-f", "json")).json(), "Name", "laptop"), "key pairs are per user");
     ok(alice("keypair", "delete", "laptop"));
     assertNotEquals(0, alice("keypair", "show", "laptop").rc());
+  }
+
+  @Test
+  void computeServicesAndHypervisorsShowTheHostAgents() throws Exception {
+    JsonNode services = null;
+    for (int i = 0; i < 50; i++) {
+      services = ok(admin("compute", "service", "list", "-f", "json")).json();
+      if (services.size() == 2) break;
+      Thread.sleep(200);
+    }
+    assertTrue(anyMatches(services, "Host", "compute-1") && anyMatches(services, "Host", "compute-2"), services.toString());
+    for (JsonNode s : services) {
+      assertEquals("nova-compute", s.path("Binary").asText());
+      assertEquals("up", s.path("State").asText());
+    }
+    JsonNode hypervisors = ok(admin("hypervisor", "list", "-f", "json")).json();
+    assertTrue(anyMatches(hypervisors, "Hypervisor Hostname", "compute-2"), hypervisors.toString());
+    assertNotEquals(0, alice("hypervisor", "list").rc(), "hypervisors are for admins");
   }
 
   @Test

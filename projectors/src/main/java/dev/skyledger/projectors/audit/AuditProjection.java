@@ -43,6 +43,8 @@ public final class AuditProjection implements Projection {
 
   @Override
   public void apply(Connection c, ConsumerRecord<String, Envelope> record, SpecificRecord payload) throws SQLException {
+    // a heartbeat says an agent is alive, not that anything changed: it stays in the log, not in the trail
+    if (payload instanceof dev.skyledger.events.host.HostHeartbeat) return;
     Envelope e = record.value();
     try (PreparedStatement s = c.prepareStatement(
         "INSERT INTO events (event_id, topic, partition, kafka_offset, type, aggregate_id, project_id, actor_user_id, "

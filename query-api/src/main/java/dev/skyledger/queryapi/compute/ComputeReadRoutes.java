@@ -25,15 +25,19 @@ public final class ComputeReadRoutes {
   private final ComputeCatalog catalog;
   private final ComputeJson render;
   private final ServiceCatalog services;
+  private final HostReadRoutes hosts;
 
-  public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services) {
+  public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services,
+                           HostReadRoutes hosts) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
+    this.hosts = hosts;
   }
 
   public void routes(JavalinConfig config) {
+    hosts.routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);

@@ -1,0 +1,147 @@
+package dev.skyledger.hostagent.driver;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A hypervisor in memory: domains with a state and a console log, a configurable capacity, and a
+ * configurable spawn delay. For development, for tests, and for running thousands of hosts on one
+ * machine in scale tests.
+ */
+public final class SimulatedDriver implements HypervisorDriver {
+  private final Capacity capacity;
+  private final Duration spawnDelay;
+  private final Clock clock;
+  private final Map<String, Domain> domains = new LinkedHashMap<>();
+
+  private static final class Domain {
+    final DomainSpec spec;
+    DomainState state = DomainState.RUNNING;
+    final StringBuilder console = new StringBuilder();
+
+    Domain(DomainSpec spec) {
+      this.spec = spec;
+    }
+  }
+
+  public SimulatedDriver(Capacity capacity, Duration spawnDelay, Clock clock) {
+    this.capacity = capacity;
+    this.spawnDelay = spawnDelay;
+    this.clock = clock;
+  }
+
+  @Override
+  public String type() {
+    return "simulated";
+  }
+
+  @Override
+  public String version() {
+    return "1.0";
+  }
+
+  @Override
+  public Capacity capacity() {
+    return capacity;
+  }
+
+  @Override
+  public synchronized Usage usage() {
+    int vcpus = 0;
+    int memory = 0;
+    int disk = 0;
+    for (Domain d : domains.values()) {
+      vcpus += d.spec.vcpus();
+      memory += d.spec.memoryMb();
+      disk += d.spec.rootGb();
+    }
+    return new Usage(vcpus, memory, disk, domains.size());
+  }
+
+  @Override
+  public void spawn(DomainSpec spec) throws DriverException {
+    synchronized (this) {
+      if (domains.containsKey(spec.instanceId())) throw new DriverException("domain " + spec.instanceId() + " already exists");
+      Usage used = usage();
+      if (used.memoryMb() + spec.memoryMb() > capacity.memoryMb()) {
+        throw new DriverException("not enough memory on this host for " + spec.memoryMb() + " MB");
+      }
+    }
+    try {
+      Thread.sleep(spawnDelay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DriverException("interrupted while spawning");
+    }
+    synchronized (this) {
+      Domain d = new Domain(spec);
+      boot(d);
+      domains.put(spec.instanceId(), d);
+    }
+  }
+
+  private void boot(Domain d) {
+    d.console.append("[    0.000000] Linux version 6.1.0-simulated (").append(clock.instant()).append(")\n")
+        .append("[    0.000000] Command line: console=ttyS0 root=/dev/vda1\n")
+        .append("[    0.412000] virtio_net virtio0: ").append(d.spec.nics().isEmpty() ? "no nics" : d.spec.nics().get(0).macAddress()).append('\n')
+        .append("cloud-init: instance ").append(d.spec.instanceId()).append(" (").append(d.spec.name()).append(") up\n")
+        .append(d.spec.name()).append(" login: \n");
+  }
+
+  private Domain domain(String id) throws DriverException {
+    Domain d = domains.get(id);
+    if (d == null) throw new DriverException("no domain " + id + " on this host");
+    return d;
+  }
+
+  @Override
+  public synchronized void destroy(String instanceId) {
+    domains.remove(instanceId);
+  }
+
+  @Override
+  public synchronized void reboot(String instanceId, boolean hard) throws DriverException {
+    Domain d = domain(instanceId);
+    d.console.append(hard ? "[  reset] hard reboot\n" : "reboot: Restarting system\n");
+    d.state = DomainState.RUNNING;
+    boot(d);
+  }
+
+  @Override
+  public synchronized void powerOff(String instanceId) throws DriverException {
+    Domain d = domain(instanceId);
+    d.console.append("reboot: Power down\n");
+    d.state = DomainState.SHUTOFF;
+  }
+
+  @Override
+  public synchronized void powerOn(String instanceId) throws DriverException {
+    Domain d = domain(instanceId);
+    d.state = DomainState.RUNNING;
+    boot(d);
+  }
+
+  @Override
+  public synchronized Optional<DomainState> state(String instanceId) {
+    return Optional.ofNullable(domains.get(instanceId)).map(d -> d.state);
+  }
+
+  @Override
+  public synchronized List<String> domains() {
+    return new ArrayList<>(domains.keySet());
+  }
+
+  @Override
+  public synchronized String consoleLog(String instanceId, int lines) throws DriverException {
+    String all = domain(instanceId).console.toString();
+    if (lines <= 0) return all;
+    String[] split = all.split("\n");
+    int from = Math.max(0, split.length - lines);
+    return String.join("\n", java.util.Arrays.copyOfRange(split, from, split.length)) + "\n";
+  }
+}

@@ -1,0 +1,114 @@
+package dev.skyledger.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.hostagent.HostAgent;
+import dev.skyledger.hostagent.driver.HypervisorDriver;
+import dev.skyledger.hostagent.driver.SimulatedDriver;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.kafka.KafkaClients;
+import dev.skyledger.platform.testkit.SkyTestKit;
+import dev.skyledger.platform.testkit.TestEnvironment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Host agents register and send heartbeats; os-services and os-hypervisors show them up or down, with capacity and usage. */
+@ExtendWith(SkyTestKit.class)
+class ComputeHostsTest {
+  static Cloud cloud;
+  static HttpClientForTests http;
+  static String admin;
+  static List<HostAgent> agents;
+
+  @BeforeAll
+  static void start(TestEnvironment env) {
+    cloud = TestClouds.start(env, "secret");
+    http = new HttpClientForTests(cloud.config().publicUrl());
+    admin = http.token("admin", "secret", "admin");
+    agents = cloud.startSimulatedHosts(2, Map.of("SKY_HOST_HEARTBEAT_SECONDS", "1", "SKY_SIM_HOST_VCPUS", "8",
+        "SKY_SIM_HOST_RAM_MB", "16384", "SKY_SIM_HOST_DISK_GB", "200", "SKY_SIM_SPAWN_MS", "0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) cloud.close();
+  }
+
+  /** Polls a GET until the predicate holds (heartbeats are asynchronous). */
+  private static JsonNode await(String path, Predicate<JsonNode> until) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      var r = http.send("GET", path, admin, null);
+      assertEquals(200, r.status(), r.raw().body());
+      last = r.json();
+      if (until.test(last)) return last;
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not reached in 20 s: " + last);
+  }
+
+  private static JsonNode service(JsonNode services, String host) {
+    for (JsonNode s : services.path("services")) if (s.path("host").asText().equals(host)) return s;
+    return null;
+  }
+
+  @Test
+  void registeredHostsAreUpWithTheirCapacityAndUsage() throws Exception {
+    JsonNode services = await("/compute/v2.1/os-services", s -> service(s, "compute-1") != null && service(s, "compute-2") != null);
+    assertEquals("nova-compute", service(services, "compute-1").path("binary").asText());
+    assertEquals("up", service(services, "compute-2").path("state").asText());
+
+    HostAgent second = agents.get(1);
+    second.driver().spawn(new HypervisorDriver.DomainSpec("vm-1", "vm-1", 2, 2048, 20, null, List.of(), null));
+    JsonNode detail = await("/compute/v2.1/os-hypervisors/detail", h -> {
+      for (JsonNode x : h.path("hypervisors")) {
+        if (x.path("hypervisor_hostname").asText().equals("compute-2") && x.path("memory_mb_used").asInt() == 2048) return true;
+      }
+      return false;
+    });
+    for (JsonNode x : detail.path("hypervisors")) {
+      if (!x.path("hypervisor_hostname").asText().matches("compute-[12]")) continue;
+      assertEquals(8, x.path("vcpus").asInt());
+      assertEquals(16384, x.path("memory_mb").asInt());
+      assertEquals(200, x.path("local_gb").asInt());
+      assertEquals("simulated", x.path("hypervisor_type").asText());
+    }
+    assertTrue(second.driver().consoleLog("vm-1", 0).contains("login:"));
+    var member = new KeystoneAdmin(http, admin).userWithRole("hosts-member", "member");
+    assertEquals(403, http.send("GET", "/compute/v2.1/os-hypervisors", member.token(), null).status(), "admins only");
+  }
+
+  @Test
+  void aStoppedHostIsDownAtOnceAndACrashedOneWhenItsHeartbeatsStop(TestEnvironment env) throws Exception {
+    KafkaClients kafka = new KafkaClients(cloud.config());
+    var producer = kafka.producer("crashing-host");
+    HostAgent crashing = new HostAgent(new HostAgent.Settings("compute-crash", "nova", "127.0.0.1", Duration.ofSeconds(1),
+        16.0, 1.5, 1.0), new SimulatedDriver(new HypervisorDriver.Capacity(4, 4096, 40), Duration.ZERO, Clock.systemUTC()),
+        producer, new Envelopes(new PayloadCodec()), cloud.config(), Clock.systemUTC()).start();
+    HostAgent stopping = new HostAgent(new HostAgent.Settings("compute-stop", "nova", "127.0.0.1", Duration.ofSeconds(1),
+        16.0, 1.5, 1.0), new SimulatedDriver(new HypervisorDriver.Capacity(4, 4096, 40), Duration.ZERO, Clock.systemUTC()),
+        producer, new Envelopes(new PayloadCodec()), cloud.config(), Clock.systemUTC()).start();
+    await("/compute/v2.1/os-services", s -> service(s, "compute-crash") != null && service(s, "compute-stop") != null
+        && service(s, "compute-crash").path("state").asText().equals("up"));
+
+    stopping.close();
+    await("/compute/v2.1/os-services", s -> service(s, "compute-stop").path("state").asText().equals("down"));
+
+    producer.close(Duration.ZERO); // as a crash: no goodbye, the heartbeats just stop
+    long crashedAt = System.nanoTime();
+    JsonNode after = await("/compute/v2.1/os-services", s -> service(s, "compute-crash").path("state").asText().equals("down"));
+    assertTrue(System.nanoTime() - crashedAt >= Duration.ofSeconds(2).toNanos(), "down only after missed heartbeats");
+    assertEquals("up", service(after, "compute-1").path("state").asText(), "the others stay up");
+  }
+}

@@ -1,0 +1,146 @@
+package dev.skyledger.queryapi.compute;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.compute.HostDirectory;
+import dev.skyledger.platform.compute.Microversions;
+import dev.skyledger.platform.http.ApiException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * {@code os-services} (each compute host's agent, up or down by its heartbeats) and
+ * {@code os-hypervisors} (capacity and usage as the agents report them), for admins.
+ */
+public final class HostReadRoutes {
+  private static final String V21 = "/compute/v2.1";
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+  private final Authenticator auth;
+  private final HostDirectory hosts;
+  private final ObjectMapper json;
+
+  public HostReadRoutes(Authenticator auth, HostDirectory hosts, ObjectMapper json) {
+    this.auth = auth;
+    this.hosts = hosts;
+    this.json = json;
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.get(V21 + "/os-services", this::services);
+    r.get(V21 + "/os-hypervisors", ctx -> hypervisors(ctx, false));
+    r.get(V21 + "/os-hypervisors/detail", ctx -> hypervisors(ctx, true));
+    r.get(V21 + "/os-hypervisors/statistics", this::statistics);
+    r.get(V21 + "/os-hypervisors/{id}", this::hypervisor);
+  }
+
+  private void admin(Context ctx) {
+    Microversions.negotiate(ctx);
+    auth.admin(ctx);
+  }
+
+  private void services(Context ctx) {
+    admin(ctx);
+    String host = ctx.queryParam("host");
+    String binary = ctx.queryParam("binary");
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("services");
+    if (binary != null && !binary.equals("nova-compute")) {
+      ctx.contentType("application/json").result(root.toString());
+      return;
+    }
+    for (HostDirectory.Host h : hosts.hosts()) {
+      if (host != null && !host.equals(h.hostId())) continue;
+      ObjectNode s = list.addObject();
+      s.put("id", h.id()).put("binary", "nova-compute").put("host", h.hostId()).put("zone", h.zone())
+          .put("status", "enabled").put("state", h.up() ? "up" : "down")
+          .put("updated_at", TIME.format(h.lastSeen().truncatedTo(ChronoUnit.MICROS))).putNull("disabled_reason");
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private ObjectNode hypervisorJson(HostDirectory.Host h, boolean detail) {
+    ObjectNode o = json.createObjectNode();
+    o.put("id", h.id()).put("hypervisor_hostname", h.hostId()).put("state", h.up() ? "up" : "down").put("status", "enabled");
+    if (!detail) return o;
+    o.put("hypervisor_type", h.hypervisorType()).put("hypervisor_version", version(h.hypervisorVersion()))
+        .put("host_ip", h.hostIp()).put("vcpus", h.vcpus()).put("memory_mb", h.memoryMb()).put("local_gb", h.localGb())
+        .put("vcpus_used", h.vcpusUsed()).put("memory_mb_used", h.memoryMbUsed()).put("local_gb_used", h.localGbUsed())
+        .put("free_ram_mb", h.memoryMb() - h.memoryMbUsed()).put("free_disk_gb", h.localGb() - h.localGbUsed())
+        .put("disk_available_least", h.localGb() - h.localGbUsed()).put("running_vms", h.runningVms())
+        .put("current_workload", 0).put("cpu_info", "{}");
+    o.putObject("service").put("host", h.hostId()).put("id", h.id()).putNull("disabled_reason");
+    return o;
+  }
+
+  /** Nova shows the hypervisor version as an integer: 1.2.3 is 1002003. */
+  private static long version(String text) {
+    long out = 0;
+    String[] parts = text.split("\\.");
+    for (int i = 0; i < 3; i++) {
+      long part = 0;
+      if (i < parts.length) {
+        try {
+          part = Long.parseLong(parts[i].replaceAll("\\D.*", ""));
+        } catch (NumberFormatException ignored) {
+          part = 0;
+        }
+      }
+      out = out * 1000 + part;
+    }
+    return out;
+  }
+
+  private void hypervisors(Context ctx, boolean detail) {
+    admin(ctx);
+    String pattern = ctx.queryParam("hypervisor_hostname_pattern");
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("hypervisors");
+    for (HostDirectory.Host h : hosts.hosts()) {
+      if (pattern == null || h.hostId().contains(pattern)) list.add(hypervisorJson(h, detail));
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void hypervisor(Context ctx) {
+    admin(ctx);
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new ApiException(404, "itemNotFound", "Hypervisor with ID " + ctx.pathParam("id") + " could not be found.");
+    }
+    HostDirectory.Host h = hosts.byId(id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Hypervisor with ID " + id + " could not be found."));
+    ObjectNode root = json.createObjectNode();
+    root.set("hypervisor", hypervisorJson(h, true));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void statistics(Context ctx) {
+    admin(ctx);
+    List<HostDirectory.Host> all = hosts.hosts();
+    ObjectNode root = json.createObjectNode();
+    ObjectNode s = root.putObject("hypervisor_statistics");
+    s.put("count", all.size())
+        .put("vcpus", all.stream().mapToLong(HostDirectory.Host::vcpus).sum())
+        .put("vcpus_used", all.stream().mapToLong(HostDirectory.Host::vcpusUsed).sum())
+        .put("memory_mb", all.stream().mapToLong(HostDirectory.Host::memoryMb).sum())
+        .put("memory_mb_used", all.stream().mapToLong(HostDirectory.Host::memoryMbUsed).sum())
+        .put("free_ram_mb", all.stream().mapToLong(h -> h.memoryMb() - h.memoryMbUsed()).sum())
+        .put("local_gb", all.stream().mapToLong(HostDirectory.Host::localGb).sum())
+        .put("local_gb_used", all.stream().mapToLong(HostDirectory.Host::localGbUsed).sum())
+        .put("free_disk_gb", all.stream().mapToLong(h -> h.localGb() - h.localGbUsed()).sum())
+        .put("disk_available_least", all.stream().mapToLong(h -> h.localGb() - h.localGbUsed()).sum())
+        .put("running_vms", all.stream().mapToLong(HostDirectory.Host::runningVms).sum())
+        .put("current_workload", 0);
+    ctx.contentType("application/json").result(root.toString());
+  }
+}

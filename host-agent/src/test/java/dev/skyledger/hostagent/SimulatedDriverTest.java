@@ -1,0 +1,62 @@
+package dev.skyledger.hostagent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skyledger.hostagent.driver.HypervisorDriver;
+import dev.skyledger.hostagent.driver.HypervisorDriver.DomainSpec;
+import dev.skyledger.hostagent.driver.HypervisorDriver.DomainState;
+import dev.skyledger.hostagent.driver.SimulatedDriver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SimulatedDriverTest {
+  private final SimulatedDriver driver = new SimulatedDriver(new HypervisorDriver.Capacity(4, 4096, 100), Duration.ZERO,
+      Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+
+  private static DomainSpec spec(String id, int memoryMb) {
+    return new DomainSpec(id, "vm-" + id, 1, memoryMb, 10, null,
+        List.of(new HypervisorDriver.Nic("port-1", "fa:16:3e:00:00:01", "tapport-1")), null);
+  }
+
+  @Test
+  void spawnedDomainsRunUseCapacityAndWriteAConsoleLog() throws Exception {
+    driver.spawn(spec("a", 1024));
+    driver.spawn(spec("b", 2048));
+    assertEquals(new HypervisorDriver.Usage(2, 3072, 20, 2), driver.usage());
+    assertEquals(Optional.of(DomainState.RUNNING), driver.state("a"));
+    String log = driver.consoleLog("a", 0);
+    assertTrue(log.contains("fa:16:3e:00:00:01") && log.contains("vm-a login:"), log);
+    assertEquals(1, driver.consoleLog("a", 1).split("\n").length);
+  }
+
+  @Test
+  void aDomainBeyondTheHostsMemoryIsRefused() throws Exception {
+    driver.spawn(spec("a", 3000));
+    HypervisorDriver.DriverException e = assertThrows(HypervisorDriver.DriverException.class, () -> driver.spawn(spec("b", 2000)));
+    assertTrue(e.getMessage().contains("memory"), e.getMessage());
+    assertThrows(HypervisorDriver.DriverException.class, () -> driver.spawn(spec("a", 10)), "ids are unique");
+  }
+
+  @Test
+  void powerCyclesAndDestroy() throws Exception {
+    driver.spawn(spec("a", 512));
+    driver.powerOff("a");
+    assertEquals(Optional.of(DomainState.SHUTOFF), driver.state("a"));
+    driver.powerOn("a");
+    driver.reboot("a", true);
+    assertEquals(Optional.of(DomainState.RUNNING), driver.state("a"));
+    assertTrue(driver.consoleLog("a", 0).contains("hard reboot"));
+    driver.destroy("a");
+    driver.destroy("a");
+    assertEquals(Optional.empty(), driver.state("a"));
+    assertEquals(List.of(), driver.domains());
+    assertThrows(HypervisorDriver.DriverException.class, () -> driver.powerOn("a"));
+  }
+}

@@ -40,6 +40,29 @@ class PayloadCodecTest {
   }
 
   @Test
+  void givenCreatePortWrittenBeforeViaService_whenDecode_thenAnOrdinaryPortRequest() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.network.CreatePort.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("portId", "port-1");
+    old.put("networkId", "net-1");
+    old.put("projectId", "p-1");
+    old.put("name", "legacy");
+    old.put("description", "");
+    old.put("securityGroups", List.of());
+    old.put("deviceId", "");
+    old.put("deviceOwner", "");
+    old.put("hostId", "");
+    old.put("adminStateUp", true);
+    old.put("portSecurityEnabled", true);
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.network.CreatePort) codec.decode("dev.skyledger.events.network.CreatePort", bytes);
+
+    assertEquals("legacy", decoded.getName());
+    assertEquals("", decoded.getViaService());
+  }
+
+  @Test
   void givenCurrentProjectCreated_whenEncodeAndDecode_thenSameRecord() {
     ProjectCreated event = new ProjectCreated("p-2", "default", "web", "web servers", false, List.of("prod", "eu"));
 

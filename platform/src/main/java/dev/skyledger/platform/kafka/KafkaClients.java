@@ -57,7 +57,7 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
     return new KafkaConsumer<>(props, new StringDeserializer(), new EnvelopeSerde());
   }
 
@@ -77,7 +77,7 @@ public final class KafkaClients {
     props.put(StreamsConfig.CLIENT_ID_CONFIG, config.instanceId() + "-" + applicationId);
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 500);
     // static membership: a process restarted after a crash takes its partitions back at once instead
     // of waiting for the dead member's session to expire (instance ids are unique per process)
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId() + "-" + applicationId);

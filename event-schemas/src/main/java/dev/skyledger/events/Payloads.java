@@ -57,5 +57,8 @@ public final class Payloads {
       CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
       SetComputeQuota.class, ComputeQuotaSet.class,
       // host agents
-      HostRegistered.class, HostHeartbeat.class, HostStopped.class);
+      HostRegistered.class, HostHeartbeat.class, HostStopped.class,
+      SpawnInstance.class, DestroyInstance.class, PowerInstance.class,
+      InstanceSpawned.class, InstanceSpawnFailed.class, InstanceDestroyed.class, InstancePowerChanged.class,
+      InstanceActionFailed.class);
 }

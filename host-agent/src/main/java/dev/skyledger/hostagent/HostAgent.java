@@ -6,6 +6,14 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.HostHeartbeat;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.HostStopped;
+import dev.skyledger.events.host.DestroyInstance;
+import dev.skyledger.events.host.InstanceActionFailed;
+import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstancePowerChanged;
+import dev.skyledger.events.host.InstanceSpawnFailed;
+import dev.skyledger.events.host.InstanceSpawned;
+import dev.skyledger.events.host.PowerInstance;
+import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
@@ -106,6 +114,68 @@ public final class HostAgent implements AutoCloseable {
   private Actor actor() {
     return Actor.newBuilder().setUserId(null).setUserName("host-agent:" + settings.hostId()).setProjectId(null)
         .setRoles(List.of("service")).build();
+  }
+
+  /**
+   * Carries out one command for this host and reports what happened as a fact caused by it.
+   * Commands may come again after a crash, so each is idempotent: spawning a domain that runs
+   * reports it spawned, destroying one that is gone reports it destroyed.
+   */
+  public void handle(Envelope command) {
+    SpecificRecord payload = envelopes.open(command);
+    SpecificRecord fact;
+    if (payload instanceof SpawnInstance c) {
+      fact = spawn(c);
+    } else if (payload instanceof DestroyInstance c) {
+      try {
+        driver.destroy(c.getInstanceId());
+        fact = new InstanceDestroyed(c.getInstanceId(), settings.hostId());
+      } catch (HypervisorDriver.DriverException e) {
+        fact = new InstanceActionFailed(c.getInstanceId(), settings.hostId(), "destroy", e.getMessage());
+      }
+    } else if (payload instanceof PowerInstance c) {
+      fact = power(c);
+    } else {
+      log.warn("host {} ignores unknown command {}", settings.hostId(), command.getType());
+      return;
+    }
+    report(command, fact);
+  }
+
+  private void report(Envelope command, SpecificRecord fact) {
+    Envelope envelope = envelopes.derived(command, 0, fact, command.getAggregateId(), command.getProjectId(), 0);
+    producer.send(new ProducerRecord<>(config.topic(Topics.HOST_EVENTS), settings.hostId(), envelope), (m, e) -> {
+      if (e != null) log.warn("host {} could not report {}: {}", settings.hostId(), fact.getSchema().getName(), e.getMessage());
+    });
+  }
+
+  private SpecificRecord spawn(SpawnInstance c) {
+    if (driver.state(c.getInstanceId()).isPresent()) return new InstanceSpawned(c.getInstanceId(), settings.hostId());
+    List<HypervisorDriver.Nic> nics = c.getNics().stream()
+        .map(n -> new HypervisorDriver.Nic(n.getPortId(), n.getMacAddress(), n.getDevice())).toList();
+    try {
+      driver.spawn(new HypervisorDriver.DomainSpec(c.getInstanceId(), c.getName(), c.getVcpus(), c.getMemoryMb(),
+          c.getRootGb(), c.getImagePath(), nics, c.getUserData()));
+      return new InstanceSpawned(c.getInstanceId(), settings.hostId());
+    } catch (HypervisorDriver.DriverException e) {
+      return new InstanceSpawnFailed(c.getInstanceId(), settings.hostId(), e.getMessage());
+    }
+  }
+
+  private SpecificRecord power(PowerInstance c) {
+    try {
+      switch (c.getAction()) {
+        case "stop" -> driver.powerOff(c.getInstanceId());
+        case "start" -> driver.powerOn(c.getInstanceId());
+        case "reboot-soft" -> driver.reboot(c.getInstanceId(), false);
+        case "reboot-hard" -> driver.reboot(c.getInstanceId(), true);
+        default -> throw new HypervisorDriver.DriverException("unknown power action " + c.getAction());
+      }
+      String state = driver.state(c.getInstanceId()).map(Enum::name).orElse("NOSTATE");
+      return new InstancePowerChanged(c.getInstanceId(), settings.hostId(), c.getAction(), state);
+    } catch (HypervisorDriver.DriverException e) {
+      return new InstanceActionFailed(c.getInstanceId(), settings.hostId(), c.getAction(), e.getMessage());
+    }
   }
 
   /** Stops the heartbeats and says the host stopped (a crash says nothing: the heartbeats just stop). */

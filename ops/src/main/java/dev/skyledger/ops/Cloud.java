@@ -50,6 +50,7 @@ import dev.skyledger.projectors.hosts.HostProjection;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.platform.compute.HostDirectory;
 import dev.skyledger.hostagent.HostAgent;
+import dev.skyledger.hostagent.HostCommandLoop;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.driver.SimulatedDriver;
 import dev.skyledger.events.compute.Flavor;
@@ -253,6 +254,8 @@ public final class Cloud implements AutoCloseable {
       running.add(0, agent);
       agents.add(agent);
     }
+    HostCommandLoop commands = new HostCommandLoop(config, "host-agents-" + config.instanceId(), agents);
+    running.add(0, commands);
     log.info("{} simulated compute host(s) registered", count);
     return agents;
   }

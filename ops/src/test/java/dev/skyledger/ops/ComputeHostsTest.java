@@ -89,6 +89,51 @@ class ComputeHostsTest {
     assertEquals(403, http.send("GET", "/compute/v2.1/os-hypervisors", member.token(), null).status(), "admins only");
   }
 
+  /** Sends one command to a host and waits for the fact it causes on host.events. */
+  private static dev.skyledger.events.core.Envelope command(String host, org.apache.avro.specific.SpecificRecord payload,
+                                                             String instanceId) throws Exception {
+    Envelopes envelopes = new Envelopes(new PayloadCodec());
+    KafkaClients kafka = new KafkaClients(cloud.config());
+    var sent = envelopes.command(payload, instanceId, "p-1", Envelopes.system(), "req-" + java.util.UUID.randomUUID(), host,
+        java.time.Instant.now());
+    try (var producer = kafka.producer("test-host-commands"); var reader = kafka.reader("test-host-events")) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(cloud.config().topic(dev.skyledger.events.Topics.HOST_COMMANDS),
+          host, sent)).get();
+      var partitions = reader.partitionsFor(cloud.config().topic(dev.skyledger.events.Topics.HOST_EVENTS)).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+      reader.assign(partitions);
+      reader.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (var r : reader.poll(Duration.ofMillis(200))) {
+          if (sent.getEventId().equals(r.value().getCausationId())) return r.value();
+        }
+      }
+    }
+    throw new AssertionError("no answer from " + host + " to " + payload);
+  }
+
+  @Test
+  void aHostCarriesOutItsCommandsAndReportsWhatHappened() throws Exception {
+    Envelopes envelopes = new Envelopes(new PayloadCodec());
+    var nic = new dev.skyledger.events.host.Nic("port-9", "fa:16:3e:00:00:09", "tapport-9");
+    var spawn = new dev.skyledger.events.host.SpawnInstance("vm-9", "compute-1", "web-9", 1, 1024, 10, null, List.of(nic), null);
+    var spawned = envelopes.open(command("compute-1", spawn, "vm-9"));
+    assertEquals(new dev.skyledger.events.host.InstanceSpawned("vm-9", "compute-1"), spawned);
+    assertTrue(agents.get(0).driver().consoleLog("vm-9", 0).contains("fa:16:3e:00:00:09"));
+    assertEquals(spawned, envelopes.open(command("compute-1", spawn, "vm-9")), "a command that comes again changes nothing");
+
+    var tooBig = new dev.skyledger.events.host.SpawnInstance("vm-10", "compute-1", "big", 1, 1_000_000, 10, null, List.of(), null);
+    var failed = (dev.skyledger.events.host.InstanceSpawnFailed) envelopes.open(command("compute-1", tooBig, "vm-10"));
+    assertTrue(failed.getReason().contains("memory"), failed.getReason());
+
+    var stop = envelopes.open(command("compute-1", new dev.skyledger.events.host.PowerInstance("vm-9", "compute-1", "stop"), "vm-9"));
+    assertEquals("SHUTOFF", ((dev.skyledger.events.host.InstancePowerChanged) stop).getPowerState());
+    var destroyed = envelopes.open(command("compute-1", new dev.skyledger.events.host.DestroyInstance("vm-9", "compute-1"), "vm-9"));
+    assertEquals(new dev.skyledger.events.host.InstanceDestroyed("vm-9", "compute-1"), destroyed);
+    assertTrue(agents.get(0).driver().state("vm-9").isEmpty());
+  }
+
   @Test
   void aStoppedHostIsDownAtOnceAndACrashedOneWhenItsHeartbeatsStop(TestEnvironment env) throws Exception {
     KafkaClients kafka = new KafkaClients(cloud.config());

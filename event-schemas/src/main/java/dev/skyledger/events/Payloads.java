@@ -55,7 +55,7 @@ public final class Payloads {
       UnsetFlavorExtraSpec.class, AddFlavorAccess.class, RemoveFlavorAccess.class,
       FlavorCreated.class, FlavorUpdated.class, FlavorDeleted.class, FlavorAccessAdded.class, FlavorAccessRemoved.class,
       CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
-      SetComputeQuota.class, ComputeQuotaSet.class,
+      SetComputeQuota.class, ComputeQuotaSet.class, SetComputeServiceStatus.class, ComputeServiceStatusChanged.class,
       // host agents
       HostRegistered.class, HostHeartbeat.class, HostStopped.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,

@@ -154,19 +154,20 @@ public final class Cloud implements AutoCloseable {
     ImageStore imageStore = new FileImageStore(config.imageDir());
     NetworkCatalog networks = new NetworkCatalog(db, registry, json);
     NetworkJson networkJson = new NetworkJson(json);
+    HostDirectory hostDirectory = new HostDirectory(db, registry, clock);
     ComputeCatalog computeCatalog = new ComputeCatalog(db, registry, json);
     ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
     CommandApi commandApi = new CommandApi(
         new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
-        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson));
+        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
         new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog,
-            new HostReadRoutes(authenticator, new HostDirectory(db, registry, clock), json)),
+            new HostReadRoutes(authenticator, hostDirectory, json)),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));

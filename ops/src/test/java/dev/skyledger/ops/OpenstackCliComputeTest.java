@@ -121,6 +121,21 @@ class OpenstackCliComputeTest {
     JsonNode hypervisors = ok(admin("hypervisor", "list", "-f", "json")).json();
     assertTrue(anyMatches(hypervisors, "Hypervisor Hostname", "compute-2"), hypervisors.toString());
     assertNotEquals(0, alice("hypervisor", "list").rc(), "hypervisors are for admins");
+
+    ok(admin("compute", "service", "set", "--disable", "--disable-reason", "maintenance", "compute-2", "nova-compute"));
+    JsonNode after = ok(admin("compute", "service", "list", "--long", "-f", "json")).json();
+    for (JsonNode s : after) {
+      if (s.path("Host").asText().equals("compute-2")) {
+        assertEquals("disabled", s.path("Status").asText(), after.toString());
+        assertEquals("maintenance", s.path("Disabled Reason").asText(), after.toString());
+      } else {
+        assertEquals("enabled", s.path("Status").asText(), after.toString());
+      }
+    }
+    assertNotEquals(0, alice("compute", "service", "set", "--enable", "compute-2", "nova-compute").rc(), "admins only");
+    ok(admin("compute", "service", "set", "--enable", "compute-2", "nova-compute"));
+    assertTrue(ok(admin("compute", "service", "list", "-f", "json")).json().toString().contains("enabled"));
+    assertNotEquals(0, admin("compute", "service", "set", "--enable", "no-such-host", "nova-compute").rc());
   }
 
   @Test

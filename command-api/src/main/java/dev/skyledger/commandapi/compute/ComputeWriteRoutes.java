@@ -13,6 +13,7 @@ import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.Keypair;
 import dev.skyledger.events.compute.RemoveFlavorAccess;
 import dev.skyledger.events.compute.SetComputeQuota;
+import dev.skyledger.events.compute.SetComputeServiceStatus;
 import dev.skyledger.events.compute.SetFlavorExtraSpecs;
 import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
 import dev.skyledger.platform.auth.Authenticator;
@@ -46,12 +47,16 @@ public final class ComputeWriteRoutes {
   private final CommandSender sender;
   private final ComputeCatalog catalog;
   private final ComputeJson render;
+  private final java.util.function.Predicate<String> hosts;
 
-  public ComputeWriteRoutes(Authenticator auth, CommandSender sender, ComputeCatalog catalog, ComputeJson render) {
+  /** {@code hosts}: whether a compute host by that name has registered. */
+  public ComputeWriteRoutes(Authenticator auth, CommandSender sender, ComputeCatalog catalog, ComputeJson render,
+                            java.util.function.Predicate<String> hosts) {
     this.auth = auth;
     this.sender = sender;
     this.catalog = catalog;
     this.render = render;
+    this.hosts = hosts;
   }
 
   public void routes(JavalinConfig config) {
@@ -64,6 +69,9 @@ public final class ComputeWriteRoutes {
     r.post(V21 + "/flavors/{id}/action", this::flavorAction);
     r.post(V21 + "/os-keypairs", this::createKeypair);
     r.delete(V21 + "/os-keypairs/{name}", this::deleteKeypair);
+    r.put(V21 + "/os-services/enable", ctx -> serviceStatus(ctx, true, false));
+    r.put(V21 + "/os-services/disable", ctx -> serviceStatus(ctx, false, false));
+    r.put(V21 + "/os-services/disable-log-reason", ctx -> serviceStatus(ctx, false, true));
     r.put(V21 + "/os-quota-sets/{project}", this::setQuota);
     r.delete(V21 + "/os-quota-sets/{project}", this::resetQuota);
   }
@@ -248,6 +256,39 @@ public final class ComputeWriteRoutes {
     String userId = ctx.queryParam("user_id") != null ? ctx.queryParam("user_id") : caller.userId();
     send(ctx, caller, "user/" + userId, new DeleteKeypair(userId, ctx.pathParam("name")), ctx.pathParam("name"), caller.projectId());
     ctx.status(202);
+  }
+
+  // ---- compute services -------------------------------------------------------------------------
+
+  /** {@code PUT /os-services/enable|disable|disable-log-reason {"host","binary"[,"disabled_reason"]}} (microversion 2.1). */
+  private void serviceStatus(Context ctx, boolean enabled, boolean withReason) {
+    TokenClaims caller = caller(ctx);
+    JsonNode body;
+    try {
+      body = render.mapper().readTree(ctx.body());
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
+    }
+    if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
+      throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
+    }
+    String host = body.get("host").asText();
+    String binary = body.get("binary").asText();
+    if (!binary.equals("nova-compute")) {
+      throw new ApiException(404, "itemNotFound", "Service " + binary + " on host " + host + " not found.");
+    }
+    if (!hosts.test(host)) throw new ApiException(404, "itemNotFound", "Compute host " + host + " could not be found.");
+    String reason = null;
+    if (withReason) {
+      if (!body.path("disabled_reason").isTextual()) throw ApiException.badRequest("Missing disabled reason field");
+      reason = body.get("disabled_reason").asText();
+    }
+    send(ctx, caller, "host/" + host, new SetComputeServiceStatus(host, enabled, reason), host, null);
+    ObjectNode root = render.mapper().createObjectNode();
+    ObjectNode service = root.putObject("service").put("host", host).put("binary", binary)
+        .put("status", enabled ? "enabled" : "disabled");
+    if (withReason) service.put("disabled_reason", reason);
+    ctx.contentType("application/json").result(root.toString());
   }
 
   // ---- quotas -----------------------------------------------------------------------------------

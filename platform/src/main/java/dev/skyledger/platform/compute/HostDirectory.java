@@ -19,7 +19,8 @@ import java.util.Optional;
 public final class HostDirectory {
   public record Host(long id, String hostId, String hypervisorType, String hypervisorVersion, String zone, String hostIp,
                      int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio, double diskRatio,
-                     int vcpusUsed, int memoryMbUsed, int localGbUsed, int runningVms, boolean up, Instant lastSeen) {}
+                     int vcpusUsed, int memoryMbUsed, int localGbUsed, int runningVms, boolean up, Instant lastSeen,
+                     boolean enabled, String disabledReason) {}
 
   private final Database db;
   private final ProjectionRegistry registry;
@@ -32,7 +33,8 @@ public final class HostDirectory {
   }
 
   private String table() {
-    return "\"" + registry.schemaOf("hosts") + "\".compute_hosts";
+    return "\"" + registry.schemaOf("hosts") + "\".compute_hosts h LEFT JOIN \"" + registry.schemaOf("compute")
+        + "\".compute_services s USING (host_id)";
   }
 
   public List<Host> hosts() {
@@ -53,7 +55,8 @@ public final class HostDirectory {
       List<Host> out = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT id, host_id, hypervisor_type, hypervisor_version, availability_zone,"
           + " host_ip, vcpus, memory_mb, local_gb, cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio,"
-          + " vcpus_used, memory_mb_used, local_gb_used, running_vms, heartbeat_seconds, stopped, last_seen_at FROM "
+          + " vcpus_used, memory_mb_used, local_gb_used, running_vms, heartbeat_seconds, stopped, last_seen_at,"
+          + " coalesce(s.enabled, true), s.disabled_reason FROM "
           + table() + " WHERE " + condition)) {
         if (arg != null) s.setObject(1, arg);
         try (ResultSet r = s.executeQuery()) {
@@ -70,6 +73,6 @@ public final class HostDirectory {
     boolean up = !r.getBoolean(18) && !lastSeen.plus(grace).isBefore(now);
     return new Host(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getInt(7),
         r.getInt(8), r.getInt(9), r.getDouble(10), r.getDouble(11), r.getDouble(12), r.getInt(13), r.getInt(14), r.getInt(15),
-        r.getInt(16), up, lastSeen);
+        r.getInt(16), up, lastSeen, r.getBoolean(20), r.getString(21));
   }
 }

@@ -20,6 +20,8 @@ import dev.skyledger.events.compute.SetComputeQuota;
 import dev.skyledger.events.compute.SetFlavorExtraSpecs;
 import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
 import dev.skyledger.events.compute.UpdateFlavor;
+import dev.skyledger.events.compute.SetComputeServiceStatus;
+import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.processors.core.Decision;
@@ -53,6 +55,7 @@ final class ComputeDecider {
     if (command instanceof CreateKeypair c) return createKeypair(c, actor, s);
     if (command instanceof DeleteKeypair c) return deleteKeypair(c, actor, s);
     if (command instanceof SetComputeQuota c) return setQuota(c, actor, s);
+    if (command instanceof SetComputeServiceStatus c) return setServiceStatus(c, actor);
     return badRequest("Unknown compute command " + command.getSchema().getName() + ".");
   }
 
@@ -214,6 +217,17 @@ final class ComputeDecider {
     return Decision.accept(c.getProjectId(), new ComputeQuotaSet(c.getProjectId(), new LinkedHashMap<>(merged)));
   }
 
+  // ---- compute services -------------------------------------------------------------------------
+
+  private static Decision setServiceStatus(SetComputeServiceStatus c, Actor actor) {
+    if (!isAdmin(actor)) return forbidden("os_compute_api:os-services:update");
+    if (c.getDisabledReason() != null && c.getDisabledReason().length() > 255) {
+      return badRequest("Invalid input for field/attribute disabled_reason. Value: " + c.getDisabledReason() + ". It is longer than 255 characters.");
+    }
+    return Decision.accept(c.getHostId(), new ComputeServiceStatusChanged(c.getHostId(), c.getEnabled(),
+        c.getEnabled() ? null : c.getDisabledReason()));
+  }
+
   // ---- evolve -----------------------------------------------------------------------------------
 
   static void evolve(ComputeState s, SpecificRecord event) {
@@ -236,6 +250,7 @@ final class ComputeDecider {
     if (event instanceof KeypairCreated e) return e.getKeypair().getUserId() + "/" + e.getKeypair().getName();
     if (event instanceof KeypairDeleted e) return e.getKeypair().getUserId() + "/" + e.getKeypair().getName();
     if (event instanceof ComputeQuotaSet e) return e.getProjectId();
+    if (event instanceof ComputeServiceStatusChanged e) return e.getHostId();
     throw new IllegalArgumentException("not a compute event: " + event.getSchema().getFullName());
   }
 

@@ -337,6 +337,21 @@ class ComputeDeciderTest {
     return Map.copyOf(((FlavorUpdated) decision.events().get(0)).getFlavor().getExtraSpecs());
   }
 
+  @Test
+  void givenAdmin_whenServiceDisabledWithAReason_thenStatusChangedAndEnablingDropsTheReason() {
+    Decision disabled = accepted(new dev.skyledger.events.compute.SetComputeServiceStatus("compute-1", false, "maintenance"), ALICE_AS_ADMIN);
+    assertEquals(List.of(new dev.skyledger.events.compute.ComputeServiceStatusChanged("compute-1", false, "maintenance")),
+        disabled.events());
+    Decision enabled = accepted(new dev.skyledger.events.compute.SetComputeServiceStatus("compute-1", true, "ignored"), ALICE_AS_ADMIN);
+    assertEquals(List.of(new dev.skyledger.events.compute.ComputeServiceStatusChanged("compute-1", true, null)), enabled.events());
+  }
+
+  @Test
+  void givenMember_whenServiceDisabled_thenForbidden() {
+    assertRejected(403, "forbidden", ComputeDecider.decide(
+        new dev.skyledger.events.compute.SetComputeServiceStatus("compute-1", false, null), BOB_AS_MEMBER, state));
+  }
+
   private void given(SpecificRecord... events) {
     List.of(events).forEach(e -> ComputeDecider.evolve(state, e));
   }

@@ -74,6 +74,10 @@ public final class ComputeProjection implements Projection {
           k.getUserId(), k.getName(), k.getPublicKey(), k.getFingerprint(), k.getType(), at);
     } else if (event instanceof KeypairDeleted e) {
       Projection.execute(c, "DELETE FROM keypairs WHERE user_id = ? AND name = ?", e.getKeypair().getUserId(), e.getKeypair().getName());
+    } else if (event instanceof dev.skyledger.events.compute.ComputeServiceStatusChanged e) {
+      Projection.execute(c, "INSERT INTO compute_services (host_id, enabled, disabled_reason, updated_at) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (host_id) DO UPDATE SET enabled = EXCLUDED.enabled, disabled_reason = EXCLUDED.disabled_reason,"
+          + " updated_at = EXCLUDED.updated_at", e.getHostId(), e.getEnabled(), e.getDisabledReason(), at);
     } else if (event instanceof ComputeQuotaSet e) {
       Projection.execute(c, "DELETE FROM compute_quotas WHERE project_id = ?", e.getProjectId());
       for (var limit : e.getLimits().entrySet()) {

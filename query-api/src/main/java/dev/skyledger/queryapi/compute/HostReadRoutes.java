@@ -60,15 +60,17 @@ public final class HostReadRoutes {
       if (host != null && !host.equals(h.hostId())) continue;
       ObjectNode s = list.addObject();
       s.put("id", h.id()).put("binary", "nova-compute").put("host", h.hostId()).put("zone", h.zone())
-          .put("status", "enabled").put("state", h.up() ? "up" : "down")
-          .put("updated_at", TIME.format(h.lastSeen().truncatedTo(ChronoUnit.MICROS))).putNull("disabled_reason");
+          .put("status", h.enabled() ? "enabled" : "disabled").put("state", h.up() ? "up" : "down")
+          .put("updated_at", TIME.format(h.lastSeen().truncatedTo(ChronoUnit.MICROS)));
+      if (h.disabledReason() == null) s.putNull("disabled_reason"); else s.put("disabled_reason", h.disabledReason());
     }
     ctx.contentType("application/json").result(root.toString());
   }
 
   private ObjectNode hypervisorJson(HostDirectory.Host h, boolean detail) {
     ObjectNode o = json.createObjectNode();
-    o.put("id", h.id()).put("hypervisor_hostname", h.hostId()).put("state", h.up() ? "up" : "down").put("status", "enabled");
+    o.put("id", h.id()).put("hypervisor_hostname", h.hostId()).put("state", h.up() ? "up" : "down")
+        .put("status", h.enabled() ? "enabled" : "disabled");
     if (!detail) return o;
     o.put("hypervisor_type", h.hypervisorType()).put("hypervisor_version", version(h.hypervisorVersion()))
         .put("host_ip", h.hostIp()).put("vcpus", h.vcpus()).put("memory_mb", h.memoryMb()).put("local_gb", h.localGb())
@@ -76,7 +78,8 @@ public final class HostReadRoutes {
         .put("free_ram_mb", h.memoryMb() - h.memoryMbUsed()).put("free_disk_gb", h.localGb() - h.localGbUsed())
         .put("disk_available_least", h.localGb() - h.localGbUsed()).put("running_vms", h.runningVms())
         .put("current_workload", 0).put("cpu_info", "{}");
-    o.putObject("service").put("host", h.hostId()).put("id", h.id()).putNull("disabled_reason");
+    ObjectNode service = o.putObject("service").put("host", h.hostId()).put("id", h.id());
+    if (h.disabledReason() == null) service.putNull("disabled_reason"); else service.put("disabled_reason", h.disabledReason());
     return o;
   }
 

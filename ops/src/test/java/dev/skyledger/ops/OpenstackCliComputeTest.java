@@ -146,5 +146,10 @@ class OpenstackCliComputeTest {
     assertEquals(3, quota.path("routers").asInt(), quota.toString());
     assertEquals(100, quota.path("key-pairs").asInt(), quota.toString());
     assertEquals(100, quota.path("networks").asInt(), quota.toString());
+    JsonNode limits = ok(bob("limits", "show", "--absolute", "-f", "json")).json();
+    assertTrue(anyMatches(limits, "Name", "maxTotalInstances"), limits.toString());
+    for (JsonNode l : limits) {
+      if (l.path("Name").asText().equals("maxTotalInstances")) assertEquals(7, l.path("Value").asInt(), limits.toString());
+    }
   }
 }

@@ -52,6 +52,7 @@ public final class ComputeReadRoutes {
     r.get(V21 + "/os-quota-sets/{project}", ctx -> quota(ctx, false));
     r.get(V21 + "/os-quota-sets/{project}/detail", ctx -> quota(ctx, true));
     r.get(V21 + "/os-quota-sets/{project}/defaults", this::defaultQuota);
+    r.get(V21 + "/limits", this::limits);
   }
 
   private ObjectNode versionJson() {
@@ -206,6 +207,28 @@ public final class ComputeReadRoutes {
     } else {
       ctx.contentType("application/json").result(render.quotaSet(project, limits).toString());
     }
+  }
+
+  /**
+   * {@code GET /limits}: the caller's project's absolute limits and what it uses of them (servers are
+   * not counted yet: there are none before the boot saga lands), no rate limits.
+   */
+  private void limits(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String project = ctx.queryParam("tenant_id") != null && caller.isAdmin() ? ctx.queryParam("tenant_id") : caller.projectId();
+    if (project == null) throw new ApiException(403, "forbidden", "A project-scoped token is needed for limits.");
+    Map<String, Integer> q = ComputeQuotas.effective(catalog.quotaOverrides(project));
+    ObjectNode root = render.mapper().createObjectNode();
+    ObjectNode limits = root.putObject("limits");
+    limits.putArray("rate");
+    ObjectNode a = limits.putObject("absolute");
+    a.put("maxTotalInstances", q.get("instances")).put("maxTotalCores", q.get("cores")).put("maxTotalRAMSize", q.get("ram"))
+        .put("maxTotalKeypairs", q.get("key_pairs")).put("maxServerMeta", q.get("metadata_items"))
+        .put("maxPersonality", q.get("injected_files")).put("maxPersonalitySize", q.get("injected_file_content_bytes"))
+        .put("maxServerGroups", q.get("server_groups")).put("maxServerGroupMembers", q.get("server_group_members"))
+        .put("maxImageMeta", q.get("metadata_items"))
+        .put("totalInstancesUsed", 0).put("totalCoresUsed", 0).put("totalRAMUsed", 0).put("totalServerGroupsUsed", 0);
+    ctx.contentType("application/json").result(root.toString());
   }
 
   private void defaultQuota(Context ctx) {

@@ -1,14 +1,10 @@
 package dev.skyledger.processors.identity;
 
 import dev.skyledger.events.Topics;
-import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
-import dev.skyledger.processors.core.DeciderProcessor;
 import dev.skyledger.processors.core.DeciderTopology;
-import dev.skyledger.processors.core.Decision;
-import dev.skyledger.processors.core.KeyValues;
-import org.apache.avro.specific.SpecificRecord;
+import dev.skyledger.processors.core.Deciders;
 import org.apache.kafka.streams.Topology;
 
 /** identity.commands → the identity decider → identity.events and command.replies. */
@@ -24,34 +20,8 @@ public final class IdentityTopology {
   }
 
   public Topology build() {
-    return DeciderTopology.build(config, envelopes, Topics.IDENTITY_COMMANDS, Topics.IDENTITY_EVENTS, STORE, new Identity());
-  }
-
-  /** Binds the identity decider to the processor shell. */
-  private static final class Identity implements DeciderProcessor.Decider<IdentityState> {
-    @Override
-    public IdentityState state(KeyValues kv) {
-      return new IdentityState(kv);
-    }
-
-    @Override
-    public Decision decide(SpecificRecord command, Envelope envelope, IdentityState state) {
-      return IdentityDecider.decide(command, envelope.getActor(), state);
-    }
-
-    @Override
-    public void evolve(IdentityState state, SpecificRecord event) {
-      IdentityDecider.evolve(state, event);
-    }
-
-    @Override
-    public String aggregateOf(SpecificRecord event) {
-      return IdentityDecider.aggregateOf(event);
-    }
-
-    @Override
-    public String projectOf(SpecificRecord event) {
-      return IdentityDecider.projectOf(event);
-    }
+    return DeciderTopology.build(config, envelopes, Topics.IDENTITY_COMMANDS, Topics.IDENTITY_EVENTS, STORE,
+        Deciders.of(IdentityState::new, IdentityDecider::decide, IdentityDecider::evolve, IdentityDecider::aggregateOf,
+            IdentityDecider::projectOf));
   }
 }

@@ -1,0 +1,49 @@
+package dev.skyledger.processors.core;
+
+import dev.skyledger.events.core.Actor;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Binds a context's pure decider functions to the processor shell, so each topology is one call. */
+public final class Deciders {
+  private Deciders() {}
+
+  /** A context's {@code decide(command, actor, state)}. */
+  @FunctionalInterface
+  public interface Decide<S> {
+    Decision decide(SpecificRecord command, Actor actor, S state);
+  }
+
+  public static <S> DeciderProcessor.Decider<S> of(Function<KeyValues, S> state, Decide<S> decide,
+                                                   BiConsumer<S, SpecificRecord> evolve,
+                                                   Function<SpecificRecord, String> aggregateOf,
+                                                   Function<SpecificRecord, String> projectOf) {
+    return new DeciderProcessor.Decider<>() {
+      @Override
+      public S state(KeyValues kv) {
+        return state.apply(kv);
+      }
+
+      @Override
+      public Decision decide(SpecificRecord command, dev.skyledger.events.core.Envelope envelope, S s) {
+        return decide.decide(command, envelope.getActor(), s);
+      }
+
+      @Override
+      public void evolve(S s, SpecificRecord event) {
+        evolve.accept(s, event);
+      }
+
+      @Override
+      public String aggregateOf(SpecificRecord event) {
+        return aggregateOf.apply(event);
+      }
+
+      @Override
+      public String projectOf(SpecificRecord event) {
+        return projectOf.apply(event);
+      }
+    };
+  }
+}

@@ -1,24 +1,18 @@
 package dev.skyledger.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +32,7 @@ final class BenchCommand {
 
   private final PrintStream out;
   private final ObjectMapper json = Json.newMapper();
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final BenchHttp http = new BenchHttp(HttpClient.newHttpClient());
 
   BenchCommand(PrintStream out) {
     this.out = out;
@@ -155,29 +149,18 @@ final class BenchCommand {
     pool.shutdown();
     List<Double> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    Result r = new Result(name, count, seconds, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+    Result r = new Result(name, count, seconds, BenchHttp.percentile(sorted, 50), BenchHttp.percentile(sorted, 99), sorted.get(sorted.size() - 1));
     out.printf("%-36s %6d requests in %6.2f s: %8.1f/s  p50 %7.2f ms  p99 %7.2f ms%n", name, count, seconds,
         r.perSecond(), r.p50(), r.p99());
     return r;
   }
 
-  private static double percentile(List<Double> sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-  }
-
   private HttpResponse<String> send(String method, String url, String token, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-    if (token != null) b.header("X-Auth-Token", token);
-    if (body != null) b.header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(method, url, token, body);
   }
 
   private static void expect(HttpResponse<String> response, int status) {
-    if (response.statusCode() != status) {
-      throw new IllegalStateException("expected " + status + " but got " + response.statusCode() + ": " + response.body());
-    }
+    BenchHttp.expect(response, status);
   }
 
 

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.http.Json;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +36,7 @@ final class NetworkBench {
 
   private final PrintStream out;
   private final ObjectMapper json = Json.newMapper();
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final BenchHttp http = new BenchHttp(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
 
   NetworkBench(PrintStream out) {
     this.out = out;
@@ -157,28 +155,17 @@ final class NetworkBench {
     double seconds = (System.nanoTime() - start) / 1e9;
     List<Double> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    Result r = new Result(count, seconds, percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+    Result r = new Result(count, seconds, BenchHttp.percentile(sorted, 50), BenchHttp.percentile(sorted, 99), sorted.get(sorted.size() - 1));
     out.printf("%-28s %5d ports in %6.2f s: %7.1f/s  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n", name, count, seconds,
         r.perSecond(), r.p50(), r.p99(), r.max());
     return r;
   }
 
-  private static double percentile(List<Double> sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-  }
-
   private HttpResponse<String> send(String method, String url, String token, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-    if (token != null) b.header("X-Auth-Token", token);
-    if (body != null) b.header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(method, url, token, body);
   }
 
   private static void expect(HttpResponse<String> response, int status) {
-    if (response.statusCode() != status) {
-      throw new IllegalStateException("expected " + status + " but got " + response.statusCode() + ": " + response.body());
-    }
+    BenchHttp.expect(response, status);
   }
 }

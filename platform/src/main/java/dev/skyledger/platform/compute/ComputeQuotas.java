@@ -2,6 +2,7 @@ package dev.skyledger.platform.compute;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import dev.skyledger.platform.quota.Limits;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,10 +31,6 @@ public final class ComputeQuotas {
 
   /** The limits of a project: the defaults overridden by what was set for it. */
   public static Map<String, Integer> effective(Map<String, Integer> set) {
-    Map<String, Integer> out = new LinkedHashMap<>(DEFAULTS);
-    set.forEach((k, v) -> {
-      if (out.containsKey(k)) out.put(k, v);
-    });
-    return out;
+    return Limits.effective(DEFAULTS, set);
   }
 }

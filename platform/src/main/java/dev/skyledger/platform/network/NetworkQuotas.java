@@ -1,6 +1,7 @@
 package dev.skyledger.platform.network;
 
 import java.util.LinkedHashMap;
+import dev.skyledger.platform.quota.Limits;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,15 +27,11 @@ public final class NetworkQuotas {
 
   /** The limits of a project: the defaults overridden by what was set for it. */
   public static Map<String, Integer> effective(Map<String, Integer> set) {
-    Map<String, Integer> out = new LinkedHashMap<>(DEFAULTS);
-    set.forEach((k, v) -> {
-      if (out.containsKey(k)) out.put(k, v);
-    });
-    return out;
+    return Limits.effective(DEFAULTS, set);
   }
 
   public static boolean exceeded(int limit, int used, int adding) {
-    return limit >= 0 && used + adding > limit;
+    return Limits.exceeded(limit, used, adding);
   }
 
   /** Neutron's message for a quota refusal. */

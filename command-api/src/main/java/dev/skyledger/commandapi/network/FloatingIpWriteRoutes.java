@@ -50,8 +50,7 @@ final class FloatingIpWriteRoutes {
   private Target target(TokenClaims caller, String floatingNetworkId, String portId, String requestedFixedIp) {
     if (portId == null) return Target.NONE;
     String id = NeutronBody.uuid("port_id", portId);
-    NetworkCatalog.Port port = w.catalog.port(NeutronWrites.viewer(caller), id)
-        .orElseThrow(() -> new ApiException(404, "PortNotFound", "Port " + id + " could not be found."));
+    NetworkCatalog.Port port = w.port(caller, id);
     if (port.networkId().equals(floatingNetworkId)) {
       throw ApiException.badRequest("Bad floatingip request: Port " + id + " is on the external network " + floatingNetworkId + ".");
     }
@@ -81,8 +80,7 @@ final class FloatingIpWriteRoutes {
     TokenClaims caller = w.caller(ctx);
     NeutronBody body = NeutronBody.of(ctx, w.render.mapper(), "floatingip", FIELDS);
     String networkId = NeutronBody.uuid("floating_network_id", body.requiredString("floating_network_id"));
-    w.catalog.network(NeutronWrites.viewer(caller), networkId)
-        .orElseThrow(() -> new ApiException(404, "NetworkNotFound", "Network " + networkId + " could not be found."));
+    w.network(caller, networkId);
     String project = NeutronWrites.owner(body, caller);
     w.checkQuota(project, "floatingip", 1);
     String address = body.nullableString("floating_ip_address", null);

@@ -1,7 +1,6 @@
 package dev.skyledger.commandapi.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skyledger.events.Topics;
 import dev.skyledger.events.network.AllocationPool;
 import dev.skyledger.events.network.CreateNetwork;
 import dev.skyledger.events.network.CreatePort;
@@ -38,7 +37,6 @@ import java.util.UUID;
  */
 public final class NetworkWriteRoutes {
   private static final String V2 = "/network/v2.0";
-  private static final String PROJECTION = "network";
   private static final Set<String> NETWORK_FIELDS = Set.of("name", "admin_state_up", "shared", "router:external", "mtu",
       "description", "project_id", "tenant_id", "port_security_enabled", "availability_zone_hints", "dns_domain",
       "qos_policy_id", "is_default", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
@@ -55,16 +53,10 @@ public final class NetworkWriteRoutes {
   /** Ports the router and floating IP services own: removed with their router interface or floating IP only. */
   static final Set<String> SERVICE_OWNERS = Set.of("network:router_interface", "network:router_gateway", "network:floatingip");
 
-  private final Authenticator auth;
-  private final CommandSender sender;
-  private final NetworkCatalog catalog;
   private final NetworkJson render;
   private final NeutronWrites writes;
 
   public NetworkWriteRoutes(Authenticator auth, CommandSender sender, NetworkCatalog catalog, NetworkJson render) {
-    this.auth = auth;
-    this.sender = sender;
-    this.catalog = catalog;
     this.render = render;
     this.writes = new NeutronWrites(auth, sender, catalog, render);
   }
@@ -85,62 +77,19 @@ public final class NetworkWriteRoutes {
     r.delete(V2 + "/ports/{id}", this::deletePort);
   }
 
-  private static NetworkCatalog.Viewer viewer(TokenClaims caller) {
-    return new NetworkCatalog.Viewer(caller.projectId(), caller.isAdmin());
-  }
-
-  private static TokenClaims scoped(TokenClaims caller) {
-    if (caller.projectId() == null) throw ApiException.forbidden("A project-scoped token is needed to change networks.");
-    return caller;
-  }
-
-  /** The project a new resource belongs to: the caller's, or (for an admin) the one the body names. */
-  private static String owner(NeutronBody body, TokenClaims caller) {
-    String asked = body.string("project_id", body.string("tenant_id", null, 255), 255);
-    if (asked == null || asked.equals(caller.projectId())) return caller.projectId();
-    if (!caller.isAdmin()) throw new ApiException(403, "PolicyNotAuthorized", "(rule:create:project_id) is disallowed by policy.");
-    return asked;
-  }
-
-  private NetworkCatalog.Network visibleNetwork(TokenClaims caller, String id) {
-    return catalog.network(viewer(caller), id)
-        .orElseThrow(() -> new ApiException(404, "NetworkNotFound", "Network " + id + " could not be found."));
-  }
-
-  private NetworkCatalog.Subnet visibleSubnet(TokenClaims caller, String id) {
-    return catalog.subnet(viewer(caller), id)
-        .orElseThrow(() -> new ApiException(404, "SubnetNotFound", "Subnet " + id + " could not be found."));
-  }
-
-  private NetworkCatalog.Port visiblePort(TokenClaims caller, String id) {
-    return catalog.port(viewer(caller), id)
-        .orElseThrow(() -> new ApiException(404, "PortNotFound", "Port " + id + " could not be found."));
-  }
-
-  private void send(Context ctx, TokenClaims caller, String networkId, org.apache.avro.specific.SpecificRecord command,
-                    String aggregateId, String projectId) {
-    sender.send(ctx, caller, Topics.NETWORK_COMMANDS, networkId, PROJECTION, command, aggregateId, projectId);
-  }
-
-  private void answer(Context ctx, int status, String resource, ObjectNode item) {
-    ObjectNode root = render.mapper().createObjectNode();
-    root.set(resource, item);
-    ctx.status(status).contentType("application/json").result(root.toString());
-  }
-
   // ---- networks ---------------------------------------------------------------------------------
 
   private void createNetwork(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
+    TokenClaims caller = writes.caller(ctx);
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "network", NETWORK_FIELDS);
     int mtu = mtu(body, 1500);
     String id = UUID.randomUUID().toString();
-    String project = owner(body, caller);
+    String project = NeutronWrites.owner(body, caller);
     writes.checkQuota(project, "network", 1);
     Network network = new Network(id, project, body.string("name", "", 255), body.string("description", "", 255),
         body.bool("admin_state_up", true), body.bool("shared", false), body.bool("router:external", false), mtu);
-    send(ctx, caller, id, new CreateNetwork(network), id, project);
-    answer(ctx, 201, "network", render.network(visibleNetwork(caller, id), null));
+    writes.send(ctx, caller, id, new CreateNetwork(network), id, project);
+    writes.answer(ctx, 201, "network", render.network(writes.network(caller, id), null));
   }
 
   private static int mtu(NeutronBody body, int otherwise) {
@@ -150,26 +99,26 @@ public final class NetworkWriteRoutes {
   }
 
   private void updateNetwork(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Network n = visibleNetwork(caller, ctx.pathParam("id"));
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Network n = writes.network(caller, ctx.pathParam("id"));
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "network", NETWORK_FIELDS);
     Integer mtu = body.has("mtu") ? mtu(body, 1500) : null;
-    send(ctx, caller, n.id(), new UpdateNetwork(n.id(), body.string("name", null, 255), body.string("description", null, 255),
+    writes.send(ctx, caller, n.id(), new UpdateNetwork(n.id(), body.string("name", null, 255), body.string("description", null, 255),
         body.bool("admin_state_up", null), body.bool("shared", null), body.bool("router:external", null), mtu), n.id(), n.projectId());
-    answer(ctx, 200, "network", render.network(visibleNetwork(caller, n.id()), null));
+    writes.answer(ctx, 200, "network", render.network(writes.network(caller, n.id()), null));
   }
 
   private void deleteNetwork(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Network n = visibleNetwork(caller, ctx.pathParam("id"));
-    send(ctx, caller, n.id(), new DeleteNetwork(n.id()), n.id(), n.projectId());
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Network n = writes.network(caller, ctx.pathParam("id"));
+    writes.send(ctx, caller, n.id(), new DeleteNetwork(n.id()), n.id(), n.projectId());
     ctx.status(204);
   }
 
   // ---- subnets ----------------------------------------------------------------------------------
 
   private void createSubnet(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
+    TokenClaims caller = writes.caller(ctx);
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "subnet", SUBNET_FIELDS);
     String networkId = body.requiredString("network_id");
     if (body.has("subnetpool_id") && !body.isNull("subnetpool_id")) {
@@ -192,14 +141,14 @@ public final class NetworkWriteRoutes {
     });
     int version = body.integer("ip_version", 4);
     if (version != 4 && version != 6) throw NeutronBody.invalid("ip_version", "'" + version + "' is not in [4, 6].");
-    NetworkCatalog.Network n = visibleNetwork(caller, networkId);
+    NetworkCatalog.Network n = writes.network(caller, networkId);
     String gateway = body.has("gateway_ip") ? body.nullableString("gateway_ip", null) : cidr.defaultGateway().toString();
     if (gateway != null) {
       gateway = Ip.parse(gateway).map(Ip::toString)
           .orElseThrow(() -> NeutronBody.invalid("gateway_ip", "'" + body.raw("gateway_ip").asText() + "' is not a valid IP address."));
     }
     String id = UUID.randomUUID().toString();
-    String project = owner(body, caller);
+    String project = NeutronWrites.owner(body, caller);
     writes.checkQuota(project, "subnet", 1);
     Subnet subnet = Subnet.newBuilder()
         .setSubnetId(id).setNetworkId(n.id()).setProjectId(project)
@@ -212,8 +161,8 @@ public final class NetworkWriteRoutes {
         .setIpv6AddressMode(body.nullableString("ipv6_address_mode", null))
         .setIpv6RaMode(body.nullableString("ipv6_ra_mode", null))
         .build();
-    send(ctx, caller, n.id(), new CreateSubnet(subnet), id, project);
-    answer(ctx, 201, "subnet", render.subnet(visibleSubnet(caller, id), null));
+    writes.send(ctx, caller, n.id(), new CreateSubnet(subnet), id, project);
+    writes.answer(ctx, 201, "subnet", render.subnet(writes.subnet(caller, id), null));
   }
 
   private static List<AllocationPool> pools(NeutronBody body) {
@@ -253,8 +202,8 @@ public final class NetworkWriteRoutes {
   }
 
   private void updateSubnet(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Subnet s = visibleSubnet(caller, ctx.pathParam("id"));
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Subnet s = writes.subnet(caller, ctx.pathParam("id"));
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "subnet", SUBNET_FIELDS);
     for (String fixed : List.of("network_id", "cidr", "ip_version", "ipv6_address_mode", "ipv6_ra_mode")) {
       if (body.has(fixed)) throw ApiException.badRequest("Cannot update read-only attribute " + fixed);
@@ -262,29 +211,29 @@ public final class NetworkWriteRoutes {
     boolean gatewaySet = body.has("gateway_ip");
     String gateway = gatewaySet ? body.nullableString("gateway_ip", null) : null;
     if (gateway != null) gateway = canonical("gateway_ip", gateway);
-    send(ctx, caller, s.networkId(), new UpdateSubnet(s.id(), s.networkId(), body.string("name", null, 255),
+    writes.send(ctx, caller, s.networkId(), new UpdateSubnet(s.id(), s.networkId(), body.string("name", null, 255),
         body.string("description", null, 255), body.bool("enable_dhcp", null),
         body.has("dns_nameservers") ? nameservers(body) : null, body.has("host_routes") ? routes(body) : null,
         gatewaySet, gateway, body.has("allocation_pools") ? pools(body) : null), s.id(), s.projectId());
-    answer(ctx, 200, "subnet", render.subnet(visibleSubnet(caller, s.id()), null));
+    writes.answer(ctx, 200, "subnet", render.subnet(writes.subnet(caller, s.id()), null));
   }
 
   private void deleteSubnet(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Subnet s = visibleSubnet(caller, ctx.pathParam("id"));
-    send(ctx, caller, s.networkId(), new DeleteSubnet(s.id(), s.networkId()), s.id(), s.projectId());
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Subnet s = writes.subnet(caller, ctx.pathParam("id"));
+    writes.send(ctx, caller, s.networkId(), new DeleteSubnet(s.id(), s.networkId()), s.id(), s.projectId());
     ctx.status(204);
   }
 
   // ---- ports ------------------------------------------------------------------------------------
 
   private void createPort(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
+    TokenClaims caller = writes.caller(ctx);
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "port", PORT_FIELDS);
     String networkId = body.requiredString("network_id");
-    NetworkCatalog.Network n = visibleNetwork(caller, networkId);
+    NetworkCatalog.Network n = writes.network(caller, networkId);
     String id = UUID.randomUUID().toString();
-    String project = owner(body, caller);
+    String project = NeutronWrites.owner(body, caller);
     List<String> groups = body.strings("security_groups");
     boolean secured = body.bool("port_security_enabled", true);
     if (groups == null && secured) groups = List.of(writes.defaultSecurityGroup(ctx, caller, project));
@@ -300,8 +249,8 @@ public final class NetworkWriteRoutes {
         .setAdminStateUp(body.bool("admin_state_up", true))
         .setPortSecurityEnabled(secured)
         .build();
-    send(ctx, caller, n.id(), command, id, project);
-    answer(ctx, 201, "port", render.port(visiblePort(caller, id), null));
+    writes.send(ctx, caller, n.id(), command, id, project);
+    writes.answer(ctx, 201, "port", render.port(writes.port(caller, id), null));
   }
 
   private static List<FixedIp> fixedIps(NeutronBody body) {
@@ -318,29 +267,29 @@ public final class NetworkWriteRoutes {
   }
 
   private void updatePort(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Port p = visiblePort(caller, ctx.pathParam("id"));
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Port p = writes.port(caller, ctx.pathParam("id"));
     NeutronBody body = NeutronBody.of(ctx, render.mapper(), "port", PORT_FIELDS);
     if (body.has("network_id") && !p.networkId().equals(body.raw("network_id").asText())) {
       throw ApiException.badRequest("Cannot update read-only attribute network_id");
     }
     List<String> groups = body.strings("security_groups");
-    send(ctx, caller, p.networkId(), new UpdatePort(p.id(), p.networkId(), body.string("name", null, 255),
+    writes.send(ctx, caller, p.networkId(), new UpdatePort(p.id(), p.networkId(), body.string("name", null, 255),
         body.string("description", null, 255), body.bool("admin_state_up", null), body.string("device_id", null, 255),
         body.string("device_owner", null, 255), body.string("binding:host_id", null, 255), body.string("mac_address", null, 64),
         groups == null ? null : groups.stream().map(g -> NeutronBody.uuid("security_groups", g)).toList(),
         fixedIps(body), body.bool("port_security_enabled", null)), p.id(), p.projectId());
-    answer(ctx, 200, "port", render.port(visiblePort(caller, p.id()), null));
+    writes.answer(ctx, 200, "port", render.port(writes.port(caller, p.id()), null));
   }
 
   private void deletePort(Context ctx) {
-    TokenClaims caller = scoped(auth.caller(ctx));
-    NetworkCatalog.Port p = visiblePort(caller, ctx.pathParam("id"));
+    TokenClaims caller = writes.caller(ctx);
+    NetworkCatalog.Port p = writes.port(caller, ctx.pathParam("id"));
     if (SERVICE_OWNERS.contains(p.deviceOwner())) {
       throw new ApiException(409, "ServicePortInUse", "Port " + p.id() + " cannot be deleted directly via the port API: has"
           + " device owner " + p.deviceOwner() + ".");
     }
-    send(ctx, caller, p.networkId(), new DeletePort(p.id(), p.networkId()), p.id(), p.projectId());
+    writes.send(ctx, caller, p.networkId(), new DeletePort(p.id(), p.networkId()), p.id(), p.projectId());
     ctx.status(204);
   }
 }

@@ -50,6 +50,21 @@ final class NeutronWrites {
     return asked;
   }
 
+  NetworkCatalog.Network network(TokenClaims caller, String id) {
+    return catalog.network(viewer(caller), id)
+        .orElseThrow(() -> new ApiException(404, "NetworkNotFound", "Network " + id + " could not be found."));
+  }
+
+  NetworkCatalog.Subnet subnet(TokenClaims caller, String id) {
+    return catalog.subnet(viewer(caller), id)
+        .orElseThrow(() -> new ApiException(404, "SubnetNotFound", "Subnet " + id + " could not be found."));
+  }
+
+  NetworkCatalog.Port port(TokenClaims caller, String id) {
+    return catalog.port(viewer(caller), id)
+        .orElseThrow(() -> new ApiException(404, "PortNotFound", "Port " + id + " could not be found."));
+  }
+
   /** Sends a command on a stream (a network id, or {@code project/<id>}) and waits for the view. */
   void send(Context ctx, TokenClaims caller, String streamKey, SpecificRecord command, String aggregateId, String projectId) {
     sender.send(ctx, caller, Topics.NETWORK_COMMANDS, streamKey, PROJECTION, command, aggregateId, projectId);

@@ -92,8 +92,7 @@ final class RouterWriteRoutes {
     if (gw.fixedIps() != null && !caller.isAdmin()) {
       throw new ApiException(403, "PolicyNotAuthorized", "(rule:create_router:external_gateway_info:external_fixed_ips) is disallowed by policy.");
     }
-    w.catalog.network(NeutronWrites.viewer(caller), gw.networkId())
-        .orElseThrow(() -> new ApiException(404, "NetworkNotFound", "Network " + gw.networkId() + " could not be found."));
+    w.network(caller, gw.networkId());
     String portId = UUID.randomUUID().toString();
     w.send(ctx, caller, gw.networkId(), CreatePort.newBuilder().setPortId(portId).setNetworkId(gw.networkId())
         .setProjectId(project).setName("").setDeviceId(routerId).setDeviceOwner("network:router_gateway")
@@ -212,8 +211,7 @@ final class RouterWriteRoutes {
     String subnetId;
     if (bySubnet) {
       subnetId = NeutronBody.uuid("subnet_id", body.requiredString("subnet_id"));
-      NetworkCatalog.Subnet subnet = w.catalog.subnet(NeutronWrites.viewer(caller), subnetId)
-          .orElseThrow(() -> new ApiException(404, "SubnetNotFound", "Subnet " + subnetId + " could not be found."));
+      NetworkCatalog.Subnet subnet = w.subnet(caller, subnetId);
       if (subnet.gatewayIp() == null) {
         throw ApiException.badRequest("Bad router request: Subnet for router interface must have a gateway IP.");
       }
@@ -225,8 +223,7 @@ final class RouterWriteRoutes {
       port = w.catalog.port(NeutronWrites.EVERYONE, portId).orElseThrow();
     } else {
       String portId = NeutronBody.uuid("port_id", body.requiredString("port_id"));
-      NetworkCatalog.Port existing = w.catalog.port(NeutronWrites.viewer(caller), portId)
-          .orElseThrow(() -> new ApiException(404, "PortNotFound", "Port " + portId + " could not be found."));
+      NetworkCatalog.Port existing = w.port(caller, portId);
       if (!existing.deviceId().isEmpty()) {
         throw new ApiException(409, "PortInUse", "Unable to complete operation on port " + portId + " for network "
             + existing.networkId() + ". Port already has an attached device " + existing.deviceId() + ".");

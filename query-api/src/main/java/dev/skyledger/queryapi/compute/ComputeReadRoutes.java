@@ -104,7 +104,6 @@ public final class ComputeReadRoutes {
       String p = isPublicParam.toLowerCase(java.util.Locale.ROOT);
       isPublic = p.equals("none") ? null : p.equals("true") || p.equals("1") || p.equals("yes") ? Boolean.TRUE : Boolean.FALSE;
     }
-    if (isPublic == null && !caller.isAdmin()) isPublic = null; // a member sees public and those shared with the project
     Integer limit = intParam(ctx, "limit");
     if (limit != null && (limit < 0)) throw new ApiException(400, "badRequest", "limit must be >= 0");
     if (limit != null && limit > MAX_LIMIT) limit = MAX_LIMIT;

@@ -56,9 +56,14 @@ public final class Payloads {
       FlavorCreated.class, FlavorUpdated.class, FlavorDeleted.class, FlavorAccessAdded.class, FlavorAccessRemoved.class,
       CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
       SetComputeQuota.class, ComputeQuotaSet.class, SetComputeServiceStatus.class, ComputeServiceStatusChanged.class,
+      CreateServer.class, DeleteServer.class, UpdateServer.class, SetServerMetadata.class, DeleteServerMetadataItem.class,
+      ReleaseServerQuota.class,
+      InstanceRequested.class, QuotaReserved.class, QuotaReleased.class, InstanceDeleteRequested.class,
+      InstanceUpdated.class, ServerMetadataChanged.class,
+      InstanceScheduled.class, InstanceNetworked.class, InstanceActive.class, InstanceFailed.class, InstanceDeleted.class,
       // host agents
       HostRegistered.class, HostHeartbeat.class, HostStopped.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,
       InstanceSpawned.class, InstanceSpawnFailed.class, InstanceDestroyed.class, InstancePowerChanged.class,
-      InstanceActionFailed.class);
+      InstanceActionFailed.class, ImageCached.class);
 }

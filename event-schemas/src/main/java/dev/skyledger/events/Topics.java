@@ -46,13 +46,20 @@ public final class Topics {
   /** What host agents report (registration, heartbeats, what they did), keyed by host id. */
   public static final Topic<String, Envelope> HOST_EVENTS =
       new Topic<>("host.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
+  /**
+   * The boot saga's input, on one partition: the compute, network and host facts it acts on, copied
+   * here unchanged by the saga's feeder. Scheduling claims host capacity, so it is decided in one
+   * order for the whole cloud (a cell, when cells come).
+   */
+  public static final Topic<String, Envelope> COMPUTE_SAGA =
+      new Topic<>("compute.saga", Topic.Kind.SAGA, Serdes.String(), new EnvelopeSerde());
   /** Replies to every command, keyed by request id. */
   public static final Topic<String, Envelope> COMMAND_REPLIES =
       new Topic<>("command.replies", Topic.Kind.REPLIES, Serdes.String(), new EnvelopeSerde());
 
   public static final List<Topic<String, Envelope>> ALL =
       List.of(IDENTITY_COMMANDS, IDENTITY_EVENTS, IMAGE_COMMANDS, IMAGE_EVENTS, NETWORK_COMMANDS, NETWORK_EVENTS,
-          COMPUTE_COMMANDS, COMPUTE_EVENTS, HOST_COMMANDS, HOST_EVENTS, COMMAND_REPLIES);
+          COMPUTE_COMMANDS, COMPUTE_EVENTS, COMPUTE_SAGA, HOST_COMMANDS, HOST_EVENTS, COMMAND_REPLIES);
 
   /** Event topics: what the audit trail reads and what projections replay. */
   public static final List<Topic<String, Envelope>> EVENT_TOPICS = List.of(IDENTITY_EVENTS, IMAGE_EVENTS, NETWORK_EVENTS, COMPUTE_EVENTS,

@@ -50,6 +50,7 @@ import dev.skyledger.projectors.hosts.HostProjection;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.platform.compute.HostDirectory;
 import dev.skyledger.hostagent.HostAgent;
+import dev.skyledger.processors.compute.boot.BootSagaTopology;
 import dev.skyledger.hostagent.HostCommandLoop;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.driver.SimulatedDriver;
@@ -93,6 +94,11 @@ public final class Cloud implements AutoCloseable {
   private final ObjectMapper json = Json.newMapper();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private Database db;
+  /** Seconds the boot saga gives the network, the host's spawn, and the host's destroy (SKY_BOOT_*_TIMEOUT_SECONDS). */
+  private int[] bootTimeouts = {
+      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_NETWORK_TIMEOUT_SECONDS", "30")),
+      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_SPAWN_TIMEOUT_SECONDS", "120")),
+      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_DELETE_TIMEOUT_SECONDS", "30"))};
   private CommandBus bus;
   private ProjectionWaiter waiter;
   private Javalin http;
@@ -103,6 +109,12 @@ public final class Cloud implements AutoCloseable {
 
   public SkyConfig config() {
     return config;
+  }
+
+  /** Sets the boot saga's step deadlines (before {@link #start}). */
+  public Cloud bootTimeouts(int networkSeconds, int spawnSeconds, int deleteSeconds) {
+    this.bootTimeouts = new int[] {networkSeconds, spawnSeconds, deleteSeconds};
+    return this;
   }
 
   /** Starts everything; the HTTP gateway listens on {@code host:port} (port 0: any free port). */
@@ -127,6 +139,8 @@ public final class Cloud implements AutoCloseable {
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
     startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
     startProcessor("compute", new ComputeTopology(config, envelopes).build(), kafka);
+    startProcessor("compute-boot-saga", BootSagaTopology.withTimeouts(config, envelopes, Clock.systemUTC(),
+        bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
     startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());

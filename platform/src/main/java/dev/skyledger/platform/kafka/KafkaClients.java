@@ -98,13 +98,13 @@ public final class KafkaClients {
         String name = config.topic(topic);
         if (existing.contains(name)) continue;
         Map<String, String> settings = new HashMap<>();
-        if (topic.kind() == Topic.Kind.EVENTS || topic.kind() == Topic.Kind.COMMANDS) {
+        if (topic.kind() != Topic.Kind.REPLIES) {
           settings.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
           settings.put(TopicConfig.RETENTION_BYTES_CONFIG, "-1");
         } else {
           settings.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(24L * 3600 * 1000));
         }
-        missing.add(new NewTopic(name, config.partitions(), (short) -1).configs(settings));
+        missing.add(new NewTopic(name, topic.partitions(config.partitions()), (short) -1).configs(settings));
       }
       if (missing.isEmpty()) return;
       try {

@@ -22,6 +22,12 @@ import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
 import dev.skyledger.events.compute.UpdateFlavor;
 import dev.skyledger.events.compute.SetComputeServiceStatus;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
+import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.DeleteServer;
+import dev.skyledger.events.compute.DeleteServerMetadataItem;
+import dev.skyledger.events.compute.ReleaseServerQuota;
+import dev.skyledger.events.compute.SetServerMetadata;
+import dev.skyledger.events.compute.UpdateServer;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.processors.core.Decision;
@@ -36,7 +42,7 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Decides compute commands: flavors (one stream for the cloud: names and ids are unique), key
  * pairs (one stream per user: names are unique per user, counted against the key_pairs quota), and
- * quota limits (one stream per project). Pure: {@link #decide} reads the state, {@link #evolve}
+ * per project its quota limits and its servers' share of them ({@link ServerDecisions}). Pure: {@link #decide} reads the state, {@link #evolve}
  * applies one event. Rejections carry Nova's fault name as their title (badRequest, itemNotFound,
  * forbidden, conflict, overLimit).
  */
@@ -56,6 +62,12 @@ final class ComputeDecider {
     if (command instanceof DeleteKeypair c) return deleteKeypair(c, actor, s);
     if (command instanceof SetComputeQuota c) return setQuota(c, actor, s);
     if (command instanceof SetComputeServiceStatus c) return setServiceStatus(c, actor);
+    if (command instanceof CreateServer c) return ServerDecisions.create(c, actor, s);
+    if (command instanceof DeleteServer c) return ServerDecisions.delete(c, actor, s);
+    if (command instanceof ReleaseServerQuota c) return ServerDecisions.releaseQuota(c, actor, s);
+    if (command instanceof UpdateServer c) return ServerDecisions.update(c, actor, s);
+    if (command instanceof SetServerMetadata c) return ServerDecisions.setMetadata(c, actor, s);
+    if (command instanceof DeleteServerMetadataItem c) return ServerDecisions.deleteMetadataItem(c, actor, s);
     return badRequest("Unknown compute command " + command.getSchema().getName() + ".");
   }
 
@@ -239,6 +251,7 @@ final class ComputeDecider {
     else if (event instanceof KeypairCreated e) s.putKeypair(e.getKeypair());
     else if (event instanceof KeypairDeleted e) s.deleteKeypair(e.getKeypair());
     else if (event instanceof ComputeQuotaSet e) s.replaceQuota(e.getProjectId(), e.getLimits());
+    else ServerDecisions.evolve(s, event);
   }
 
   static String aggregateOf(SpecificRecord event) {
@@ -251,6 +264,8 @@ final class ComputeDecider {
     if (event instanceof KeypairDeleted e) return e.getKeypair().getUserId() + "/" + e.getKeypair().getName();
     if (event instanceof ComputeQuotaSet e) return e.getProjectId();
     if (event instanceof ComputeServiceStatusChanged e) return e.getHostId();
+    String server = ServerDecisions.aggregateOf(event);
+    if (server != null) return server;
     throw new IllegalArgumentException("not a compute event: " + event.getSchema().getFullName());
   }
 
@@ -258,6 +273,6 @@ final class ComputeDecider {
     if (event instanceof FlavorAccessAdded e) return e.getProjectId();
     if (event instanceof FlavorAccessRemoved e) return e.getProjectId();
     if (event instanceof ComputeQuotaSet e) return e.getProjectId();
-    return null;
+    return ServerDecisions.projectOf(event);
   }
 }

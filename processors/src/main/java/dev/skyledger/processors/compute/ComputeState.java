@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The compute decider's state: flavors (with access lists), key pairs per user, quota limits per project. */
+/**
+ * The compute decider's state: flavors (with access lists), key pairs per user, quota limits per
+ * project, and per project its servers (what each holds of the quota, whether it is being deleted,
+ * its metadata) with the project's usage.
+ */
 final class ComputeState {
   private final KeyValues kv;
 
@@ -76,5 +80,57 @@ final class ComputeState {
   void replaceQuota(String projectId, Map<String, Integer> limits) {
     for (String key : quota(projectId).keySet()) kv.delete("q/" + projectId + "/" + key);
     limits.forEach((k, v) -> kv.put("q/" + projectId + "/" + k, Integer.toString(v)));
+  }
+
+  /** What the project decider knows of a server: its share of the quota and whether it still holds it. */
+  record Server(String id, String projectId, String name, int vcpus, int ramMb, boolean reserved, boolean deleting) {
+    String encode() {
+      return String.join("\u0000", id, projectId, name, Integer.toString(vcpus), Integer.toString(ramMb),
+          Boolean.toString(reserved), Boolean.toString(deleting));
+    }
+
+    static Server decode(String row) {
+      String[] p = row.split("\u0000", -1);
+      return new Server(p[0], p[1], p[2], Integer.parseInt(p[3]), Integer.parseInt(p[4]), Boolean.parseBoolean(p[5]),
+          Boolean.parseBoolean(p[6]));
+    }
+  }
+
+  /** A project's usage of the quota: instances, cores and RAM held by its servers. */
+  record Usage(int instances, int cores, int ramMb) {
+    Usage plus(int n, int c, int r) {
+      return new Usage(instances + n, cores + c, ramMb + r);
+    }
+  }
+
+  Optional<Server> server(String id) {
+    return kv.get("s/" + id).map(Server::decode);
+  }
+
+  void putServer(Server server) {
+    kv.put("s/" + server.id(), server.encode());
+  }
+
+  Usage usage(String projectId) {
+    return kv.get("u/" + projectId).map(row -> {
+      String[] p = row.split(",");
+      return new Usage(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+    }).orElse(new Usage(0, 0, 0));
+  }
+
+  void putUsage(String projectId, Usage u) {
+    kv.put("u/" + projectId, u.instances() + "," + u.cores() + "," + u.ramMb());
+  }
+
+  Map<String, String> metadata(String serverId) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    String prefix = "sm/" + serverId + "/";
+    kv.prefix(prefix).forEach(e -> out.put(e.getKey().substring(prefix.length()), e.getValue()));
+    return out;
+  }
+
+  void replaceMetadata(String serverId, Map<String, String> metadata) {
+    for (String key : metadata(serverId).keySet()) kv.delete("sm/" + serverId + "/" + key);
+    metadata.forEach((k, v) -> kv.put("sm/" + serverId + "/" + k, v));
   }
 }

@@ -343,6 +343,8 @@ final class NetworkDecider {
   static final String ROUTER_GATEWAY = "router_gateway";
   static final String ROUTER_INTERFACE = "router_interface";
   static final String FLOATING_IP = "floatingip";
+  /** A server's port, created by the boot saga for the server's owner and bound to the server's host. */
+  static final String COMPUTE = "compute";
 
   static Decision createPort(CreatePort c, Actor actor, NetworkState s) {
     Optional<Network> found = s.network(c.getNetworkId()).filter(n -> sees(actor, n));
@@ -371,7 +373,9 @@ final class NetworkDecider {
         }
       }
     }
-    if (!c.getHostId().isEmpty() && !isAdmin(actor)) return policy("create_port:binding:host_id");
+    if (!c.getHostId().isEmpty() && !isAdmin(actor) && !COMPUTE.equals(c.getViaService())) {
+      return policy("create_port:binding:host_id");
+    }
     if (!c.getPortSecurityEnabled() && !c.getSecurityGroups().isEmpty()) {
       return Decision.reject(400, "PortSecurityAndIPRequiredForSecurityGroups",
           "Port security must be enabled and port must have an IP address in order to use security groups.");

@@ -1,4 +1,4 @@
-package dev.skyledger.processors.compute;
+package dev.skyledger.processors.compute.boot;
 
 import java.util.Collection;
 import java.util.Comparator;

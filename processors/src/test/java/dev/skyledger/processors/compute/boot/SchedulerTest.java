@@ -1,11 +1,11 @@
-package dev.skyledger.processors.compute;
+package dev.skyledger.processors.compute.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.skyledger.processors.compute.Scheduler.GroupPolicy;
-import dev.skyledger.processors.compute.Scheduler.Host;
-import dev.skyledger.processors.compute.Scheduler.Request;
+import dev.skyledger.processors.compute.boot.Scheduler.GroupPolicy;
+import dev.skyledger.processors.compute.boot.Scheduler.Host;
+import dev.skyledger.processors.compute.boot.Scheduler.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

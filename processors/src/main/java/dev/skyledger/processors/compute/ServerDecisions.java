@@ -1,0 +1,194 @@
+package dev.skyledger.processors.compute;
+
+import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.DeleteServer;
+import dev.skyledger.events.compute.DeleteServerMetadataItem;
+import dev.skyledger.events.compute.InstanceDeleteRequested;
+import dev.skyledger.events.compute.InstanceRequested;
+import dev.skyledger.events.compute.InstanceUpdated;
+import dev.skyledger.events.compute.QuotaReleased;
+import dev.skyledger.events.compute.QuotaReserved;
+import dev.skyledger.events.compute.ReleaseServerQuota;
+import dev.skyledger.events.compute.ServerMetadataChanged;
+import dev.skyledger.events.compute.ServerSpec;
+import dev.skyledger.events.compute.SetServerMetadata;
+import dev.skyledger.events.compute.UpdateServer;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.platform.compute.ComputeQuotas;
+import dev.skyledger.platform.quota.Limits;
+import dev.skyledger.processors.core.Decision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The project's side of a server, decided on the project's stream: the quota (instances, cores,
+ * RAM) is reserved when a server is requested and given back when it is deleted or its boot fails,
+ * in order, so concurrent requests can never exceed it. Deletion, renaming and metadata are decided
+ * here too; the boot itself is carried by the boot saga.
+ */
+final class ServerDecisions {
+  private ServerDecisions() {}
+
+  static Decision create(CreateServer c, Actor actor, ComputeState s) {
+    if (c.getServers().isEmpty()) return ComputeDecider.badRequest("No server to create.");
+    String project = c.getServers().get(0).getProjectId();
+    if (!canUse(actor, project)) return ComputeDecider.forbidden("os_compute_api:servers:create");
+    for (ServerSpec spec : c.getServers()) {
+      if (s.server(spec.getInstanceId()).isPresent()) {
+        return ComputeDecider.conflict("Server " + spec.getInstanceId() + " already exists.");
+      }
+      if (!spec.getProjectId().equals(project)) return ComputeDecider.badRequest("All servers of one request belong to one project.");
+    }
+    Map<String, Integer> limits = ComputeQuotas.effective(s.quota(project));
+    ComputeState.Usage used = s.usage(project);
+    var flavor = c.getServers().get(0).getFlavor();
+    int wanted = c.getServers().size();
+    int fits = wanted;
+    while (fits > 0 && overQuota(limits, used, fits, flavor.getVcpus(), flavor.getRamMb()) != null) fits--;
+    if (fits < Math.max(1, c.getMinCount())) {
+      int count = Math.max(1, c.getMinCount());
+      String resource = overQuota(limits, used, count, flavor.getVcpus(), flavor.getRamMb());
+      int requested = switch (resource) {
+        case "cores" -> count * flavor.getVcpus();
+        case "ram" -> count * flavor.getRamMb();
+        default -> count;
+      };
+      int usedOf = switch (resource) {
+        case "cores" -> used.cores();
+        case "ram" -> used.ramMb();
+        default -> used.instances();
+      };
+      return Decision.reject(403, "forbidden", "Quota exceeded for " + resource + ": Requested " + requested
+          + ", but already used " + usedOf + " of " + limits.get(resource) + " " + resource);
+    }
+    List<SpecificRecord> events = new ArrayList<>();
+    for (ServerSpec spec : c.getServers().subList(0, fits)) {
+      events.add(new InstanceRequested(spec));
+      events.add(new QuotaReserved(spec.getInstanceId(), project, 1, flavor.getVcpus(), flavor.getRamMb()));
+    }
+    return Decision.accept(c.getServers().get(0).getInstanceId(), events);
+  }
+
+  /** The first of instances, cores, RAM that {@code count} more servers of this size would exceed, or null. */
+  private static String overQuota(Map<String, Integer> limits, ComputeState.Usage used, int count, int vcpus, int ramMb) {
+    if (Limits.exceeded(limits.get("instances"), used.instances(), count)) return "instances";
+    if (Limits.exceeded(limits.get("cores"), used.cores(), count * vcpus)) return "cores";
+    if (Limits.exceeded(limits.get("ram"), used.ramMb(), count * ramMb)) return "ram";
+    return null;
+  }
+
+  static Decision delete(DeleteServer c, Actor actor, ComputeState s) {
+    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty()) return notFound(c.getInstanceId());
+    ComputeState.Server server = found.get();
+    if (server.deleting()) return Decision.accept(server.id());
+    List<SpecificRecord> events = new ArrayList<>();
+    events.add(new InstanceDeleteRequested(server.id(), server.projectId()));
+    if (server.reserved()) {
+      events.add(new QuotaReleased(server.id(), server.projectId(), 1, server.vcpus(), server.ramMb(), "deleted"));
+    }
+    return Decision.accept(server.id(), events);
+  }
+
+  /** From the boot saga, after a failed boot: the server stays (in ERROR) but no longer counts. */
+  static Decision releaseQuota(ReleaseServerQuota c, Actor actor, ComputeState s) {
+    if (!ComputeDecider.isAdmin(actor)) return ComputeDecider.forbidden("compute:release-quota");
+    Optional<ComputeState.Server> server = s.server(c.getInstanceId());
+    if (server.isEmpty() || !server.get().reserved()) return Decision.accept(c.getInstanceId());
+    ComputeState.Server v = server.get();
+    return Decision.accept(v.id(), new QuotaReleased(v.id(), v.projectId(), 1, v.vcpus(), v.ramMb(), c.getReason()));
+  }
+
+  static Decision update(UpdateServer c, Actor actor, ComputeState s) {
+    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    if (c.getName() == null || c.getName().equals(found.get().name())) return Decision.accept(c.getInstanceId());
+    return Decision.accept(c.getInstanceId(), new InstanceUpdated(c.getInstanceId(), found.get().projectId(), c.getName()));
+  }
+
+  static Decision setMetadata(SetServerMetadata c, Actor actor, ComputeState s) {
+    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    Map<String, String> next = new TreeMap<>(c.getReplace() ? Map.of() : s.metadata(c.getInstanceId()));
+    next.putAll(c.getMetadata());
+    int limit = ComputeQuotas.effective(s.quota(found.get().projectId())).get("metadata_items");
+    if (limit >= 0 && next.size() > limit) {
+      return Decision.reject(403, "forbidden", "Quota exceeded for metadata_items: Requested " + next.size()
+          + ", but already used 0 of " + limit + " metadata_items");
+    }
+    return Decision.accept(c.getInstanceId(), new ServerMetadataChanged(c.getInstanceId(), found.get().projectId(), next));
+  }
+
+  static Decision deleteMetadataItem(DeleteServerMetadataItem c, Actor actor, ComputeState s) {
+    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    Map<String, String> next = new TreeMap<>(s.metadata(c.getInstanceId()));
+    if (next.remove(c.getKey()) == null) return Decision.reject(404, "itemNotFound", "Metadata item was not found");
+    return Decision.accept(c.getInstanceId(), new ServerMetadataChanged(c.getInstanceId(), found.get().projectId(), next));
+  }
+
+  static void evolve(ComputeState s, SpecificRecord event) {
+    if (event instanceof InstanceRequested e) {
+      ServerSpec spec = e.getServer();
+      s.putServer(new ComputeState.Server(spec.getInstanceId(), spec.getProjectId(), spec.getName(),
+          spec.getFlavor().getVcpus(), spec.getFlavor().getRamMb(), false, false));
+      s.replaceMetadata(spec.getInstanceId(), spec.getMetadata());
+    } else if (event instanceof QuotaReserved e) {
+      s.server(e.getInstanceId()).ifPresent(v -> s.putServer(withReserved(v, true)));
+      s.putUsage(e.getProjectId(), s.usage(e.getProjectId()).plus(e.getInstances(), e.getCores(), e.getRamMb()));
+    } else if (event instanceof QuotaReleased e) {
+      s.server(e.getInstanceId()).ifPresent(v -> s.putServer(withReserved(v, false)));
+      s.putUsage(e.getProjectId(), s.usage(e.getProjectId()).plus(-e.getInstances(), -e.getCores(), -e.getRamMb()));
+    } else if (event instanceof InstanceDeleteRequested e) {
+      s.server(e.getInstanceId()).ifPresent(v -> s.putServer(new ComputeState.Server(v.id(), v.projectId(), v.name(),
+          v.vcpus(), v.ramMb(), v.reserved(), true)));
+      s.replaceMetadata(e.getInstanceId(), Map.of());
+    } else if (event instanceof InstanceUpdated e) {
+      s.server(e.getInstanceId()).ifPresent(v -> s.putServer(new ComputeState.Server(v.id(), v.projectId(), e.getName(),
+          v.vcpus(), v.ramMb(), v.reserved(), v.deleting())));
+    } else if (event instanceof ServerMetadataChanged e) {
+      s.replaceMetadata(e.getInstanceId(), e.getMetadata());
+    }
+  }
+
+  static String aggregateOf(SpecificRecord event) {
+    if (event instanceof InstanceRequested e) return e.getServer().getInstanceId();
+    if (event instanceof QuotaReserved e) return e.getInstanceId();
+    if (event instanceof QuotaReleased e) return e.getInstanceId();
+    if (event instanceof InstanceDeleteRequested e) return e.getInstanceId();
+    if (event instanceof InstanceUpdated e) return e.getInstanceId();
+    if (event instanceof ServerMetadataChanged e) return e.getInstanceId();
+    return null;
+  }
+
+  static String projectOf(SpecificRecord event) {
+    if (event instanceof InstanceRequested e) return e.getServer().getProjectId();
+    if (event instanceof QuotaReserved e) return e.getProjectId();
+    if (event instanceof QuotaReleased e) return e.getProjectId();
+    if (event instanceof InstanceDeleteRequested e) return e.getProjectId();
+    if (event instanceof InstanceUpdated e) return e.getProjectId();
+    if (event instanceof ServerMetadataChanged e) return e.getProjectId();
+    return null;
+  }
+
+  private static ComputeState.Server withReserved(ComputeState.Server v, boolean reserved) {
+    return new ComputeState.Server(v.id(), v.projectId(), v.name(), v.vcpus(), v.ramMb(), reserved, v.deleting());
+  }
+
+  private static boolean canUse(Actor actor, String projectId) {
+    return ComputeDecider.isAdmin(actor) || (projectId.equals(actor.getProjectId()) && actor.getRoles().contains("member"));
+  }
+
+  /** The server if the caller may act on it: its project's member, or an admin. */
+  private static Optional<ComputeState.Server> visible(String id, String projectId, Actor actor, ComputeState s) {
+    return s.server(id).filter(v -> v.projectId().equals(projectId)).filter(v -> canUse(actor, v.projectId()));
+  }
+
+  private static Decision notFound(String id) {
+    return ComputeDecider.notFound("Instance " + id + " could not be found.");
+  }
+}

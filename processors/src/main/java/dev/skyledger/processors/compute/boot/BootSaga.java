@@ -1,0 +1,367 @@
+package dev.skyledger.processors.compute.boot;
+
+import dev.skyledger.events.compute.ComputeServiceStatusChanged;
+import dev.skyledger.events.compute.InstanceActive;
+import dev.skyledger.events.compute.InstanceDeleteRequested;
+import dev.skyledger.events.compute.InstanceDeleted;
+import dev.skyledger.events.compute.InstanceFailed;
+import dev.skyledger.events.compute.InstanceNetworked;
+import dev.skyledger.events.compute.InstanceRequested;
+import dev.skyledger.events.compute.InstanceScheduled;
+import dev.skyledger.events.compute.ReleaseServerQuota;
+import dev.skyledger.events.compute.ServerNetwork;
+import dev.skyledger.events.compute.ServerSpec;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.host.DestroyInstance;
+import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostRegistered;
+import dev.skyledger.events.host.HostStopped;
+import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstanceSpawnFailed;
+import dev.skyledger.events.host.InstanceSpawned;
+import dev.skyledger.events.host.Nic;
+import dev.skyledger.events.host.SpawnInstance;
+import dev.skyledger.events.network.CreatePort;
+import dev.skyledger.events.network.DeletePort;
+import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.processors.compute.boot.BootState.Boot;
+import dev.skyledger.processors.compute.boot.BootState.HostView;
+import dev.skyledger.processors.compute.boot.BootState.Origin;
+import dev.skyledger.processors.compute.boot.BootState.PortRef;
+import dev.skyledger.processors.compute.boot.BootState.Step;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The boot saga, as pure decisions: given a fact (an event of the compute, network or host
+ * context, or a rejection of one of its own commands) and the state, what to record and what to
+ * ask for next.
+ *
+ * <pre>
+ * InstanceRequested ─► schedule (filters, weigher, claim) ─► InstanceScheduled ─► CreatePort per network
+ * PortCreated (all) ─► InstanceNetworked ─► SpawnInstance on the host (it caches the image, verifying it)
+ * InstanceSpawned ─► InstanceActive
+ * </pre>
+ *
+ * Any failure (no host, a port refused, a spawn failed, a step past its deadline) compensates:
+ * the claim is released, the ports are deleted, a domain that may exist is destroyed, the quota is
+ * given back (ReleaseServerQuota to the project's decider), and the server ends in ERROR with
+ * {@link InstanceFailed}. Deletion works from any step and ends with {@link InstanceDeleted} once
+ * the host destroyed the domain (or did not answer in time: a host that is down cannot hold the
+ * deletion up).
+ */
+final class BootSaga {
+  /** How long a step may take before the server goes to ERROR. */
+  record Settings(Duration networkTimeout, Duration spawnTimeout, Duration deleteTimeout) {
+    static Settings defaults() {
+      return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(30));
+    }
+  }
+
+  enum Target { COMPUTE_EVENTS, COMPUTE_COMMANDS, NETWORK_COMMANDS, HOST_COMMANDS }
+
+  /**
+   * One record to write: where, under which key, and on whose behalf ({@code origin} null: the
+   * system's). Facts on compute.events carry their position in the server's stream.
+   */
+  record Out(Target target, String key, SpecificRecord payload, String aggregateId, String projectId, long sequence,
+             Origin origin, boolean asSystem, String correlationId) {}
+
+  /** A record done for server {@code b} on behalf of whoever asked for it. */
+  private static Out out(Boot b, Target target, String key, SpecificRecord payload, String aggregateId, long sequence) {
+    return new Out(target, key, payload, aggregateId, b.projectId(), sequence, b.origin(), false,
+        correlationOf(b.instanceId()));
+  }
+
+  /**
+   * A compensation or teardown for server {@code b}: done as the system (with the original request
+   * id), so that it also happens when the user has lost the role since.
+   */
+  private static Out system(Boot b, Target target, String key, SpecificRecord payload, String aggregateId) {
+    return new Out(target, key, payload, aggregateId, b.projectId(), 0, b.origin(), true, correlationOf(b.instanceId()));
+  }
+
+  /** The correlation id of everything the saga does for a server, and how replies find their way back. */
+  static String correlationOf(String instanceId) {
+    return "instance/" + instanceId;
+  }
+
+  static String streamKeyOf(String instanceId) {
+    return "instance/" + instanceId;
+  }
+
+  /** Ports of a server get ids derived from it, so a command sent twice creates one port. */
+  static String portIdOf(String instanceId, int index) {
+    return UUID.nameUUIDFromBytes(("port/" + instanceId + "/" + index).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** The device name the network plumbing expects for a port: tap plus the first 11 characters of its id. */
+  static String tapOf(String portId) {
+    return ("tap" + portId).substring(0, 14);
+  }
+
+  /** Where a server's port is created: {@code NetworkDecider}'s service value for a server's port. */
+  static final String PORT_VIA = "compute";
+
+  private final BootState state;
+  private final Settings settings;
+
+  BootSaga(BootState state, Settings settings) {
+    this.state = state;
+    this.settings = settings;
+  }
+
+  /** The saga's reaction to one fact; {@code now} is the wall clock (liveness and deadlines). */
+  List<Out> on(SpecificRecord fact, Envelope envelope, long now) {
+    List<Out> out = new ArrayList<>();
+    if (fact instanceof HostRegistered e) registered(e, now);
+    else if (fact instanceof HostHeartbeat e) seen(e.getHostId(), now);
+    else if (fact instanceof HostStopped e) stopped(e.getHostId());
+    else if (fact instanceof ComputeServiceStatusChanged e) enabled(e.getHostId(), e.getEnabled());
+    else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
+    else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
+    else if (fact instanceof CommandRejected e) rejected(e, envelope, now, out);
+    else if (fact instanceof InstanceSpawned e) spawned(e, out);
+    else if (fact instanceof InstanceSpawnFailed e) {
+      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING)
+          .ifPresent(b -> fail(b, "spawning", "Build of instance " + b.instanceId() + " aborted: " + e.getReason(), now, out));
+    } else if (fact instanceof InstanceDeleteRequested e) deleteRequested(e, envelope, now, out);
+    else if (fact instanceof InstanceDestroyed e) {
+      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING).ifPresent(b -> deleted(b, out));
+    }
+    return out;
+  }
+
+  /** Servers whose step ran out of time: a boot goes to ERROR, a deletion completes without the host. */
+  List<Out> timeouts(long now) {
+    List<Out> out = new ArrayList<>();
+    for (String id : state.overdue(now)) {
+      Optional<Boot> found = state.boot(id);
+      if (found.isEmpty()) continue;
+      Boot b = found.get();
+      switch (b.step()) {
+        case NETWORKING -> fail(b, "networking", "Build of instance " + id + " aborted: the network service did not"
+            + " allocate its ports within " + settings.networkTimeout().toSeconds() + " s.", now, out);
+        case SPAWNING -> fail(b, "spawning", "Build of instance " + id + " aborted: host " + b.hostId()
+            + " did not start it within " + settings.spawnTimeout().toSeconds() + " s.", now, out);
+        case DELETING -> deleted(b, out);
+        default -> state.putBoot(b.withStep(b.step(), 0));
+      }
+    }
+    return out;
+  }
+
+  // ---- hosts ------------------------------------------------------------------------------------
+
+  private void registered(HostRegistered e, long now) {
+    HostView old = state.host(e.getHostId());
+    state.putHost(new HostView(e.getHostId(), e.getAvailabilityZone(), e.getVcpus(), e.getMemoryMb(), e.getLocalGb(),
+        e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio(), e.getHeartbeatSeconds(), now,
+        false, old.enabled(), old.claimedVcpus(), old.claimedMemoryMb(), old.claimedGb()));
+  }
+
+  private void seen(String hostId, long now) {
+    HostView h = state.host(hostId);
+    if (h.vcpus() == 0 && h.memoryMb() == 0) return;
+    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
+        h.diskRatio(), h.heartbeatSeconds(), now, false, h.enabled(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb()));
+  }
+
+  private void stopped(String hostId) {
+    HostView h = state.host(hostId);
+    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
+        h.diskRatio(), h.heartbeatSeconds(), h.lastSeen(), true, h.enabled(), h.claimedVcpus(), h.claimedMemoryMb(),
+        h.claimedGb()));
+  }
+
+  private void enabled(String hostId, boolean enabled) {
+    HostView h = state.host(hostId);
+    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
+        h.diskRatio(), h.heartbeatSeconds(), h.lastSeen(), h.stopped(), enabled, h.claimedVcpus(), h.claimedMemoryMb(),
+        h.claimedGb()));
+  }
+
+  private void release(Boot b) {
+    if (!b.claimed()) return;
+    state.putHost(state.host(b.hostId()).claim(-b.vcpus(), -b.memoryMb(), -b.diskGb()));
+  }
+
+  // ---- boot -------------------------------------------------------------------------------------
+
+  private void requested(ServerSpec spec, Envelope envelope, long now, List<Out> out) {
+    if (state.boot(spec.getInstanceId()).isPresent()) return;
+    var actor = envelope.getActor();
+    Origin origin = new Origin(envelope.getRequestId(), actor.getUserId(), actor.getUserName(), actor.getProjectId(),
+        List.copyOf(actor.getRoles()));
+    var flavor = spec.getFlavor();
+    int disk = flavor.getDiskGb() + flavor.getEphemeralGb() + (flavor.getSwapMb() + 1023) / 1024;
+    List<PortRef> ports = new ArrayList<>();
+    for (int i = 0; i < spec.getNetworks().size(); i++) {
+      ServerNetwork n = spec.getNetworks().get(i);
+      ports.add(new PortRef(portIdOf(spec.getInstanceId(), i), n.getNetworkId(), n.getFixedIp(), null, false, false));
+    }
+    Boot b = new Boot(spec.getInstanceId(), spec.getProjectId(), spec.getName(), spec.getHostname(), flavor.getVcpus(),
+        flavor.getRamMb(), disk, spec.getAvailabilityZone(), spec.getImageId(), spec.getImageChecksum(),
+        spec.getImageSize(), spec.getImageLocation(), spec.getPublicKey(), spec.getUserData(),
+        List.copyOf(spec.getSecurityGroups()), ports, Step.NETWORKING, null, false, false, 0, 0, origin);
+
+    Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
+        Scheduler.GroupPolicy.NONE, Set.of());
+    List<Scheduler.Host> candidates = state.hosts().values().stream().map(h -> candidate(h, now)).toList();
+    Optional<Scheduler.Host> chosen = Scheduler.choose(candidates, request);
+    if (chosen.isEmpty()) {
+      fail(b, "scheduling", Scheduler.explain(candidates, request).reason(), now, out);
+      return;
+    }
+    HostView host = state.host(chosen.get().hostId());
+    state.putHost(host.claim(b.vcpus(), b.memoryMb(), b.diskGb()));
+    b = b.withHost(host.hostId(), true);
+    b = fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), host.zone()), out);
+    if (ports.isEmpty()) {
+      spawn(b, now, out);
+      return;
+    }
+    for (PortRef p : ports) {
+      List<FixedIp> ips = p.fixedIp() == null ? null : List.of(new FixedIp(null, p.fixedIp()));
+      CreatePort create = CreatePort.newBuilder()
+          .setPortId(p.portId()).setNetworkId(p.networkId()).setProjectId(b.projectId())
+          .setName("").setDescription("").setMacAddress(null).setFixedIps(ips)
+          .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + host.zone())
+          .setSecurityGroups(b.securityGroups()).setHostId(host.hostId())
+          .setAdminStateUp(true).setPortSecurityEnabled(true).setViaService(PORT_VIA).build();
+      out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(), create, p.portId(), 0));
+    }
+    state.putBoot(b.withStep(Step.NETWORKING, now + settings.networkTimeout().toMillis()));
+  }
+
+  private static Scheduler.Host candidate(HostView h, long now) {
+    return new Scheduler.Host(h.hostId(), h.zone(), h.up(now), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
+        h.cpuRatio(), h.ramRatio(), h.diskRatio(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb());
+  }
+
+  private void portCreated(PortCreated e, Envelope envelope, long now, List<Out> out) {
+    var port = e.getPort();
+    Optional<Boot> found = state.boot(port.getDeviceId());
+    if (found.isEmpty() || !correlationOf(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
+    Boot b = found.get();
+    Optional<PortRef> ref = b.port(port.getPortId());
+    if (ref.isEmpty() || ref.get().created()) return;
+    PortRef created = new PortRef(port.getPortId(), port.getNetworkId(), ref.get().fixedIp(), port.getMacAddress(), true,
+        false);
+    b = b.replacePort(created);
+    if (b.step() != Step.NETWORKING) {
+      // the server failed or is being deleted while this port was on its way: it is not needed
+      out.add(deletePort(b, created));
+      state.putBoot(b.replacePort(new PortRef(created.portId(), created.networkId(), created.fixedIp(),
+          created.macAddress(), true, true)));
+      return;
+    }
+    b = fact(b, new InstanceNetworked(b.instanceId(), b.projectId(), port), out);
+    if (b.allPortsCreated()) spawn(b, now, out);
+    else state.putBoot(b);
+  }
+
+  private void rejected(CommandRejected e, Envelope envelope, long now, List<Out> out) {
+    String correlation = envelope.getCorrelationId();
+    if (correlation == null || !correlation.startsWith("instance/")) return;
+    String instanceId = correlation.substring("instance/".length());
+    state.boot(instanceId).filter(b -> b.step() == Step.NETWORKING)
+        .filter(b -> b.port(envelope.getAggregateId()).isPresent())
+        .ifPresent(b -> fail(b, "networking", "Build of instance " + instanceId + " aborted: the network service refused"
+            + " a port: " + e.getMessage(), now, out));
+  }
+
+  private void spawn(Boot b, long now, List<Out> out) {
+    List<Nic> nics = b.ports().stream().map(p -> new Nic(p.portId(), p.macAddress(), tapOf(p.portId()))).toList();
+    SpawnInstance spawn = SpawnInstance.newBuilder()
+        .setInstanceId(b.instanceId()).setHostId(b.hostId()).setName(b.hostname())
+        .setVcpus(b.vcpus()).setMemoryMb(b.memoryMb()).setRootGb(b.diskGb()).setImagePath(null)
+        .setNics(nics).setUserData(b.userData()).setProjectId(b.projectId()).setImageId(b.imageId())
+        .setImageChecksum(b.imageChecksum()).setImageSize(b.imageSize()).setImageLocation(b.imageLocation())
+        .setPublicKey(b.publicKey()).build();
+    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), spawn, b.instanceId(), 0));
+    state.putBoot(b.withSpawnSent().withStep(Step.SPAWNING, now + settings.spawnTimeout().toMillis()));
+  }
+
+  private void spawned(InstanceSpawned e, List<Out> out) {
+    Optional<Boot> found = state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING);
+    if (found.isEmpty()) return;
+    Boot b = fact(found.get(), new InstanceActive(e.getInstanceId(), found.get().projectId(), e.getHostId()), out);
+    state.putBoot(b.withStep(Step.ACTIVE, 0));
+  }
+
+  /** Compensates everything a boot holds and records the server in ERROR. */
+  private void fail(Boot b, String step, String message, long now, List<Out> out) {
+    release(b);
+    b = b.withHost(b.hostId(), false);
+    b = releasePorts(b, out);
+    if (b.spawnSent()) {
+      out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
+    }
+    b = fact(b, new InstanceFailed(b.instanceId(), b.projectId(), 500, message, step, ""), out);
+    out.add(system(b, Target.COMPUTE_COMMANDS, "project/" + b.projectId(),
+        new ReleaseServerQuota(b.instanceId(), b.projectId(), "boot failed while " + step), b.instanceId()));
+    state.putBoot(b.withStep(Step.ERROR, 0));
+  }
+
+  private Boot releasePorts(Boot b, List<Out> out) {
+    List<PortRef> next = new ArrayList<>();
+    for (PortRef p : b.ports()) {
+      if (p.created() && !p.released()) {
+        out.add(deletePort(b, p));
+        next.add(new PortRef(p.portId(), p.networkId(), p.fixedIp(), p.macAddress(), true, true));
+      } else {
+        next.add(p);
+      }
+    }
+    return b.withPorts(next);
+  }
+
+  private static Out deletePort(Boot b, PortRef p) {
+    return system(b, Target.NETWORK_COMMANDS, p.networkId(), new DeletePort(p.portId(), p.networkId()), p.portId());
+  }
+
+  // ---- delete -----------------------------------------------------------------------------------
+
+  private void deleteRequested(InstanceDeleteRequested e, Envelope envelope, long now, List<Out> out) {
+    Optional<Boot> found = state.boot(e.getInstanceId());
+    if (found.isEmpty()) {
+      // never seen by the saga: nothing is held; the tombstone keeps the stream's numbering
+      Boot gone = new Boot(e.getInstanceId(), e.getProjectId(), "", "", 0, 0, 0, null, null, null, 0, null, null, null,
+          List.of(), List.of(), Step.DELETING, null, false, false, 0, 0, null);
+      deleted(gone, out);
+      return;
+    }
+    Boot b = found.get();
+    if (b.step() == Step.DELETING || b.step() == Step.DELETED) return;
+    b = releasePorts(b, out);
+    if (b.spawnSent()) {
+      out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
+      state.putBoot(b.withStep(Step.DELETING, now + settings.deleteTimeout().toMillis()));
+      return;
+    }
+    deleted(b, out);
+  }
+
+  private void deleted(Boot b, List<Out> out) {
+    release(b);
+    b = b.withHost(b.hostId(), false);
+    b = fact(b, new InstanceDeleted(b.instanceId(), b.projectId(), b.hostId()), out);
+    state.putBoot(b.withStep(Step.DELETED, 0));
+  }
+
+  /** Adds a fact on the server's own stream, numbered in it; returns the state with the new position. */
+  private static Boot fact(Boot b, SpecificRecord event, List<Out> out) {
+    long seq = b.sequence() + 1;
+    out.add(out(b, Target.COMPUTE_EVENTS, streamKeyOf(b.instanceId()), event, b.instanceId(), seq));
+    return b.withSequence(seq);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.skyledger.processors.compute.boot;
+
+import dev.skyledger.events.Topic;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.compute.ComputeServiceStatusChanged;
+import dev.skyledger.events.compute.InstanceDeleteRequested;
+import dev.skyledger.events.compute.InstanceRequested;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostRegistered;
+import dev.skyledger.events.host.HostStopped;
+import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstanceSpawnFailed;
+import dev.skyledger.events.host.InstanceSpawned;
+import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.core.StoreKeyValues;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The boot saga in two sub-topologies. The feeder copies the facts the saga acts on (from
+ * compute.events, network.events, host.events and the rejections of its own commands on
+ * command.replies) unchanged into {@code compute.saga}, which has one partition; the saga reads it
+ * in that one order, keeps its state (servers in flight, hosts and their claims) in one store, and
+ * writes its facts (compute.events, each server its own stream {@code instance/<id>}) and its
+ * commands (network.commands, host.commands, compute.commands) in the same exactly-once
+ * transaction. A wall-clock punctuation every second moves servers whose step is overdue to ERROR.
+ */
+public final class BootSagaTopology {
+  public static final String STORE = "boot-saga";
+  private static final Logger log = LoggerFactory.getLogger(BootSagaTopology.class);
+
+  /** What the feeder copies, by envelope type (the saga never sees anything else). */
+  static final Set<String> FACTS = Set.of(
+      InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
+      ComputeServiceStatusChanged.getClassSchema().getFullName(),
+      PortCreated.getClassSchema().getFullName(), CommandRejected.getClassSchema().getFullName(),
+      HostRegistered.getClassSchema().getFullName(), HostHeartbeat.getClassSchema().getFullName(),
+      HostStopped.getClassSchema().getFullName(), InstanceSpawned.getClassSchema().getFullName(),
+      InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName());
+
+  private final SkyConfig config;
+  private final Envelopes envelopes;
+  private final BootSaga.Settings settings;
+  private final Clock clock;
+
+  public BootSagaTopology(SkyConfig config, Envelopes envelopes, Clock clock) {
+    this(config, envelopes, BootSaga.Settings.defaults(), clock);
+  }
+
+  BootSagaTopology(SkyConfig config, Envelopes envelopes, BootSaga.Settings settings, Clock clock) {
+    this.config = config;
+    this.envelopes = envelopes;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The saga with its step deadlines given, in seconds: network, spawn, delete. */
+  public static BootSagaTopology withTimeouts(SkyConfig config, Envelopes envelopes, Clock clock, int networkSeconds,
+                                              int spawnSeconds, int deleteSeconds) {
+    return new BootSagaTopology(config, envelopes, new BootSaga.Settings(Duration.ofSeconds(networkSeconds),
+        Duration.ofSeconds(spawnSeconds), Duration.ofSeconds(deleteSeconds)), clock);
+  }
+
+  public Topology build() {
+    var serde = Topics.COMPUTE_SAGA.valueSerde();
+    Topology t = new Topology();
+    List<Topic<String, Envelope>> inputs = List.of(Topics.COMPUTE_EVENTS, Topics.NETWORK_EVENTS, Topics.HOST_EVENTS,
+        Topics.COMMAND_REPLIES);
+    String[] sources = new String[inputs.size()];
+    for (int i = 0; i < inputs.size(); i++) {
+      sources[i] = "saga-source-" + inputs.get(i).name();
+      t.addSource(sources[i], Serdes.String().deserializer(), serde.deserializer(), config.topic(inputs.get(i)));
+    }
+    t.addProcessor("saga-feeder", Feeder::new, sources);
+    t.addSink("saga-input", config.topic(Topics.COMPUTE_SAGA), Serdes.String().serializer(), serde.serializer(),
+        "saga-feeder");
+
+    t.addSource("saga", Serdes.String().deserializer(), serde.deserializer(), config.topic(Topics.COMPUTE_SAGA));
+    t.addProcessor("boot-saga", () -> new SagaProcessor(envelopes, settings, clock), "saga");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()),
+        "boot-saga");
+    for (BootSaga.Target target : BootSaga.Target.values()) {
+      Topic<String, Envelope> topic = topicOf(target);
+      t.addSink("saga-" + target.name().toLowerCase(), config.topic(topic), Serdes.String().serializer(),
+          topic.valueSerde().serializer(), "boot-saga");
+    }
+    return t;
+  }
+
+  static Topic<String, Envelope> topicOf(BootSaga.Target target) {
+    return switch (target) {
+      case COMPUTE_EVENTS -> Topics.COMPUTE_EVENTS;
+      case COMPUTE_COMMANDS -> Topics.COMPUTE_COMMANDS;
+      case NETWORK_COMMANDS -> Topics.NETWORK_COMMANDS;
+      case HOST_COMMANDS -> Topics.HOST_COMMANDS;
+    };
+  }
+
+  /** Copies the facts the saga acts on; replies only to the saga's own commands, ports only of its servers. */
+  private static final class Feeder implements Processor<String, Envelope, String, Envelope> {
+    private ProcessorContext<String, Envelope> context;
+
+    @Override
+    public void init(ProcessorContext<String, Envelope> context) {
+      this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, Envelope> record) {
+      Envelope e = record.value();
+      if (e == null || !FACTS.contains(e.getType())) return;
+      boolean sagas = e.getCorrelationId() != null && e.getCorrelationId().startsWith("instance/");
+      if ((e.getType().equals(CommandRejected.getClassSchema().getFullName())
+          || e.getType().equals(PortCreated.getClassSchema().getFullName())) && !sagas) {
+        return;
+      }
+      context.forward(record);
+    }
+  }
+
+  private static final class SagaProcessor implements Processor<String, Envelope, String, Envelope> {
+    private final Envelopes envelopes;
+    private final BootSaga.Settings settings;
+    private final Clock clock;
+    private ProcessorContext<String, Envelope> context;
+    private BootSaga saga;
+
+    SagaProcessor(Envelopes envelopes, BootSaga.Settings settings, Clock clock) {
+      this.envelopes = envelopes;
+      this.settings = settings;
+      this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Envelope> context) {
+      this.context = context;
+      KeyValueStore<String, String> store = context.getStateStore(STORE);
+      this.saga = new BootSaga(new BootState(new StoreKeyValues(store)), settings);
+      context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, at -> {
+        long now = clock.millis();
+        List<BootSaga.Out> outs = saga.timeouts(now);
+        String cause = "timeout/" + now;
+        for (int i = 0; i < outs.size(); i++) emit(outs.get(i), cause, null, "", i, now);
+      });
+    }
+
+    @Override
+    public void process(Record<String, Envelope> record) {
+      Envelope e = record.value();
+      SpecificRecord fact;
+      try {
+        fact = envelopes.open(e);
+      } catch (RuntimeException ex) {
+        log.warn("boot saga skips undecodable {} {}", e.getType(), e.getEventId(), ex);
+        return;
+      }
+      long now = clock.millis();
+      List<BootSaga.Out> outs = saga.on(fact, e, now);
+      for (int i = 0; i < outs.size(); i++) emit(outs.get(i), e.getEventId(), e.getEventId(), e.getRequestId(), i, now);
+    }
+
+    private void emit(BootSaga.Out out, String cause, String causationId, String causeRequestId, int n, long now) {
+      String type = envelopes.codec().typeOf(out.payload());
+      var origin = out.origin();
+      Actor actor = out.asSystem() || origin == null ? Envelopes.system() : Actor.newBuilder()
+          .setUserId(origin.userId()).setUserName(origin.userName()).setProjectId(origin.projectId())
+          .setRoles(origin.roles()).build();
+      Envelope envelope = Envelope.newBuilder()
+          .setEventId(UUID.nameUUIDFromBytes((cause + "/saga/" + n).getBytes(StandardCharsets.UTF_8)).toString())
+          .setType(type)
+          .setAggregateId(out.aggregateId())
+          .setProjectId(out.projectId())
+          .setActor(actor)
+          .setRequestId(origin == null ? causeRequestId : origin.requestId())
+          .setCausationId(causationId)
+          .setCorrelationId(out.correlationId())
+          .setTime(Instant.ofEpochMilli(now))
+          .setSchemaVersion(envelopes.codec().versionOf(type))
+          .setStreamKey(out.key())
+          .setSequence(out.sequence())
+          .setPayload(ByteBuffer.wrap(envelopes.codec().encode(out.payload())))
+          .build();
+      context.forward(new Record<>(out.key(), envelope, now), "saga-" + out.target().name().toLowerCase());
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.skyledger.processors.compute.boot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skyledger.processors.core.KeyValues;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The boot saga's state: each server it carries (its step, host, ports, deadline) and each host
+ * it can place servers on (capacity, liveness, whether it is enabled, and the claims made on it).
+ * Hosts are also kept in memory, so that a placement is one pass over a map and never a scan of the
+ * store; the store is the truth and the map is rebuilt from it when the task starts.
+ */
+final class BootState {
+  /** Where a server is in its life, as far as the saga is concerned. */
+  enum Step { NETWORKING, SPAWNING, ACTIVE, ERROR, DELETING, DELETED }
+
+  /** A port the saga created (or asked for) for a server. */
+  record PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released) {}
+
+  /** Who asked for the server and through which request: the saga's commands and facts carry them. */
+  record Origin(String requestId, String userId, String userName, String projectId, List<String> roles) {}
+
+  /** One server. */
+  record Boot(String instanceId, String projectId, String name, String hostname, int vcpus, int memoryMb, int diskGb,
+              String zone, String imageId, String imageChecksum, long imageSize, String imageLocation, String publicKey,
+              String userData, List<String> securityGroups, List<PortRef> ports, Step step, String hostId, boolean claimed,
+              boolean spawnSent, long deadline, long sequence, Origin origin) {
+    Boot withStep(Step next, long nextDeadline) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, next, hostId, claimed, spawnSent, nextDeadline,
+          sequence, origin);
+    }
+
+    Boot withHost(String host, boolean isClaimed) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, host, isClaimed, spawnSent, deadline,
+          sequence, origin);
+    }
+
+    Boot withPorts(List<PortRef> next) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, next, step, hostId, claimed, spawnSent, deadline,
+          sequence, origin);
+    }
+
+    Boot withSpawnSent() {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, true, deadline,
+          sequence, origin);
+    }
+
+    Boot withSequence(long next) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
+          next, origin);
+    }
+
+    Optional<PortRef> port(String portId) {
+      return ports.stream().filter(p -> p.portId().equals(portId)).findFirst();
+    }
+
+    Boot replacePort(PortRef port) {
+      List<PortRef> next = new ArrayList<>();
+      for (PortRef p : ports) next.add(p.portId().equals(port.portId()) ? port : p);
+      return withPorts(next);
+    }
+
+    boolean allPortsCreated() {
+      return ports.stream().allMatch(PortRef::created);
+    }
+  }
+
+  /** A host as registered, with its liveness, whether it takes new servers, and its claims. */
+  record HostView(String hostId, String zone, int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio,
+                  double diskRatio, int heartbeatSeconds, long lastSeen, boolean stopped, boolean enabled,
+                  int claimedVcpus, int claimedMemoryMb, int claimedGb) {
+    static HostView unknown(String hostId) {
+      return new HostView(hostId, "nova", 0, 0, 0, 1, 1, 1, 10, 0, true, true, 0, 0, 0);
+    }
+
+    boolean up(long now) {
+      return !stopped && now - lastSeen <= 3L * heartbeatSeconds * 1000;
+    }
+
+    HostView claim(int v, int m, int g) {
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, heartbeatSeconds, lastSeen,
+          stopped, enabled, claimedVcpus + v, claimedMemoryMb + m, claimedGb + g);
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final KeyValues kv;
+  private final Map<String, HostView> hosts = new HashMap<>();
+
+  BootState(KeyValues kv) {
+    this.kv = kv;
+    for (var e : kv.prefix("h/")) hosts.put(e.getKey().substring(2), read(e.getValue(), HostView.class));
+  }
+
+  Optional<Boot> boot(String instanceId) {
+    return kv.get("b/" + instanceId).map(row -> read(row, Boot.class));
+  }
+
+  /** Keeps a server's state, and its deadline in the index the timeout check scans. */
+  void putBoot(Boot boot) {
+    boot(boot.instanceId()).ifPresent(old -> {
+      if (old.deadline() > 0) kv.delete(deadlineKey(old.deadline(), old.instanceId()));
+    });
+    kv.put("b/" + boot.instanceId(), write(boot));
+    if (boot.deadline() > 0) kv.put(deadlineKey(boot.deadline(), boot.instanceId()), boot.instanceId());
+  }
+
+  /** The servers whose step's deadline has passed, oldest first. */
+  List<String> overdue(long now) {
+    List<String> out = new ArrayList<>();
+    for (var e : kv.prefix("d/")) {
+      long deadline = Long.parseLong(e.getKey().substring(2, 2 + 16), 16);
+      if (deadline > now) break;
+      out.add(e.getValue());
+    }
+    return out;
+  }
+
+  private static String deadlineKey(long deadline, String instanceId) {
+    return "d/" + String.format("%016x", deadline) + "/" + instanceId;
+  }
+
+  Map<String, HostView> hosts() {
+    return hosts;
+  }
+
+  HostView host(String hostId) {
+    return hosts.getOrDefault(hostId, HostView.unknown(hostId));
+  }
+
+  void putHost(HostView host) {
+    hosts.put(host.hostId(), host);
+    kv.put("h/" + host.hostId(), write(host));
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T read(String row, Class<T> type) {
+    try {
+      return JSON.readValue(row, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable saga state: " + row, e);
+    }
+  }
+}

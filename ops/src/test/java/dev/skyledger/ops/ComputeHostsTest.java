@@ -117,13 +117,15 @@ class ComputeHostsTest {
   void aHostCarriesOutItsCommandsAndReportsWhatHappened() throws Exception {
     Envelopes envelopes = new Envelopes(new PayloadCodec());
     var nic = new dev.skyledger.events.host.Nic("port-9", "fa:16:3e:00:00:09", "tapport-9");
-    var spawn = new dev.skyledger.events.host.SpawnInstance("vm-9", "compute-1", "web-9", 1, 1024, 10, null, List.of(nic), null);
+    var spawn = dev.skyledger.events.host.SpawnInstance.newBuilder().setInstanceId("vm-9").setHostId("compute-1")
+        .setName("web-9").setVcpus(1).setMemoryMb(1024).setRootGb(10).setNics(List.of(nic)).build();
     var spawned = envelopes.open(command("compute-1", spawn, "vm-9"));
     assertEquals(new dev.skyledger.events.host.InstanceSpawned("vm-9", "compute-1"), spawned);
     assertTrue(agents.get(0).driver().consoleLog("vm-9", 0).contains("fa:16:3e:00:00:09"));
     assertEquals(spawned, envelopes.open(command("compute-1", spawn, "vm-9")), "a command that comes again changes nothing");
 
-    var tooBig = new dev.skyledger.events.host.SpawnInstance("vm-10", "compute-1", "big", 1, 1_000_000, 10, null, List.of(), null);
+    var tooBig = dev.skyledger.events.host.SpawnInstance.newBuilder().setInstanceId("vm-10").setHostId("compute-1")
+        .setName("big").setVcpus(1).setMemoryMb(1_000_000).setRootGb(10).build();
     var failed = (dev.skyledger.events.host.InstanceSpawnFailed) envelopes.open(command("compute-1", tooBig, "vm-10"));
     assertTrue(failed.getReason().contains("memory"), failed.getReason());
 

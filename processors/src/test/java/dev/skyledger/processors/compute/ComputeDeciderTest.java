@@ -321,6 +321,81 @@ class ComputeDeciderTest {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
+  // ---- servers ----------------------------------------------------------------------------------
+
+  private static dev.skyledger.events.compute.ServerSpec server(String id, Flavor flavor) {
+    return dev.skyledger.events.compute.ServerSpec.newBuilder().setInstanceId(id).setProjectId(DEMO_PROJECT)
+        .setUserId("u-bob").setName(id).setHostname(id).setFlavor(flavor).setNetworks(List.of())
+        .setSecurityGroups(List.of()).build();
+  }
+
+  private Decision create(Actor actor, int min, dev.skyledger.events.compute.ServerSpec... specs) {
+    return ComputeDecider.decide(new dev.skyledger.events.compute.CreateServer(List.of(specs), min), actor, state);
+  }
+
+  @Test
+  void givenRoom_whenServersAreRequested_thenEachIsRequestedWithItsQuotaReserved() {
+    Decision d = create(BOB_AS_MEMBER, 1, server("vm1", CLASSIC.get(2)), server("vm2", CLASSIC.get(2)));
+    assertAccepted(d);
+    assertEquals(List.of(new dev.skyledger.events.compute.InstanceRequested(server("vm1", CLASSIC.get(2))),
+        new dev.skyledger.events.compute.QuotaReserved("vm1", DEMO_PROJECT, 1, 2, 4096),
+        new dev.skyledger.events.compute.InstanceRequested(server("vm2", CLASSIC.get(2))),
+        new dev.skyledger.events.compute.QuotaReserved("vm2", DEMO_PROJECT, 1, 2, 4096)), d.events());
+  }
+
+  @Test
+  void givenTheCoresQuotaNearlyUsed_whenMoreAreRequested_thenAsManyAsFitAboveMinCountOrNovasQuotaMessage() {
+    given(new dev.skyledger.events.compute.ComputeQuotaSet(DEMO_PROJECT, Map.of("cores", 5)));
+    accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(3))), 1), BOB_AS_MEMBER);
+
+    Decision partial = create(BOB_AS_MEMBER, 1, server("vm2", CLASSIC.get(0)), server("vm3", CLASSIC.get(0)));
+    assertAccepted(partial);
+    assertEquals(2, partial.events().size(), "max_count 2, but only one more core is free: one server");
+    partial.events().forEach(e -> ComputeDecider.evolve(state, e));
+
+    Decision refused = create(BOB_AS_MEMBER, 1, server("vm4", CLASSIC.get(0)));
+    assertRejected(403, "forbidden", refused);
+    assertEquals("Quota exceeded for cores: Requested 1, but already used 5 of 5 cores", refused.rejection().getMessage());
+  }
+
+  @Test
+  void givenAServer_whenDeleted_thenItsQuotaIsReleasedOnceAndAFailedBootReleasesNothingMore() {
+    accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
+    Decision release = accepted(new dev.skyledger.events.compute.ReleaseServerQuota("vm1", DEMO_PROJECT, "boot failed"), SYSTEM);
+    assertEquals(1, release.events().size());
+    assertEquals(new ComputeState.Usage(0, 0, 0), state.usage(DEMO_PROJECT));
+
+    Decision delete = accepted(new dev.skyledger.events.compute.DeleteServer("vm1", DEMO_PROJECT), BOB_AS_MEMBER);
+    assertEquals(List.of(new dev.skyledger.events.compute.InstanceDeleteRequested("vm1", DEMO_PROJECT)), delete.events(),
+        "the failed boot already gave its quota back");
+    assertEquals(List.of(), accepted(new dev.skyledger.events.compute.DeleteServer("vm1", DEMO_PROJECT), BOB_AS_MEMBER).events(),
+        "deleting again changes nothing");
+  }
+
+  @Test
+  void givenAnotherProjectsServer_whenDeletedOrReleasedByAMember_thenNotFoundOrForbidden() {
+    accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
+    assertRejected(404, "itemNotFound",
+        ComputeDecider.decide(new dev.skyledger.events.compute.DeleteServer("vm1", DEMO_PROJECT), CAROL_AS_MEMBER, state));
+    assertRejected(403, "forbidden", ComputeDecider.decide(
+        new dev.skyledger.events.compute.ReleaseServerQuota("vm1", DEMO_PROJECT, "x"), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenAServer_whenMetadataIsMergedReplacedAndRemoved_thenEachEventHoldsTheWholeMap() {
+    accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
+    accepted(new dev.skyledger.events.compute.SetServerMetadata("vm1", DEMO_PROJECT, Map.of("a", "1"), false), BOB_AS_MEMBER);
+    Decision merged = accepted(new dev.skyledger.events.compute.SetServerMetadata("vm1", DEMO_PROJECT, Map.of("b", "2"), false),
+        BOB_AS_MEMBER);
+    assertEquals(new dev.skyledger.events.compute.ServerMetadataChanged("vm1", DEMO_PROJECT, Map.of("a", "1", "b", "2")),
+        merged.events().get(0));
+    Decision replaced = accepted(new dev.skyledger.events.compute.SetServerMetadata("vm1", DEMO_PROJECT, Map.of("c", "3"), true),
+        BOB_AS_MEMBER);
+    assertEquals(Map.of("c", "3"), ((dev.skyledger.events.compute.ServerMetadataChanged) replaced.events().get(0)).getMetadata());
+    assertRejected(404, "itemNotFound", ComputeDecider.decide(
+        new dev.skyledger.events.compute.DeleteServerMetadataItem("vm1", DEMO_PROJECT, "a"), BOB_AS_MEMBER, state));
+  }
+
   private static Flavor flavor(String id, String name, int vcpus, int ramMb, int diskGb) {
     return Flavor.newBuilder().setFlavorId(id).setName(name).setVcpus(vcpus).setRamMb(ramMb).setDiskGb(diskGb).build();
   }

@@ -1,0 +1,495 @@
+package dev.skyledger.commandapi.compute;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.DeleteServer;
+import dev.skyledger.events.compute.DeleteServerMetadataItem;
+import dev.skyledger.events.compute.Flavor;
+import dev.skyledger.events.compute.ServerNetwork;
+import dev.skyledger.events.compute.ServerSpec;
+import dev.skyledger.events.compute.SetServerMetadata;
+import dev.skyledger.events.compute.UpdateServer;
+import dev.skyledger.events.network.EnsureDefaultSecurityGroup;
+import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.command.CommandSender;
+import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.platform.compute.ComputeQuotas;
+import dev.skyledger.platform.compute.Microversions;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.image.ImageCatalog;
+import dev.skyledger.platform.network.DefaultSecurityGroup;
+import dev.skyledger.platform.network.Ip;
+import dev.skyledger.platform.network.NetworkCatalog;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Nova's server write routes: create (validated here against the views: flavor, image, networks,
+ * key pair, security groups, user data; the quota is decided exactly on the project's stream),
+ * rename, delete, and metadata. The boot itself is carried by the boot saga; create answers 202
+ * with the server in BUILD.
+ */
+public final class ServerWriteRoutes {
+  private static final String V21 = "/compute/v2.1";
+  private static final String PROJECTION = "compute";
+  /** Nova's limit on user_data: 65535 bytes of base64 text. */
+  static final int MAX_USER_DATA = 65535;
+  private static final Set<String> SERVER_FIELDS = Set.of("name", "imageRef", "flavorRef", "networks", "key_name",
+      "user_data", "security_groups", "availability_zone", "min_count", "max_count", "metadata", "accessIPv4",
+      "accessIPv6", "adminPass", "config_drive", "OS-DCF:diskConfig", "return_reservation_id", "personality");
+
+  /** The server's project, if it exists and is not deleted. */
+  public interface ServerProjects {
+    Optional<String> projectOf(String serverId);
+  }
+
+  /** The server as GET /servers/{id} shows it to this caller. */
+  public interface ServerView {
+    Optional<ObjectNode> show(TokenClaims caller, String serverId);
+  }
+
+  private final Authenticator auth;
+  private final CommandSender sender;
+  private final ComputeCatalog compute;
+  private final ImageCatalog images;
+  private final NetworkCatalog networks;
+  private final ServerProjects servers;
+  private final ServerView view;
+  private final Predicate<String> zones;
+  private final com.fasterxml.jackson.databind.ObjectMapper json;
+  private final String baseUrl;
+
+  /** {@code zones}: whether an availability zone has a compute host; {@code baseUrl}: the compute endpoint, for links. */
+  public ServerWriteRoutes(Authenticator auth, CommandSender sender, ComputeCatalog compute, ImageCatalog images,
+                           NetworkCatalog networks, ServerProjects servers, ServerView view, Predicate<String> zones,
+                           com.fasterxml.jackson.databind.ObjectMapper json, String baseUrl) {
+    this.auth = auth;
+    this.sender = sender;
+    this.compute = compute;
+    this.images = images;
+    this.networks = networks;
+    this.servers = servers;
+    this.view = view;
+    this.zones = zones;
+    this.json = json;
+    this.baseUrl = baseUrl;
+  }
+
+  public void routes(JavalinConfig config) {
+    var r = config.routes;
+    r.post(V21 + "/servers", this::create);
+    r.put(V21 + "/servers/{id}", this::update);
+    r.delete(V21 + "/servers/{id}", this::delete);
+    r.post(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, false));
+    r.put(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, true));
+    r.put(V21 + "/servers/{id}/metadata/{key}", this::putMetadataItem);
+    r.delete(V21 + "/servers/{id}/metadata/{key}", this::deleteMetadataItem);
+  }
+
+  private TokenClaims caller(Context ctx) {
+    Microversions.negotiate(ctx);
+    return auth.caller(ctx);
+  }
+
+  private void send(Context ctx, TokenClaims caller, String project, SpecificRecord command, String aggregateId) {
+    sender.send(ctx, caller, Topics.COMPUTE_COMMANDS, "project/" + project, PROJECTION, command, aggregateId, project);
+  }
+
+  private JsonNode root(Context ctx) {
+    try {
+      JsonNode root = json.readTree(ctx.body());
+      if (root == null || !root.isObject()) throw ApiException.badRequest("The request body must be a JSON object.");
+      return root;
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
+    }
+  }
+
+  private ObjectNode body(Context ctx, String resource) {
+    JsonNode root = root(ctx);
+    if (!root.path(resource).isObject()) {
+      throw ApiException.badRequest("Invalid input for field/attribute " + resource + ". Value: " + root
+          + ". '" + resource + "' is a required property");
+    }
+    return (ObjectNode) root.get(resource);
+  }
+
+  static ApiException invalid(String field, JsonNode value, String why) {
+    return ApiException.badRequest("Invalid input for field/attribute " + field + ". Value: " + value + ". " + why);
+  }
+
+  /** The project of a server the caller may act on, or 404 as Nova answers for another project's server. */
+  private String projectOf(TokenClaims caller, String id) {
+    Optional<String> project = servers.projectOf(id);
+    if (project.isEmpty() || (!caller.isAdmin() && !project.get().equals(caller.projectId()))) {
+      throw new ApiException(404, "itemNotFound", "Instance " + id + " could not be found.");
+    }
+    return project.get();
+  }
+
+  // ---- create -----------------------------------------------------------------------------------
+
+  private void create(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    if (caller.projectId() == null) throw ApiException.forbidden("Servers are created with a project-scoped token.");
+    ObjectNode s = body(ctx, "server");
+    for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!SERVER_FIELDS.contains(field)) {
+        throw ApiException.badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('"
+            + field + "' was unexpected)");
+      }
+    }
+    String project = caller.projectId();
+    String name = name(s.get("name"));
+    int min = count(s, "min_count");
+    int max = count(s, "max_count");
+    if (!s.has("max_count")) max = Math.max(min, 1);
+    if (min > max) throw ApiException.badRequest("min_count must be <= max_count");
+    if (max > 1000) throw invalid("max_count", s.get("max_count"), "at most 1000 servers are created by one request");
+
+    ComputeCatalog.Flavor flavor = flavor(caller, s.get("flavorRef"));
+    ImageCatalog.Image image = image(caller, s.get("imageRef"));
+    checkFits(flavor, image);
+    List<ServerNetwork> nets = networks(caller, s.get("networks"));
+    String keyName = null;
+    String publicKey = null;
+    if (s.has("key_name") && !s.get("key_name").isNull()) {
+      if (!s.get("key_name").isTextual()) throw invalid("key_name", s.get("key_name"), "it is not a string");
+      keyName = s.get("key_name").asText();
+      var key = compute.keypair(caller.userId(), keyName);
+      if (key.isEmpty()) throw ApiException.badRequest("Invalid key_name provided.");
+      publicKey = key.get().publicKey();
+    }
+    String userData = userData(s.get("user_data"));
+    String zone = null;
+    if (s.has("availability_zone") && !s.get("availability_zone").isNull()) {
+      zone = s.get("availability_zone").asText();
+      if (!zones.test(zone)) throw ApiException.badRequest("The requested availability zone is not available");
+    }
+    Map<String, String> metadata = metadata(s.get("metadata"), "metadata");
+    int metadataLimit = ComputeQuotas.effective(compute.quotaOverrides(project)).get("metadata_items");
+    if (metadataLimit >= 0 && metadata.size() > metadataLimit) {
+      throw new ApiException(403, "forbidden", "Quota exceeded for metadata_items: Requested " + metadata.size()
+          + ", but already used 0 of " + metadataLimit + " metadata_items");
+    }
+    List<String> groups = securityGroups(ctx, caller, project, s.get("security_groups"));
+
+    Flavor snapshot = Flavor.newBuilder().setFlavorId(flavor.id()).setName(flavor.name()).setVcpus(flavor.vcpus())
+        .setRamMb(flavor.ramMb()).setDiskGb(flavor.diskGb()).setEphemeralGb(flavor.ephemeralGb())
+        .setSwapMb(flavor.swapMb()).setRxtxFactor(flavor.rxtxFactor()).setIsPublic(flavor.isPublic())
+        .setDescription(flavor.description()).setExtraSpecs(flavor.extraSpecs()).build();
+    long now = sender.clock().millis();
+    List<ServerSpec> specs = new ArrayList<>();
+    for (int i = 1; i <= max; i++) {
+      String each = max > 1 ? name + "-" + i : name;
+      specs.add(ServerSpec.newBuilder()
+          .setInstanceId(UUID.randomUUID().toString()).setProjectId(project).setUserId(caller.userId())
+          .setName(each).setHostname(hostname(each)).setFlavor(snapshot)
+          .setImageId(image.id()).setImageName(image.name()).setImageChecksum(image.checksum())
+          .setImageSize(image.size() == null ? 0 : image.size()).setImageDiskFormat(image.diskFormat())
+          .setImageLocation(image.location())
+          .setNetworks(nets).setSecurityGroups(groups).setKeyName(keyName).setPublicKey(publicKey)
+          .setUserData(userData).setAvailabilityZone(zone).setMetadata(metadata).setRequestedAt(now).build());
+    }
+    String first = specs.get(0).getInstanceId();
+    send(ctx, caller, project, new CreateServer(specs, min), first);
+    ObjectNode root = json.createObjectNode();
+    ObjectNode out = root.putObject("server");
+    out.put("id", first);
+    ArrayNode links = out.putArray("links");
+    links.addObject().put("rel", "self").put("href", baseUrl + "/servers/" + first);
+    links.addObject().put("rel", "bookmark").put("href", baseUrl.replace("/v2.1", "") + "/servers/" + first);
+    out.put("OS-DCF:diskConfig", "MANUAL");
+    ArrayNode sg = out.putArray("security_groups");
+    for (String g : groupNames(caller, groups)) sg.addObject().put("name", g);
+    ctx.status(202).contentType("application/json").result(root.toString());
+  }
+
+  private static String name(JsonNode v) {
+    if (v == null || !v.isTextual()) throw invalid("name", v, "'name' is a required property");
+    String name = v.asText();
+    if (name.isBlank() || name.length() > 255 || !name.equals(name.strip())) {
+      throw invalid("name", v, "a name is 1 to 255 characters without leading or trailing whitespace");
+    }
+    return name;
+  }
+
+  /** A hostname from a server name, as Nova sanitizes it: letters, digits and hyphens, at most 63 characters. */
+  static String hostname(String name) {
+    String h = name.toLowerCase().replaceAll("[ _.]", "-").replaceAll("[^a-z0-9-]", "").replaceAll("^-+|-+$", "");
+    if (h.length() > 63) h = h.substring(0, 63).replaceAll("-+$", "");
+    return h.isEmpty() ? "server" : h;
+  }
+
+  private static int count(ObjectNode s, String field) {
+    JsonNode v = s.get(field);
+    if (v == null || v.isNull()) return 1;
+    int n;
+    if (v.isIntegralNumber()) n = v.asInt();
+    else if (v.isTextual() && v.asText().matches("\\d{1,6}")) n = Integer.parseInt(v.asText());
+    else throw invalid(field, v, v + " is not of type 'integer', 'string'");
+    if (n < 1) throw invalid(field, v, n + " is less than the minimum of 1");
+    return n;
+  }
+
+  private static String ref(JsonNode v, String field) {
+    if (v == null || v.isNull() || !v.isTextual() || v.asText().isBlank()) {
+      throw invalid(field, v, "'" + field + "' is a required property");
+    }
+    String ref = v.asText();
+    // a reference may be a URL ending in the id, as in Nova
+    int slash = ref.lastIndexOf('/');
+    return slash >= 0 ? ref.substring(slash + 1) : ref;
+  }
+
+  private ComputeCatalog.Flavor flavor(TokenClaims caller, JsonNode v) {
+    String id = ref(v, "flavorRef");
+    return compute.flavor(new ComputeCatalog.Viewer(caller.projectId(), caller.isAdmin()), id)
+        .filter(f -> f.id().equals(id))
+        .orElseThrow(() -> ApiException.badRequest("Invalid flavorRef provided: flavor " + id + " could not be found."));
+  }
+
+  private ImageCatalog.Image image(TokenClaims caller, JsonNode v) {
+    String id = ref(v, "imageRef");
+    ImageCatalog.Image image = images.visible(id, new ImageCatalog.Viewer(caller.projectId(), caller.isAdmin()))
+        .orElseThrow(() -> ApiException.badRequest("Invalid imageRef provided: image " + id + " could not be found."));
+    if (!"active".equals(image.status())) {
+      throw ApiException.badRequest("Image " + id + " is not active (it is " + image.status() + ").");
+    }
+    return image;
+  }
+
+  /** As Nova: the flavor's RAM and root disk must hold the image (min_ram, min_disk, and its size). */
+  static void checkFits(ComputeCatalog.Flavor flavor, ImageCatalog.Image image) {
+    if (image.minRam() > flavor.ramMb()) {
+      throw ApiException.badRequest("Flavor's memory is too small for requested image. Flavor memory is "
+          + flavor.ramMb() + " MB, the image needs at least " + image.minRam() + " MB (min_ram).");
+    }
+    if (flavor.diskGb() == 0) return; // a zero-disk flavor takes the image's size
+    if (image.minDisk() > flavor.diskGb()) {
+      throw ApiException.badRequest("Flavor's disk is too small for requested image. Flavor disk is "
+          + flavor.diskGb() + " GB, the image needs at least " + image.minDisk() + " GB (min_disk).");
+    }
+    long imageBytes = image.virtualSize() != null ? image.virtualSize() : image.size() == null ? 0 : image.size();
+    long flavorBytes = (long) flavor.diskGb() << 30;
+    if (imageBytes > flavorBytes) {
+      throw ApiException.badRequest("Flavor's disk is too small for requested image. Flavor disk is " + flavorBytes
+          + " bytes, image is " + imageBytes + " bytes.");
+    }
+  }
+
+  private List<ServerNetwork> networks(TokenClaims caller, JsonNode v) {
+    NetworkCatalog.Viewer viewer = new NetworkCatalog.Viewer(caller.projectId(), caller.isAdmin());
+    List<ServerNetwork> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      // as Nova without a request: the one network the project can use, if there is exactly one
+      List<NetworkCatalog.Network> usable = networks.networks(new NetworkCatalog.Viewer(caller.projectId(), false),
+          new NetworkCatalog.Query(Map.of(), null, true, null, null)).stream().filter(n -> !n.external()).toList();
+      if (usable.size() > 1) {
+        throw new ApiException(409, "conflict", "Multiple possible networks found, use a Network ID to be more specific.");
+      }
+      usable.forEach(n -> out.add(new ServerNetwork(n.id(), null, null)));
+      return out;
+    }
+    if (!v.isArray()) throw invalid("networks", v, "it is not of type 'array'");
+    for (JsonNode n : v) {
+      if (!n.isObject()) throw invalid("networks", n, "each network is an object with a uuid");
+      if (n.has("port") && !n.get("port").isNull()) {
+        throw invalid("networks", n, "booting with an existing port is not supported yet; give the network's uuid");
+      }
+      if (!n.path("uuid").isTextual()) throw invalid("networks", n, "'uuid' is a required property");
+      String id = n.get("uuid").asText();
+      NetworkCatalog.Network net = networks.network(viewer, id)
+          .filter(x -> caller.isAdmin() || x.shared() || x.projectId().equals(caller.projectId()))
+          .orElseThrow(() -> ApiException.badRequest("Invalid networks: network " + id + " could not be found."));
+      String fixed = null;
+      if (n.has("fixed_ip") && !n.get("fixed_ip").isNull()) {
+        fixed = Ip.parse(n.get("fixed_ip").asText()).map(Ip::toString)
+            .orElseThrow(() -> invalid("fixed_ip", n.get("fixed_ip"), "it is not an IP address"));
+      }
+      out.add(new ServerNetwork(net.id(), null, fixed));
+    }
+    return out;
+  }
+
+  static String userData(JsonNode v) {
+    if (v == null || v.isNull()) return null;
+    if (!v.isTextual()) throw invalid("user_data", v, "it is not a string");
+    String text = v.asText();
+    if (text.length() > MAX_USER_DATA) {
+      throw ApiException.badRequest("User data too large. User data must be no larger than " + MAX_USER_DATA
+          + " bytes once base64 encoded. Your data is " + text.length() + " bytes");
+    }
+    try {
+      Base64.getMimeDecoder().decode(text);
+      if (!text.replaceAll("\\s", "").matches("[A-Za-z0-9+/]*={0,2}") || text.replaceAll("\\s", "").length() % 4 != 0) {
+        throw new IllegalArgumentException("not base64");
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid("user_data", v.isTextual() && text.length() > 40 ? json(text.substring(0, 40) + "...") : v,
+          "User data needs to be valid base 64.");
+    }
+    return text;
+  }
+
+  private static JsonNode json(String s) {
+    return com.fasterxml.jackson.databind.node.TextNode.valueOf(s);
+  }
+
+  static Map<String, String> metadata(JsonNode v, String field) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v == null || v.isNull()) return out;
+    if (!v.isObject()) throw invalid(field, v, "it is not of type 'object'");
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().isEmpty() || e.getKey().length() > 255) throw invalid(field, v, "keys are 1 to 255 characters");
+      if (!e.getValue().isTextual()) throw invalid(field, e.getValue(), "values are strings");
+      if (e.getValue().asText().length() > 255) throw invalid(field, e.getValue(), "values are at most 255 characters");
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  private List<String> securityGroups(Context ctx, TokenClaims caller, String project, JsonNode v) {
+    NetworkCatalog.Viewer viewer = new NetworkCatalog.Viewer(project, false);
+    List<String> ids = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      ensureDefaultGroup(ctx, caller, project);
+      ids.add(DefaultSecurityGroup.idOf(project));
+      return ids;
+    }
+    if (!v.isArray()) throw invalid("security_groups", v, "it is not of type 'array'");
+    for (JsonNode g : v) {
+      if (!g.path("name").isTextual()) throw invalid("security_groups", g, "each group is an object with a name");
+      String name = g.get("name").asText();
+      if (name.equals("default")) {
+        ensureDefaultGroup(ctx, caller, project);
+        ids.add(DefaultSecurityGroup.idOf(project));
+        continue;
+      }
+      Optional<NetworkCatalog.SecurityGroup> byId = networks.securityGroup(viewer, name);
+      List<NetworkCatalog.SecurityGroup> byName = networks.securityGroups(viewer,
+          new NetworkCatalog.Query(Map.of("name", List.of(name)), null, true, null, null));
+      String id = byId.map(NetworkCatalog.SecurityGroup::id).orElseGet(() -> {
+        if (byName.size() > 1) {
+          throw new ApiException(409, "conflict", "Multiple security groups found matching '" + name
+              + "'. Use an ID to be more specific.");
+        }
+        return byName.stream().findFirst().map(NetworkCatalog.SecurityGroup::id)
+            .orElseThrow(() -> ApiException.badRequest("Security group " + name + " not found for project " + project + "."));
+      });
+      if (!ids.contains(id)) ids.add(id);
+    }
+    return ids;
+  }
+
+  private void ensureDefaultGroup(Context ctx, TokenClaims caller, String project) {
+    String id = DefaultSecurityGroup.idOf(project);
+    if (networks.securityGroup(new NetworkCatalog.Viewer(project, true), id).isPresent()) return;
+    sender.send(ctx, caller, Topics.NETWORK_COMMANDS, DefaultSecurityGroup.streamKey(project), "network",
+        new EnsureDefaultSecurityGroup(project, id, DefaultSecurityGroup.ruleIdsOf(project)), id, project);
+  }
+
+  private List<String> groupNames(TokenClaims caller, List<String> ids) {
+    NetworkCatalog.Viewer viewer = new NetworkCatalog.Viewer(caller.projectId(), true);
+    return ids.stream().map(id -> networks.securityGroup(viewer, id).map(NetworkCatalog.SecurityGroup::name).orElse(id))
+        .toList();
+  }
+
+  // ---- update, delete, metadata -----------------------------------------------------------------
+
+  private void update(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = projectOf(caller, id);
+    ObjectNode s = body(ctx, "server");
+    for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!Set.of("name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig").contains(field)) {
+        throw ApiException.badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('"
+            + field + "' was unexpected)");
+      }
+    }
+    String name = s.has("name") ? name(s.get("name")) : null;
+    send(ctx, caller, project, new UpdateServer(id, project, name), id);
+    answerServer(ctx, caller, id);
+  }
+
+  private void answerServer(Context ctx, TokenClaims caller, String id) {
+    ObjectNode server = view.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
+    ObjectNode root = json.createObjectNode();
+    root.set("server", server);
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void delete(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = projectOf(caller, id);
+    send(ctx, caller, project, new DeleteServer(id, project), id);
+    ctx.status(204);
+  }
+
+  private void setMetadata(Context ctx, boolean replace) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = projectOf(caller, id);
+    JsonNode root = root(ctx);
+    if (!root.path("metadata").isObject()) throw invalid("metadata", root, "'metadata' is a required property");
+    Map<String, String> metadata = metadata(root.get("metadata"), "metadata");
+    send(ctx, caller, project, new SetServerMetadata(id, project, metadata, replace), id);
+    answerMetadata(ctx, caller, id);
+  }
+
+  private void putMetadataItem(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String key = ctx.pathParam("key");
+    String project = projectOf(caller, id);
+    JsonNode root = root(ctx);
+    JsonNode meta = root.get("meta");
+    if (meta == null || !meta.isObject() || meta.size() != 1) {
+      throw invalid("meta", meta, "'meta' is a required property with exactly one item");
+    }
+    if (!meta.has(key)) throw ApiException.badRequest("Request body and URI mismatch");
+    Map<String, String> item = metadata(meta, "meta");
+    send(ctx, caller, project, new SetServerMetadata(id, project, item, false), id);
+    ObjectNode out = json.createObjectNode();
+    out.putObject("meta").put(key, item.get(key));
+    ctx.contentType("application/json").result(out.toString());
+  }
+
+  private void deleteMetadataItem(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = projectOf(caller, id);
+    send(ctx, caller, project, new DeleteServerMetadataItem(id, project, ctx.pathParam("key")), id);
+    ctx.status(204);
+  }
+
+  private void answerMetadata(Context ctx, TokenClaims caller, String id) {
+    ObjectNode server = view.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
+    ObjectNode out = json.createObjectNode();
+    out.set("metadata", server.path("metadata").isObject() ? server.get("metadata") : json.createObjectNode());
+    ctx.contentType("application/json").result(out.toString());
+  }
+}

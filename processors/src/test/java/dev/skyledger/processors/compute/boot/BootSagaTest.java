@@ -1,0 +1,236 @@
+package dev.skyledger.processors.compute.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skyledger.events.compute.Flavor;
+import dev.skyledger.events.compute.InstanceActive;
+import dev.skyledger.events.compute.InstanceDeleteRequested;
+import dev.skyledger.events.compute.InstanceDeleted;
+import dev.skyledger.events.compute.InstanceFailed;
+import dev.skyledger.events.compute.InstanceNetworked;
+import dev.skyledger.events.compute.InstanceRequested;
+import dev.skyledger.events.compute.InstanceScheduled;
+import dev.skyledger.events.compute.ReleaseServerQuota;
+import dev.skyledger.events.compute.ServerNetwork;
+import dev.skyledger.events.compute.ServerSpec;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.host.DestroyInstance;
+import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostRegistered;
+import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstanceSpawnFailed;
+import dev.skyledger.events.host.InstanceSpawned;
+import dev.skyledger.events.host.SpawnInstance;
+import dev.skyledger.events.network.CreatePort;
+import dev.skyledger.events.network.DeletePort;
+import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.Port;
+import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.processors.core.MapKeyValues;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/** The boot saga's decisions, without Kafka: the happy path, every failure's compensation, deletion, deadlines. */
+class BootSagaTest {
+  static final long T0 = 1_000_000_000L;
+  static final String NET = "net-1";
+
+  final MapKeyValues kv = new MapKeyValues();
+  BootState state = new BootState(kv);
+  BootSaga saga = new BootSaga(state, new BootSaga.Settings(Duration.ofSeconds(30), Duration.ofSeconds(60),
+      Duration.ofSeconds(20)));
+
+  static Envelope envelope(String correlation, String aggregateId) {
+    return Envelope.newBuilder().setEventId("e-" + System.nanoTime()).setType("t").setAggregateId(aggregateId)
+        .setProjectId("p1").setActor(new Actor("u1", "alice", "p1", List.of("member"))).setRequestId("req-1")
+        .setCorrelationId(correlation).setTime(Instant.EPOCH).setSchemaVersion(1).setStreamKey("k").setSequence(0)
+        .setPayload(ByteBuffer.allocate(0)).build();
+  }
+
+  List<BootSaga.Out> on(SpecificRecord fact, long now) {
+    return saga.on(fact, envelope("instance/x", "x"), now);
+  }
+
+  void host(String id, int vcpus, int ramMb, long now) {
+    on(HostRegistered.newBuilder().setHostId(id).setHypervisorType("simulated").setVcpus(vcpus).setMemoryMb(ramMb)
+        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
+        .setHeartbeatSeconds(10).build(), now);
+  }
+
+  static ServerSpec spec(String id, int networks) {
+    Flavor flavor = Flavor.newBuilder().setFlavorId("1").setName("m1.small").setVcpus(1).setRamMb(2048).setDiskGb(20).build();
+    List<ServerNetwork> nets = networks == 0 ? List.of() : List.of(new ServerNetwork(NET, null, null));
+    return ServerSpec.newBuilder().setInstanceId(id).setProjectId("p1").setUserId("u1").setName(id).setHostname(id)
+        .setFlavor(flavor).setImageId("img").setImageChecksum("abc").setNetworks(nets).setSecurityGroups(List.of("sg"))
+        .build();
+  }
+
+  static <T> List<T> of(List<BootSaga.Out> outs, Class<T> type) {
+    return outs.stream().map(BootSaga.Out::payload).filter(type::isInstance).map(type::cast).toList();
+  }
+
+  PortCreated portCreated(String instanceId, String portId) {
+    return new PortCreated(Port.newBuilder().setPortId(portId).setNetworkId(NET).setProjectId("p1").setName("")
+        .setDescription("").setMacAddress("fa:16:3e:00:00:01").setFixedIps(List.of(new FixedIp("sub", "10.0.0.5")))
+        .setDeviceId(instanceId).setDeviceOwner("compute:nova").setSecurityGroups(List.of()).setHostId("h1")
+        .setAdminStateUp(true).setPortSecurityEnabled(true).build());
+  }
+
+  List<BootSaga.Out> portArrives(String instanceId) {
+    return saga.on(portCreated(instanceId, BootSaga.portIdOf(instanceId, 0)),
+        envelope(BootSaga.correlationOf(instanceId), BootSaga.portIdOf(instanceId, 0)), T0 + 100);
+  }
+
+  @Test
+  void aServerIsScheduledNetworkedSpawnedAndActive() {
+    host("h1", 8, 8192, T0);
+    List<BootSaga.Out> first = on(new InstanceRequested(spec("vm1", 1)), T0 + 10);
+    assertEquals("h1", of(first, InstanceScheduled.class).get(0).getHostId());
+    CreatePort create = of(first, CreatePort.class).get(0);
+    assertEquals("vm1", create.getDeviceId());
+    assertEquals("h1", create.getHostId());
+    assertEquals(BootSaga.PORT_VIA, create.getViaService());
+    assertEquals(List.of("sg"), create.getSecurityGroups());
+    assertEquals(2048, state.host("h1").claimedMemoryMb(), "the claim is made when the host is chosen");
+
+    List<BootSaga.Out> second = portArrives("vm1");
+    assertEquals(1, of(second, InstanceNetworked.class).size());
+    SpawnInstance spawn = of(second, SpawnInstance.class).get(0);
+    assertEquals("fa:16:3e:00:00:01", spawn.getNics().get(0).getMacAddress());
+    assertEquals("abc", spawn.getImageChecksum());
+    assertEquals("h1", second.stream().filter(o -> o.payload() instanceof SpawnInstance).findFirst().orElseThrow().key());
+
+    List<BootSaga.Out> third = on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    assertEquals(1, of(third, InstanceActive.class).size());
+    assertEquals(List.of(1L, 2L, 3L), java.util.stream.Stream.of(first, second, third).flatMap(List::stream)
+        .filter(o -> o.target() == BootSaga.Target.COMPUTE_EVENTS).map(BootSaga.Out::sequence).toList(),
+        "the server's facts are numbered on its own stream");
+    assertTrue(saga.timeouts(T0 + 3_600_000).isEmpty(), "an active server has no deadline");
+  }
+
+  @Test
+  void withoutAHostTheServerFailsAndItsQuotaIsGivenBack() {
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 1)), T0);
+    InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
+    assertEquals("scheduling", failed.getStep());
+    assertTrue(failed.getMessage().startsWith("No valid host was found."), failed.getMessage());
+    assertEquals(1, of(outs, ReleaseServerQuota.class).size());
+    assertTrue(of(outs, CreatePort.class).isEmpty());
+    BootSaga.Out release = outs.stream().filter(o -> o.payload() instanceof ReleaseServerQuota).findFirst().orElseThrow();
+    assertTrue(release.asSystem(), "compensation is done as the system");
+    assertEquals("project/p1", release.key());
+  }
+
+  @Test
+  void claimsKeepConcurrentBootsFromOvercommittingAHost() {
+    host("h1", 1, 4096, T0);
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    List<BootSaga.Out> second = on(new InstanceRequested(spec("vm2", 0)), T0);
+    assertEquals(1, of(second, InstanceFailed.class).size(), "one vCPU, one server");
+  }
+
+  @Test
+  void aHostWhoseHeartbeatsStoppedIsNotChosen() {
+    host("h1", 8, 8192, T0);
+    host("h2", 8, 4096, T0);
+    on(new HostHeartbeat("h2", 0, 0, 0, 0, 10), T0 + 40_000);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 40_000);
+    assertEquals("h2", of(outs, InstanceScheduled.class).get(0).getHostId(), "h1 has been silent for 40 s");
+  }
+
+  @Test
+  void aRefusedPortFailsTheBootAndReleasesTheClaim() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    List<BootSaga.Out> outs = saga.on(new CommandRejected(409, "IpAddressGenerationFailure", "No more IP addresses"),
+        envelope(BootSaga.correlationOf("vm1"), BootSaga.portIdOf("vm1", 0)), T0 + 50);
+    InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
+    assertEquals("networking", failed.getStep());
+    assertTrue(failed.getMessage().contains("No more IP addresses"));
+    assertEquals(0, state.host("h1").claimedVcpus());
+    assertEquals(1, of(outs, ReleaseServerQuota.class).size());
+    assertTrue(of(portArrives("vm1"), DeletePort.class).size() == 1, "a port that arrives after the failure is deleted");
+  }
+
+  @Test
+  void aFailedSpawnDeletesThePortsAndReleasesEverything() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    List<BootSaga.Out> outs = on(new InstanceSpawnFailed("vm1", "h1", "checksum mismatch"), T0 + 300);
+    assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("checksum mismatch"));
+    assertEquals(BootSaga.portIdOf("vm1", 0), of(outs, DeletePort.class).get(0).getPortId());
+    assertEquals(0, state.host("h1").claimedMemoryMb());
+    assertEquals(1, of(outs, ReleaseServerQuota.class).size());
+  }
+
+  @Test
+  void aSpawnThatNeverAnswersTimesOutIntoError() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    assertTrue(saga.timeouts(T0 + 30_000).isEmpty(), "not yet");
+    List<BootSaga.Out> outs = saga.timeouts(T0 + 61_000);
+    InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
+    assertEquals("spawning", failed.getStep());
+    assertEquals(1, of(outs, DestroyInstance.class).size(), "the host may still start it: it is told to destroy it");
+    assertEquals(1, of(outs, DeletePort.class).size());
+    assertTrue(saga.timeouts(T0 + 120_000).isEmpty(), "a server times out once");
+  }
+
+  @Test
+  void deletingAnActiveServerDestroysItThenReleasesTheClaim() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    List<BootSaga.Out> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    assertEquals(1, of(outs, DestroyInstance.class).size());
+    assertEquals(1, of(outs, DeletePort.class).size());
+    assertTrue(of(outs, InstanceDeleted.class).isEmpty(), "deleted once the host destroyed it");
+    assertEquals(2048, state.host("h1").claimedMemoryMb());
+    List<BootSaga.Out> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    assertEquals(1, of(done, InstanceDeleted.class).size());
+    assertEquals(0, state.host("h1").claimedMemoryMb());
+    assertTrue(on(new InstanceDeleteRequested("vm1", "p1"), T0 + 500).isEmpty(), "a second delete changes nothing");
+  }
+
+  @Test
+  void aDeletionTheHostNeverAnswersCompletesAtItsDeadline() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    List<BootSaga.Out> outs = saga.timeouts(T0 + 21_000);
+    assertEquals(1, of(outs, InstanceDeleted.class).size());
+    assertEquals(0, state.host("h1").claimedVcpus());
+  }
+
+  @Test
+  void deletingWhilePortsAreOnTheirWayDeletesThemWhenTheyArrive() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    List<BootSaga.Out> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 10);
+    assertEquals(1, of(outs, InstanceDeleted.class).size(), "nothing was spawned: deleted at once");
+    assertEquals(0, state.host("h1").claimedVcpus());
+    List<BootSaga.Out> late = portArrives("vm1");
+    assertEquals(1, of(late, DeletePort.class).size());
+    assertTrue(of(late, SpawnInstance.class).isEmpty());
+  }
+
+  @Test
+  void theStateIsTheStoreHostsAndClaimsComeBackAfterARestart() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    BootState reloaded = new BootState(kv);
+    assertEquals(1, reloaded.host("h1").claimedVcpus());
+    assertEquals(BootState.Step.SPAWNING, reloaded.boot("vm1").orElseThrow().step());
+  }
+}

@@ -61,6 +61,7 @@ public final class Payloads {
       InstanceRequested.class, QuotaReserved.class, QuotaReleased.class, InstanceDeleteRequested.class,
       InstanceUpdated.class, ServerMetadataChanged.class,
       InstanceScheduled.class, InstanceNetworked.class, InstanceActive.class, InstanceFailed.class, InstanceDeleted.class,
+      ChangeServerPower.class, InstancePowerActionStarted.class, InstancePowerActionDone.class, InstancePowerActionFailed.class,
       // host agents
       HostRegistered.class, HostHeartbeat.class, HostStopped.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,

@@ -1,6 +1,14 @@
 package dev.skyledger.processors.compute.boot;
 
+import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
+import dev.skyledger.events.compute.InstancePowerActionDone;
+import dev.skyledger.events.compute.InstancePowerActionFailed;
+import dev.skyledger.events.compute.InstancePowerActionStarted;
+import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.host.InstanceActionFailed;
+import dev.skyledger.events.host.InstancePowerChanged;
+import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.compute.InstanceActive;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceDeleted;
@@ -134,6 +142,8 @@ final class BootSaga {
       state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING)
           .ifPresent(b -> fail(b, "spawning", "Build of instance " + b.instanceId() + " aborted: " + e.getReason(), now, out));
     } else if (fact instanceof InstanceDeleteRequested e) deleteRequested(e, envelope, now, out);
+    else if (fact instanceof InstancePowerChanged e) powerChanged(e.getInstanceId(), e.getAction(), null, out);
+    else if (fact instanceof InstanceActionFailed e) powerChanged(e.getInstanceId(), e.getAction(), e.getReason(), out);
     else if (fact instanceof InstanceDestroyed e) {
       state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING).ifPresent(b -> deleted(b, out));
     }
@@ -153,6 +163,14 @@ final class BootSaga {
         case SPAWNING -> fail(b, "spawning", "Build of instance " + id + " aborted: host " + b.hostId()
             + " did not start it within " + settings.spawnTimeout().toSeconds() + " s.", now, out);
         case DELETING -> deleted(b, out);
+        case ACTIVE, SHUTOFF -> {
+          if (b.pendingAction() != null) {
+            powerChanged(id, b.pendingAction(), "host " + b.hostId() + " did not answer within "
+                + settings.spawnTimeout().toSeconds() + " s", out);
+          } else {
+            state.putBoot(b.withStep(b.step(), 0));
+          }
+        }
         default -> state.putBoot(b.withStep(b.step(), 0));
       }
     }
@@ -211,7 +229,7 @@ final class BootSaga {
     Boot b = new Boot(spec.getInstanceId(), spec.getProjectId(), spec.getName(), spec.getHostname(), flavor.getVcpus(),
         flavor.getRamMb(), disk, spec.getAvailabilityZone(), spec.getImageId(), spec.getImageChecksum(),
         spec.getImageSize(), spec.getImageLocation(), spec.getPublicKey(), spec.getUserData(),
-        List.copyOf(spec.getSecurityGroups()), ports, Step.NETWORKING, null, false, false, 0, 0, origin);
+        List.copyOf(spec.getSecurityGroups()), ports, Step.NETWORKING, null, false, false, 0, 0, origin, null);
 
     Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
         Scheduler.GroupPolicy.NONE, Set.of());
@@ -329,6 +347,84 @@ final class BootSaga {
     return system(b, Target.NETWORK_COMMANDS, p.networkId(), new DeletePort(p.portId(), p.networkId()), p.portId());
   }
 
+  // ---- power actions ----------------------------------------------------------------------------
+
+  /** The answer to a command the saga decides itself: a rejection (status > 0), or what it does and its fact's position. */
+  record Answer(int status, String title, String message, List<Out> outs, String streamKey, long sequence) {
+    static Answer reject(int status, String title, String message) {
+      return new Answer(status, title, message, List.of(), null, 0);
+    }
+
+    boolean rejected() {
+      return status > 0;
+    }
+  }
+
+  /** Reboot, stop or start, as Nova allows them: from ACTIVE (or SHUTOFF for start), one at a time. */
+  Answer decide(ChangeServerPower c, Actor actor, long now) {
+    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
+    Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
+        .filter(b -> b.step() != Step.DELETED)
+        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
+    if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
+    Boot b = found.get();
+    String action = c.getAction();
+    String verb = action.startsWith("reboot") ? "reboot" : action;
+    if (!Set.of("reboot-soft", "reboot-hard", "stop", "start").contains(action)) {
+      return Answer.reject(400, "badRequest", "Unknown power action " + action + ".");
+    }
+    if (b.step() == Step.DELETING) return conflict(verb, b, "task_state deleting");
+    if (b.pendingAction() != null) return conflict(verb, b, "task_state " + taskOf(b.pendingAction()));
+    Step needed = action.equals("start") ? Step.SHUTOFF : Step.ACTIVE;
+    if (b.step() != needed) return conflict(verb, b, "vm_state " + vmStateOf(b.step()));
+    List<Out> out = new ArrayList<>();
+    b = fact(b, new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
+    long sequence = b.sequence();
+    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
+    state.putBoot(b.withPendingAction(action).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
+    return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
+  }
+
+  private static Answer conflict(String verb, Boot b, String state) {
+    return Answer.reject(409, "conflict", "Cannot '" + verb + "' instance " + b.instanceId() + " while it is in " + state);
+  }
+
+  /** Nova's task_state while an action runs. */
+  static String taskOf(String action) {
+    return switch (action) {
+      case "reboot-soft" -> "rebooting";
+      case "reboot-hard" -> "rebooting_hard";
+      case "stop" -> "powering-off";
+      case "start" -> "powering-on";
+      default -> action;
+    };
+  }
+
+  static String vmStateOf(Step step) {
+    return switch (step) {
+      case NETWORKING, SPAWNING -> "building";
+      case ACTIVE -> "active";
+      case SHUTOFF -> "stopped";
+      case ERROR -> "error";
+      case DELETING, DELETED -> "deleted";
+    };
+  }
+
+  /** The host's answer to a power action (reason null: done). */
+  private void powerChanged(String instanceId, String action, String reason, List<Out> out) {
+    Optional<Boot> found = state.boot(instanceId).filter(b -> action.equals(b.pendingAction()));
+    if (found.isEmpty()) return;
+    Boot b = found.get();
+    if (reason != null) {
+      b = fact(b, new InstancePowerActionFailed(instanceId, b.projectId(), action, reason), out);
+      state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
+      return;
+    }
+    boolean running = !action.equals("stop");
+    b = fact(b, new InstancePowerActionDone(instanceId, b.projectId(), action, running), out);
+    state.putBoot(b.withPendingAction(null).withStep(running ? Step.ACTIVE : Step.SHUTOFF, 0));
+  }
+
   // ---- delete -----------------------------------------------------------------------------------
 
   private void deleteRequested(InstanceDeleteRequested e, Envelope envelope, long now, List<Out> out) {
@@ -336,7 +432,7 @@ final class BootSaga {
     if (found.isEmpty()) {
       // never seen by the saga: nothing is held; the tombstone keeps the stream's numbering
       Boot gone = new Boot(e.getInstanceId(), e.getProjectId(), "", "", 0, 0, 0, null, null, null, 0, null, null, null,
-          List.of(), List.of(), Step.DELETING, null, false, false, 0, 0, null);
+          List.of(), List.of(), Step.DELETING, null, false, false, 0, 0, null, null);
       deleted(gone, out);
       return;
     }

@@ -6,12 +6,20 @@ import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceRequested;
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.processors.core.ActorCheck;
+import dev.skyledger.processors.identity.IdentityViewStore;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.StreamsBuilder;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.HostHeartbeat;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.HostStopped;
+import dev.skyledger.events.host.InstanceActionFailed;
 import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstancePowerChanged;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.network.PortCreated;
@@ -58,12 +66,14 @@ public final class BootSagaTopology {
       PortCreated.getClassSchema().getFullName(), CommandRejected.getClassSchema().getFullName(),
       HostRegistered.getClassSchema().getFullName(), HostHeartbeat.getClassSchema().getFullName(),
       HostStopped.getClassSchema().getFullName(), InstanceSpawned.getClassSchema().getFullName(),
-      InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName());
+      InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
+      InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName());
 
   private final SkyConfig config;
   private final Envelopes envelopes;
   private final BootSaga.Settings settings;
   private final Clock clock;
+  private final ActorCheck actorCheck;
 
   public BootSagaTopology(SkyConfig config, Envelopes envelopes, Clock clock) {
     this(config, envelopes, BootSaga.Settings.defaults(), clock);
@@ -74,6 +84,7 @@ public final class BootSagaTopology {
     this.envelopes = envelopes;
     this.settings = settings;
     this.clock = clock;
+    this.actorCheck = new IdentityViewStore(config, envelopes);
   }
 
   /** The saga with its step deadlines given, in seconds: network, spawn, delete. */
@@ -85,7 +96,9 @@ public final class BootSagaTopology {
 
   public Topology build() {
     var serde = Topics.COMPUTE_SAGA.valueSerde();
-    Topology t = new Topology();
+    StreamsBuilder builder = new StreamsBuilder();
+    actorCheck.addTo(builder);
+    Topology t = builder.build();
     List<Topic<String, Envelope>> inputs = List.of(Topics.COMPUTE_EVENTS, Topics.NETWORK_EVENTS, Topics.HOST_EVENTS,
         Topics.COMMAND_REPLIES);
     String[] sources = new String[inputs.size()];
@@ -98,7 +111,9 @@ public final class BootSagaTopology {
         "saga-feeder");
 
     t.addSource("saga", Serdes.String().deserializer(), serde.deserializer(), config.topic(Topics.COMPUTE_SAGA));
-    t.addProcessor("boot-saga", () -> new SagaProcessor(envelopes, settings, clock), "saga");
+    t.addProcessor("boot-saga", () -> new SagaProcessor(envelopes, settings, clock, actorCheck), "saga");
+    t.addSink("saga-replies", config.topic(Topics.COMMAND_REPLIES), Serdes.String().serializer(), serde.serializer(),
+        "boot-saga");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()),
         "boot-saga");
     for (BootSaga.Target target : BootSaga.Target.values()) {
@@ -144,18 +159,22 @@ public final class BootSagaTopology {
     private final Envelopes envelopes;
     private final BootSaga.Settings settings;
     private final Clock clock;
+    private final ActorCheck actorCheck;
+    private UnaryOperator<Actor> recheck = UnaryOperator.identity();
     private ProcessorContext<String, Envelope> context;
     private BootSaga saga;
 
-    SagaProcessor(Envelopes envelopes, BootSaga.Settings settings, Clock clock) {
+    SagaProcessor(Envelopes envelopes, BootSaga.Settings settings, Clock clock, ActorCheck actorCheck) {
       this.envelopes = envelopes;
       this.settings = settings;
       this.clock = clock;
+      this.actorCheck = actorCheck;
     }
 
     @Override
     public void init(ProcessorContext<String, Envelope> context) {
       this.context = context;
+      this.recheck = actorCheck.bind(context);
       KeyValueStore<String, String> store = context.getStateStore(STORE);
       this.saga = new BootSaga(new BootState(new StoreKeyValues(store)), settings);
       context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, at -> {
@@ -177,8 +196,26 @@ public final class BootSagaTopology {
         return;
       }
       long now = clock.millis();
+      if (fact instanceof ChangeServerPower command) {
+        decide(command, e, now);
+        return;
+      }
       List<BootSaga.Out> outs = saga.on(fact, e, now);
       for (int i = 0; i < outs.size(); i++) emit(outs.get(i), e.getEventId(), e.getEventId(), e.getRequestId(), i, now);
+    }
+
+    /** A command the saga decides itself: its facts and commands, and the reply the API waits for. */
+    private void decide(ChangeServerPower command, Envelope e, long now) {
+      BootSaga.Answer answer = saga.decide(command, recheck.apply(e.getActor()), now);
+      SpecificRecord reply;
+      if (answer.rejected()) {
+        reply = new CommandRejected(answer.status(), answer.title(), answer.message());
+      } else {
+        for (int i = 0; i < answer.outs().size(); i++) emit(answer.outs().get(i), e.getEventId(), e.getEventId(), e.getRequestId(), i, now);
+        reply = new CommandAccepted(command.getInstanceId(), answer.streamKey(), answer.sequence(), answer.outs().size());
+      }
+      Envelope envelope = envelopes.derived(e, -1, reply, e.getAggregateId(), e.getProjectId(), 0);
+      context.forward(new Record<>(e.getRequestId(), envelope, now), "saga-replies");
     }
 
     private void emit(BootSaga.Out out, String cause, String causationId, String causeRequestId, int n, long now) {

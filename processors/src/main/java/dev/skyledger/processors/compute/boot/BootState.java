@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 final class BootState {
   /** Where a server is in its life, as far as the saga is concerned. */
-  enum Step { NETWORKING, SPAWNING, ACTIVE, ERROR, DELETING, DELETED }
+  enum Step { NETWORKING, SPAWNING, ACTIVE, SHUTOFF, ERROR, DELETING, DELETED }
 
   /** A port the saga created (or asked for) for a server. */
   record PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released) {}
@@ -30,35 +30,42 @@ final class BootState {
   record Boot(String instanceId, String projectId, String name, String hostname, int vcpus, int memoryMb, int diskGb,
               String zone, String imageId, String imageChecksum, long imageSize, String imageLocation, String publicKey,
               String userData, List<String> securityGroups, List<PortRef> ports, Step step, String hostId, boolean claimed,
-              boolean spawnSent, long deadline, long sequence, Origin origin) {
+              boolean spawnSent, long deadline, long sequence, Origin origin, String pendingAction) {
     Boot withStep(Step next, long nextDeadline) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, ports, next, hostId, claimed, spawnSent, nextDeadline,
-          sequence, origin);
+          sequence, origin, pendingAction);
     }
 
     Boot withHost(String host, boolean isClaimed) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, host, isClaimed, spawnSent, deadline,
-          sequence, origin);
+          sequence, origin, pendingAction);
     }
 
     Boot withPorts(List<PortRef> next) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, next, step, hostId, claimed, spawnSent, deadline,
-          sequence, origin);
+          sequence, origin, pendingAction);
     }
 
     Boot withSpawnSent() {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, true, deadline,
-          sequence, origin);
+          sequence, origin, pendingAction);
     }
 
     Boot withSequence(long next) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
-          next, origin);
+          next, origin, pendingAction);
+    }
+
+    /** A reboot, stop or start sent to the host and not yet answered (null: none). */
+    Boot withPendingAction(String action) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
+          sequence, origin, action);
     }
 
     Optional<PortRef> port(String portId) {

@@ -225,6 +225,49 @@ class BootSagaTest {
     assertTrue(of(late, SpawnInstance.class).isEmpty());
   }
 
+  static final Actor ALICE = new Actor("u1", "alice", "p1", List.of("member"));
+  static final Actor EVE = new Actor("u9", "eve", "p9", List.of("member"));
+
+  BootSaga.Answer power(String action, Actor actor, long now) {
+    return saga.decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", action), actor, now);
+  }
+
+  void activeServer() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    on(new InstanceSpawned("vm1", "h1"), T0 + 100);
+  }
+
+  @Test
+  void stopThenStartGoThroughTheHostOneAtATimeAndOnlyFromTheRightState() {
+    activeServer();
+    assertEquals(409, power("start", ALICE, T0 + 200).status(), "it runs: start is refused");
+    BootSaga.Answer stop = power("stop", ALICE, T0 + 200);
+    assertTrue(!stop.rejected(), stop.message());
+    assertEquals("stop", of(stop.outs(), dev.skyledger.events.host.PowerInstance.class).get(0).getAction());
+    assertEquals(3, stop.sequence(), "on the server's stream: scheduled, active, then the action");
+    BootSaga.Answer busy = power("reboot-soft", ALICE, T0 + 210);
+    assertEquals(409, busy.status());
+    assertEquals("Cannot 'reboot' instance vm1 while it is in task_state powering-off", busy.message());
+
+    List<BootSaga.Out> done = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 300);
+    assertEquals(false, of(done, dev.skyledger.events.compute.InstancePowerActionDone.class).get(0).getRunning());
+    assertEquals("Cannot 'stop' instance vm1 while it is in vm_state stopped", power("stop", ALICE, T0 + 400).message());
+    assertTrue(!power("start", ALICE, T0 + 400).rejected());
+    on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "start", "RUNNING"), T0 + 500);
+    assertTrue(!power("reboot-hard", ALICE, T0 + 600).rejected(), "running again: it can be rebooted");
+  }
+
+  @Test
+  void anotherProjectsServerIsNotFoundAndAnUnansweredActionFailsAtItsDeadline() {
+    activeServer();
+    assertEquals(404, power("stop", EVE, T0 + 200).status());
+    assertTrue(!power("reboot-soft", ALICE, T0 + 200).rejected());
+    List<BootSaga.Out> outs = saga.timeouts(T0 + 200 + 61_000);
+    assertEquals(1, of(outs, dev.skyledger.events.compute.InstancePowerActionFailed.class).size());
+    assertTrue(!power("reboot-soft", ALICE, T0 + 70_000).rejected(), "the server is usable again");
+  }
+
   @Test
   void theStateIsTheStoreHostsAndClaimsComeBackAfterARestart() {
     host("h1", 8, 8192, T0);

@@ -4,6 +4,7 @@ import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.ImageCached;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.HostStopped;
 import dev.skyledger.events.host.DestroyInstance;
@@ -15,9 +16,11 @@ import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
+import dev.skyledger.hostagent.image.ImageCache;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.runtime.BackgroundLoop;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * The daemon of one compute node: it registers its host with what its hypervisor has, and then
  * reports a heartbeat with what the hypervisor uses, every {@code heartbeat} (os-services shows the
  * host down when they stop). Its facts go to {@code host.events}, keyed by host id. Many agents may
- * share one producer (the all-in-one runs N simulated hosts in one JVM).
+ * share one producer (the all-in-one runs N simulated hosts in one JVM), and one image cache.
  */
 public final class HostAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
@@ -44,16 +47,26 @@ public final class HostAgent implements AutoCloseable {
 
   private final Settings settings;
   private final HypervisorDriver driver;
+  /** Null: this host caches no images, and a spawn from an image fails. */
+  private final ImageCache images;
   private final Producer<String, Envelope> producer;
   private final Envelopes envelopes;
   private final SkyConfig config;
   private final Clock clock;
   private BackgroundLoop heartbeats;
 
+  /** A host without an image cache: it spawns domains that need no image (tests, heartbeat-only hosts). */
   public HostAgent(Settings settings, HypervisorDriver driver, Producer<String, Envelope> producer, Envelopes envelopes,
                    SkyConfig config, Clock clock) {
+    this(settings, driver, null, producer, envelopes, config, clock);
+  }
+
+  /** {@code images}: where the host keeps the images its domains boot from (hosts of one process may share it). */
+  public HostAgent(Settings settings, HypervisorDriver driver, ImageCache images, Producer<String, Envelope> producer,
+                   Envelopes envelopes, SkyConfig config, Clock clock) {
     this.settings = settings;
     this.driver = driver;
+    this.images = images;
     this.producer = producer;
     this.envelopes = envelopes;
     this.config = config;
@@ -119,13 +132,15 @@ public final class HostAgent implements AutoCloseable {
   /**
    * Carries out one command for this host and reports what happened as a fact caused by it.
    * Commands may come again after a crash, so each is idempotent: spawning a domain that runs
-   * reports it spawned, destroying one that is gone reports it destroyed.
+   * reports it spawned, destroying one that is gone reports it destroyed. A spawn from an image
+   * reports two facts: the image cached, then the outcome.
    */
   public void handle(Envelope command) {
     SpecificRecord payload = envelopes.open(command);
     SpecificRecord fact;
     if (payload instanceof SpawnInstance c) {
-      fact = spawn(c);
+      spawn(command, c);
+      return;
     } else if (payload instanceof DestroyInstance c) {
       try {
         driver.destroy(c.getInstanceId());
@@ -139,27 +154,54 @@ public final class HostAgent implements AutoCloseable {
       log.warn("host {} ignores unknown command {}", settings.hostId(), command.getType());
       return;
     }
-    report(command, fact);
+    report(command, 0, fact);
   }
 
-  private void report(Envelope command, SpecificRecord fact) {
-    Envelope envelope = envelopes.derived(command, 0, fact, command.getAggregateId(), command.getProjectId(), 0);
+  /** {@code n}: which fact of the command this is; the same for the same fact when the command comes again. */
+  private void report(Envelope command, int n, SpecificRecord fact) {
+    Envelope envelope = envelopes.derived(command, n, fact, command.getAggregateId(), command.getProjectId(), 0);
     producer.send(new ProducerRecord<>(config.topic(Topics.HOST_EVENTS), settings.hostId(), envelope), (m, e) -> {
       if (e != null) log.warn("host {} could not report {}: {}", settings.hostId(), fact.getSchema().getName(), e.getMessage());
     });
   }
 
-  private SpecificRecord spawn(SpawnInstance c) {
-    if (driver.state(c.getInstanceId()).isPresent()) return new InstanceSpawned(c.getInstanceId(), settings.hostId());
+  /**
+   * Caches the image (fact 0, when there is one), then creates the domain from the cached file
+   * (the outcome: fact 1 with an image, 0 without, so that a command that comes again derives the
+   * same ids whatever it finds).
+   */
+  private void spawn(Envelope command, SpawnInstance c) {
+    String instanceId = c.getInstanceId();
+    boolean fromImage = c.getImageId() != null;
+    int outcome = fromImage ? 1 : 0;
+    if (driver.state(instanceId).isPresent()) {
+      report(command, outcome, new InstanceSpawned(instanceId, settings.hostId()));
+      return;
+    }
+    String imagePath = c.getImagePath();
+    if (fromImage) {
+      try {
+        if (images == null) throw new IOException("host " + settings.hostId() + " has no image cache");
+        ImageCache.Cached cached = images.ensure(c.getImageId(), c.getImageChecksum(), c.getImageSize(), c.getImageLocation());
+        report(command, 0, new ImageCached(settings.hostId(), c.getImageId(), instanceId, cached.bytes(), cached.fetched()));
+        imagePath = cached.path().toString();
+      } catch (IOException e) {
+        log.warn("host {} could not cache image {} for {}: {}", settings.hostId(), c.getImageId(), instanceId, e.getMessage());
+        report(command, outcome, new InstanceSpawnFailed(instanceId, settings.hostId(), e.getMessage()));
+        return;
+      }
+    }
     List<HypervisorDriver.Nic> nics = c.getNics().stream()
         .map(n -> new HypervisorDriver.Nic(n.getPortId(), n.getMacAddress(), n.getDevice())).toList();
+    SpecificRecord fact;
     try {
-      driver.spawn(new HypervisorDriver.DomainSpec(c.getInstanceId(), c.getName(), c.getVcpus(), c.getMemoryMb(),
-          c.getRootGb(), c.getImagePath(), nics, c.getUserData()));
-      return new InstanceSpawned(c.getInstanceId(), settings.hostId());
+      driver.spawn(new HypervisorDriver.DomainSpec(instanceId, c.getName(), c.getVcpus(), c.getMemoryMb(),
+          c.getRootGb(), imagePath, nics, c.getUserData(), c.getPublicKey()));
+      fact = new InstanceSpawned(instanceId, settings.hostId());
     } catch (HypervisorDriver.DriverException e) {
-      return new InstanceSpawnFailed(c.getInstanceId(), settings.hostId(), e.getMessage());
+      fact = new InstanceSpawnFailed(instanceId, settings.hostId(), e.getMessage());
     }
+    report(command, outcome, fact);
   }
 
   private SpecificRecord power(PowerInstance c) {

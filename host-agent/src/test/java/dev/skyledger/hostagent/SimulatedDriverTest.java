@@ -37,6 +37,32 @@ class SimulatedDriverTest {
   }
 
   @Test
+  void theConsoleShowsABootWithTheHostnameNicsAndInjectedKey() throws Exception {
+    driver.spawn(spec("a", 512));
+    String plain = driver.consoleLog("a", 0);
+    assertTrue(plain.contains("Linux version") && plain.contains("Setting hostname to vm-a")
+        && plain.contains("| ens3   | True | fa:16:3e:00:00:01 |")
+        && plain.contains("ci-info: no authorized SSH keys fingerprints found for user ubuntu."), plain);
+
+    // ssh-keygen -l -E sha256 shows this key's fingerprint as base64 of the same SHA-256
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFqC8lRhVbqBz8h5aNq2P7n0lWc0h1eZQ4c9K1Qj7QkT bob@desk";
+    driver.spawn(new DomainSpec("b", "vm-b", 1, 512, 10, null, List.of(), null, key));
+    String keyed = driver.consoleLog("b", 0);
+    String sha256 = java.util.HexFormat.ofDelimiter(":").formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(java.util.Base64.getDecoder().decode(key.split(" ")[1])));
+    assertTrue(keyed.contains("| ssh-ed25519 | " + sha256 + " | - | bob@desk |"), keyed);
+    assertTrue(!keyed.contains("no authorized SSH keys"), keyed);
+  }
+
+  @Test
+  void aDomainWhoseImageFileIsMissingIsRefused() {
+    HypervisorDriver.DriverException e = assertThrows(HypervisorDriver.DriverException.class,
+        () -> driver.spawn(new DomainSpec("a", "vm-a", 1, 512, 10, "/nonexistent/img-1", List.of(), null)));
+    assertTrue(e.getMessage().contains("/nonexistent/img-1"), e.getMessage());
+    assertEquals(List.of(), driver.domains());
+  }
+
+  @Test
   void aDomainBeyondTheHostsMemoryIsRefused() throws Exception {
     driver.spawn(spec("a", 3000));
     HypervisorDriver.DriverException e = assertThrows(HypervisorDriver.DriverException.class, () -> driver.spawn(spec("b", 2000)));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
+import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.CreateServer;
 import dev.skyledger.events.compute.DeleteServer;
 import dev.skyledger.events.compute.DeleteServerMetadataItem;
@@ -54,14 +55,21 @@ public final class ServerWriteRoutes {
       "user_data", "security_groups", "availability_zone", "min_count", "max_count", "metadata", "accessIPv4",
       "accessIPv6", "adminPass", "config_drive", "OS-DCF:diskConfig", "return_reservation_id", "personality");
 
-  /** The server's project, if it exists and is not deleted. */
+  /** Where a server belongs, if it exists and is not deleted: its project, and its host (null before scheduling). */
   public interface ServerProjects {
     Optional<String> projectOf(String serverId);
+
+    Optional<String> hostOf(String serverId);
   }
 
   /** The server as GET /servers/{id} shows it to this caller. */
   public interface ServerView {
     Optional<ObjectNode> show(TokenClaims caller, String serverId);
+  }
+
+  /** A server's console log, read from the host that runs it (null lines: all), if that host answers. */
+  public interface Consoles {
+    Optional<String> consoleLog(String hostId, String serverId, Integer lines);
   }
 
   private final Authenticator auth;
@@ -72,13 +80,15 @@ public final class ServerWriteRoutes {
   private final ServerProjects servers;
   private final ServerView view;
   private final Predicate<String> zones;
+  private final Consoles consoles;
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final String baseUrl;
 
   /** {@code zones}: whether an availability zone has a compute host; {@code baseUrl}: the compute endpoint, for links. */
   public ServerWriteRoutes(Authenticator auth, CommandSender sender, ComputeCatalog compute, ImageCatalog images,
                            NetworkCatalog networks, ServerProjects servers, ServerView view, Predicate<String> zones,
-                           com.fasterxml.jackson.databind.ObjectMapper json, String baseUrl) {
+                           Consoles consoles, com.fasterxml.jackson.databind.ObjectMapper json, String baseUrl) {
+    this.consoles = consoles;
     this.auth = auth;
     this.sender = sender;
     this.compute = compute;
@@ -96,6 +106,7 @@ public final class ServerWriteRoutes {
     r.post(V21 + "/servers", this::create);
     r.put(V21 + "/servers/{id}", this::update);
     r.delete(V21 + "/servers/{id}", this::delete);
+    r.post(V21 + "/servers/{id}/action", this::action);
     r.post(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, false));
     r.put(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", this::putMetadataItem);
@@ -411,6 +422,61 @@ public final class ServerWriteRoutes {
     NetworkCatalog.Viewer viewer = new NetworkCatalog.Viewer(caller.projectId(), true);
     return ids.stream().map(id -> networks.securityGroup(viewer, id).map(NetworkCatalog.SecurityGroup::name).orElse(id))
         .toList();
+  }
+
+  // ---- actions ----------------------------------------------------------------------------------
+
+  /** {@code POST /servers/{id}/action}: reboot, os-stop, os-start (decided by the boot saga), os-getConsoleOutput. */
+  private void action(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = projectOf(caller, id);
+    JsonNode root = root(ctx);
+    if (root.size() != 1) throw ApiException.badRequest("An action request names exactly one action.");
+    String name = root.fieldNames().next();
+    JsonNode args = root.get(name);
+    switch (name) {
+      case "reboot" -> {
+        String type = args.path("type").asText("");
+        if (!type.equals("SOFT") && !type.equals("HARD")) {
+          throw invalid("type", args.get("type"), "'type' is one of 'SOFT', 'HARD'");
+        }
+        power(ctx, caller, id, project, type.equals("SOFT") ? "reboot-soft" : "reboot-hard");
+      }
+      case "os-stop" -> power(ctx, caller, id, project, "stop");
+      case "os-start" -> power(ctx, caller, id, project, "start");
+      case "os-getConsoleOutput" -> consoleOutput(ctx, caller, id, args);
+      default -> throw ApiException.badRequest("There is no such action: " + name);
+    }
+  }
+
+  private void power(Context ctx, TokenClaims caller, String id, String project, String action) {
+    sender.send(ctx, caller, Topics.COMPUTE_SAGA, "instance/" + id, PROJECTION,
+        new ChangeServerPower(id, project, action), id, project);
+    ctx.status(202);
+  }
+
+  private void consoleOutput(Context ctx, TokenClaims caller, String id, JsonNode args) {
+    Integer lines = null;
+    JsonNode length = args.get("length");
+    if (length != null && !length.isNull()) {
+      if (length.isIntegralNumber() || (length.isTextual() && length.asText().matches("-?\\d+"))) lines = length.asInt();
+      else throw invalid("length", length, length + " is not of type 'integer', 'string', 'null'");
+      if (lines < -1) throw invalid("length", length, lines + " is less than the minimum of -1");
+      if (lines == -1) lines = null;
+    }
+    ObjectNode server = view.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
+    String host = servers.hostOf(id).orElse("");
+    if (!"ACTIVE".equals(server.path("status").asText()) && !"SHUTOFF".equals(server.path("status").asText())) {
+      throw new ApiException(409, "conflict", "Cannot 'get_console_output' instance " + id + " while it is in vm_state "
+          + server.path("OS-EXT-STS:vm_state").asText());
+    }
+    String log = consoles.consoleLog(host, id, lines).orElseThrow(() -> ApiException.unavailable(
+        "Guest does not have a console available: host " + host + " did not answer."));
+    ObjectNode out = json.createObjectNode();
+    out.put("output", log);
+    ctx.contentType("application/json").result(out.toString());
   }
 
   // ---- update, delete, metadata -----------------------------------------------------------------

@@ -43,9 +43,17 @@ public interface HypervisorDriver {
 
   record Usage(int vcpus, int memoryMb, int localGb, int domains) {}
 
-  /** Everything needed to start a domain: sizes, the image on local disk, the ports to plug. */
+  /**
+   * Everything needed to start a domain: sizes, the image on local disk, the ports to plug, and what
+   * cloud-init gets (user data, the key pair's public key; null when none).
+   */
   record DomainSpec(String instanceId, String name, int vcpus, int memoryMb, int rootGb, String imagePath,
-                    List<Nic> nics, String userData) {}
+                    List<Nic> nics, String userData, String publicKey) {
+    public DomainSpec(String instanceId, String name, int vcpus, int memoryMb, int rootGb, String imagePath,
+                      List<Nic> nics, String userData) {
+      this(instanceId, name, vcpus, memoryMb, rootGb, imagePath, nics, userData, null);
+    }
+  }
 
   /** A network interface: its port, MAC and the tap device name the network plumbing expects. */
   record Nic(String portId, String macAddress, String device) {}

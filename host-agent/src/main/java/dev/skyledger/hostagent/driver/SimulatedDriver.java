@@ -1,5 +1,7 @@
 package dev.skyledger.hostagent.driver;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,8 +12,8 @@ import java.util.Optional;
 
 /**
  * A hypervisor in memory: domains with a state and a console log, a configurable capacity, and a
- * configurable spawn delay. For development, for tests, and for running thousands of hosts on one
- * machine in scale tests.
+ * configurable spawn delay; like a real one it refuses a domain whose image file is not there. For
+ * development, for tests, and for running thousands of hosts on one machine in scale tests.
  */
 public final class SimulatedDriver implements HypervisorDriver {
   private final Capacity capacity;
@@ -67,6 +69,9 @@ public final class SimulatedDriver implements HypervisorDriver {
   public void spawn(DomainSpec spec) throws DriverException {
     synchronized (this) {
       if (domains.containsKey(spec.instanceId())) throw new DriverException("domain " + spec.instanceId() + " already exists");
+      if (spec.imagePath() != null && !Files.isReadable(Path.of(spec.imagePath()))) {
+        throw new DriverException("Cannot access storage file '" + spec.imagePath() + "': No such file or directory");
+      }
       Usage used = usage();
       if (used.memoryMb() + spec.memoryMb() > capacity.memoryMb()) {
         throw new DriverException("not enough memory on this host for " + spec.memoryMb() + " MB");
@@ -86,11 +91,7 @@ public final class SimulatedDriver implements HypervisorDriver {
   }
 
   private void boot(Domain d) {
-    d.console.append("[    0.000000] Linux version 6.1.0-simulated (").append(clock.instant()).append(")\n")
-        .append("[    0.000000] Command line: console=ttyS0 root=/dev/vda1\n")
-        .append("[    0.412000] virtio_net virtio0: ").append(d.spec.nics().isEmpty() ? "no nics" : d.spec.nics().get(0).macAddress()).append('\n')
-        .append("cloud-init: instance ").append(d.spec.instanceId()).append(" (").append(d.spec.name()).append(") up\n")
-        .append(d.spec.name()).append(" login: \n");
+    d.console.append(SimulatedBootLog.of(d.spec, clock.instant()));
   }
 
   private Domain domain(String id) throws DriverException {

@@ -262,10 +262,13 @@ public final class Cloud implements AutoCloseable {
         Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_DISK_GB", "500")));
     Duration spawn = Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_SIM_SPAWN_MS", "500")));
     Duration heartbeat = Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_HOST_HEARTBEAT_SECONDS", "10")));
+    // the hosts of this process share one cache beside the image store (var/hosts/image-cache), and read the store directly
+    var images = new dev.skyledger.hostagent.image.ImageCache(config.imageDir().resolveSibling("hosts").resolve("image-cache"),
+        new dev.skyledger.hostagent.image.StoreImageSource(new FileImageStore(config.imageDir())));
     List<HostAgent> agents = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       HostAgent agent = new HostAgent(new HostAgent.Settings("compute-" + i, "nova", "127.0.0.1", heartbeat, 16.0, 1.5, 1.0),
-          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), producer, envelopes, config, Clock.systemUTC()).start();
+          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), images, producer, envelopes, config, Clock.systemUTC()).start();
       running.add(0, agent);
       agents.add(agent);
     }

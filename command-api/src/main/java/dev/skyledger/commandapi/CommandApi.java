@@ -4,6 +4,7 @@ import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
+import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import io.javalin.config.JavalinConfig;
 
 /** Every route that changes state, ready to mount on a Javalin server (alone, or in the all-in-one gateway). */
@@ -12,8 +13,11 @@ public final class CommandApi {
   private final ImageWriteRoutes image;
   private final NetworkWriteRoutes network;
   private final ComputeWriteRoutes compute;
+  private final ServerWriteRoutes servers;
 
-  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image, NetworkWriteRoutes network, ComputeWriteRoutes compute) {
+  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image, NetworkWriteRoutes network, ComputeWriteRoutes compute,
+                    ServerWriteRoutes servers) {
+    this.servers = servers;
     this.identity = identity;
     this.image = image;
     this.network = network;
@@ -25,5 +29,6 @@ public final class CommandApi {
     image.routes(config);
     network.routes(config);
     compute.routes(config);
+    servers.routes(config);
   }
 }

@@ -50,6 +50,10 @@ import dev.skyledger.projectors.hosts.HostProjection;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.platform.compute.HostDirectory;
 import dev.skyledger.hostagent.HostAgent;
+import dev.skyledger.platform.compute.ServerCatalog;
+import dev.skyledger.platform.compute.ServerJson;
+import dev.skyledger.queryapi.compute.ServerReadRoutes;
+import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import dev.skyledger.processors.compute.boot.BootSagaTopology;
 import dev.skyledger.hostagent.HostCommandLoop;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
@@ -76,6 +80,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -94,6 +99,7 @@ public final class Cloud implements AutoCloseable {
   private final ObjectMapper json = Json.newMapper();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private Database db;
+  private final Map<String, HostAgent> hostAgents = new java.util.concurrent.ConcurrentHashMap<>();
   /** Seconds the boot saga gives the network, the host's spawn, and the host's destroy (SKY_BOOT_*_TIMEOUT_SECONDS). */
   private int[] bootTimeouts = {
       Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_NETWORK_TIMEOUT_SECONDS", "30")),
@@ -171,17 +177,33 @@ public final class Cloud implements AutoCloseable {
     HostDirectory hostDirectory = new HostDirectory(db, registry, clock);
     ComputeCatalog computeCatalog = new ComputeCatalog(db, registry, json);
     ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
+    ServerCatalog serverCatalog = new ServerCatalog(db, registry, json);
+    ServerReadRoutes serverReads = new ServerReadRoutes(authenticator, serverCatalog,
+        new ServerJson(json, catalog.url("/compute/v2.1"), networks), catalog);
+    ServerWriteRoutes.ServerProjects serverProjects = new ServerWriteRoutes.ServerProjects() {
+      @Override
+      public Optional<String> projectOf(String serverId) {
+        return serverCatalog.projectOf(serverId);
+      }
+
+      @Override
+      public Optional<String> hostOf(String serverId) {
+        return serverCatalog.hostOf(serverId);
+      }
+    };
     CommandApi commandApi = new CommandApi(
         new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
-        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()));
+        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),
+        new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverReads::show,
+            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1")));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
         new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog,
-            new HostReadRoutes(authenticator, hostDirectory, json)),
+            new HostReadRoutes(authenticator, hostDirectory, json), serverReads),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
@@ -271,11 +293,26 @@ public final class Cloud implements AutoCloseable {
           new SimulatedDriver(capacity, spawn, Clock.systemUTC()), images, producer, envelopes, config, Clock.systemUTC()).start();
       running.add(0, agent);
       agents.add(agent);
+      hostAgents.put(agent.hostId(), agent);
     }
     HostCommandLoop commands = new HostCommandLoop(config, "host-agents-" + config.instanceId(), agents);
     running.add(0, commands);
     log.info("{} simulated compute host(s) registered", count);
     return agents;
+  }
+
+  /**
+   * A server's console log from the agent of its host, when that agent runs in this process (a
+   * remote agent will answer over HTTP; until then its console is unavailable here).
+   */
+  private Optional<String> consoleLog(String hostId, String serverId, Integer lines) {
+    HostAgent agent = hostAgents.get(hostId);
+    if (agent == null) return Optional.empty();
+    try {
+      return Optional.of(agent.driver().consoleLog(serverId, lines == null ? 0 : lines));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
   }
 
   /** m1.tiny to m1.xlarge, with the ids 1 to 5 clients and scripts expect. */

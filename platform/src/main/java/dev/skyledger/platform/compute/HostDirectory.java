@@ -45,6 +45,11 @@ public final class HostDirectory {
     return query("id = ?", id).stream().findFirst();
   }
 
+  /** Whether any registered host is in this availability zone. */
+  public boolean hasZone(String zone) {
+    return hosts().stream().anyMatch(h -> zone.equals(h.zone()));
+  }
+
   public Optional<Host> byName(String hostId) {
     return query("host_id = ?", hostId).stream().findFirst();
   }

@@ -11,14 +11,30 @@ import dev.skyledger.events.compute.FlavorAccessRemoved;
 import dev.skyledger.events.compute.FlavorCreated;
 import dev.skyledger.events.compute.FlavorDeleted;
 import dev.skyledger.events.compute.FlavorUpdated;
+import dev.skyledger.events.compute.InstanceActive;
+import dev.skyledger.events.compute.InstanceDeleteRequested;
+import dev.skyledger.events.compute.InstanceDeleted;
+import dev.skyledger.events.compute.InstanceFailed;
+import dev.skyledger.events.compute.InstanceNetworked;
+import dev.skyledger.events.compute.InstancePowerActionDone;
+import dev.skyledger.events.compute.InstancePowerActionFailed;
+import dev.skyledger.events.compute.InstancePowerActionStarted;
+import dev.skyledger.events.compute.InstanceRequested;
+import dev.skyledger.events.compute.InstanceScheduled;
+import dev.skyledger.events.compute.InstanceUpdated;
 import dev.skyledger.events.compute.Keypair;
 import dev.skyledger.events.compute.KeypairCreated;
 import dev.skyledger.events.compute.KeypairDeleted;
+import dev.skyledger.events.compute.ServerMetadataChanged;
+import dev.skyledger.events.compute.ServerSpec;
 import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.Port;
 import dev.skyledger.projectors.core.Projection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,6 +43,32 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /** Projects compute events into the views Nova's read API serves. */
 public final class ComputeProjection implements Projection {
   public static final String NAME = "compute";
+
+  /**
+   * A server's status, vm_state, task_state and power_state, from the facts its events recorded
+   * (whatever order they were applied in), with Nova's names: deleted, failed, running or shut off
+   * (a reboot shows as status REBOOT or HARD_REBOOT while it runs), or booting at the step its
+   * facts show (no host yet: scheduling; fewer ports than networks asked for: networking; else
+   * spawning). A delete requested shows as task_state deleting until the server is gone.
+   */
+  private static final String DERIVE_STATE = "UPDATE servers SET"
+      + " status = CASE WHEN deleted_at IS NOT NULL THEN 'DELETED' WHEN fault IS NOT NULL THEN 'ERROR'"
+      + " WHEN launched_at IS NULL THEN 'BUILD' WHEN power_action = 'reboot-soft' THEN 'REBOOT'"
+      + " WHEN power_action = 'reboot-hard' THEN 'HARD_REBOOT' WHEN stopped THEN 'SHUTOFF' ELSE 'ACTIVE' END,"
+      + " vm_state = CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN fault IS NOT NULL THEN 'error'"
+      + " WHEN launched_at IS NULL THEN 'building' WHEN stopped THEN 'stopped' ELSE 'active' END,"
+      + " task_state = CASE WHEN deleted_at IS NOT NULL THEN NULL WHEN delete_requested_at IS NOT NULL THEN 'deleting'"
+      + " WHEN fault IS NOT NULL THEN NULL"
+      + " WHEN launched_at IS NOT NULL THEN CASE power_action WHEN 'reboot-soft' THEN 'rebooting'"
+      + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' END"
+      + " WHEN host IS NULL THEN 'scheduling'"
+      + " WHEN (SELECT count(*) FROM server_ports p WHERE p.server_id = servers.id) < COALESCE(requested_networks, 0)"
+      + " THEN 'networking' ELSE 'spawning' END,"
+      // Nova's power states: 0 no state, 1 running, 4 shut down
+      + " power_state = CASE WHEN deleted_at IS NOT NULL OR fault IS NOT NULL OR launched_at IS NULL THEN 0"
+      + " WHEN stopped THEN 4 ELSE 1 END"
+      + " WHERE id = ?";
+
   private final ObjectMapper json;
 
   public ComputeProjection(ObjectMapper json) {
@@ -56,11 +98,11 @@ public final class ComputeProjection implements Projection {
       Projection.execute(c, "INSERT INTO flavors (id, name, vcpus, ram_mb, disk_gb, ephemeral_gb, swap_mb, rxtx_factor, is_public,"
           + " description, extra_specs, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)",
           f.getFlavorId(), f.getName(), f.getVcpus(), f.getRamMb(), f.getDiskGb(), f.getEphemeralGb(), f.getSwapMb(),
-          f.getRxtxFactor(), f.getIsPublic(), f.getDescription(), specs(f.getExtraSpecs()), at, at);
+          f.getRxtxFactor(), f.getIsPublic(), f.getDescription(), write(f.getExtraSpecs()), at, at);
     } else if (event instanceof FlavorUpdated e) {
       Flavor f = e.getFlavor();
       Projection.execute(c, "UPDATE flavors SET description = ?, extra_specs = ?::jsonb, updated_at = ? WHERE id = ?",
-          f.getDescription(), specs(f.getExtraSpecs()), at, f.getFlavorId());
+          f.getDescription(), write(f.getExtraSpecs()), at, f.getFlavorId());
     } else if (event instanceof FlavorDeleted e) {
       Projection.execute(c, "DELETE FROM flavor_access WHERE flavor_id = ?", e.getFlavorId());
       Projection.execute(c, "DELETE FROM flavors WHERE id = ?", e.getFlavorId());
@@ -84,12 +126,119 @@ public final class ComputeProjection implements Projection {
         Projection.execute(c, "INSERT INTO compute_quotas (project_id, resource, limit_value) VALUES (?, ?, ?)",
             e.getProjectId(), limit.getKey(), limit.getValue());
       }
+    } else {
+      applyServer(c, event, at);
     }
   }
 
-  private String specs(Map<String, String> specs) {
+  /** The server views: {@code servers} and {@code server_ports} (see V4__servers.sql for why rows are upserted). */
+  private void applyServer(Connection c, SpecificRecord event, Timestamp at) throws SQLException {
+    String id;
+    if (event instanceof InstanceRequested e) {
+      ServerSpec s = e.getServer();
+      id = s.getInstanceId();
+      Projection.execute(c, "INSERT INTO servers (id, project_id, user_id, name, hostname, status, vm_state, power_state,"
+          + " flavor_id, flavor, image_id, image_name, key_name, availability_zone, security_groups, metadata, user_data,"
+          + " requested_networks, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, 'BUILD', 'building', 0, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)"
+          + " ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, name = EXCLUDED.name, hostname = EXCLUDED.hostname,"
+          + " flavor_id = EXCLUDED.flavor_id, flavor = EXCLUDED.flavor, image_id = EXCLUDED.image_id,"
+          + " image_name = EXCLUDED.image_name, key_name = EXCLUDED.key_name,"
+          // the zone the server was scheduled to, when that was applied first, wins over the one asked for
+          + " availability_zone = COALESCE(servers.availability_zone, EXCLUDED.availability_zone),"
+          + " security_groups = EXCLUDED.security_groups, metadata = EXCLUDED.metadata, user_data = EXCLUDED.user_data,"
+          + " requested_networks = EXCLUDED.requested_networks, created_at = EXCLUDED.created_at,"
+          + " updated_at = GREATEST(servers.updated_at, EXCLUDED.updated_at)",
+          id, s.getProjectId(), s.getUserId(), s.getName(), s.getHostname(), s.getFlavor().getFlavorId(),
+          write(flavor(s.getFlavor())), s.getImageId(), s.getImageName(), s.getKeyName(), s.getAvailabilityZone(),
+          write(s.getSecurityGroups()), write(s.getMetadata()), s.getUserData(), s.getNetworks().size(), at, at);
+    } else if (event instanceof InstanceScheduled e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET host = ?, availability_zone = ? WHERE id = ?", e.getHostId(),
+          e.getAvailabilityZone(), id);
+    } else if (event instanceof InstanceNetworked e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Port p = e.getPort();
+      Projection.execute(c, "INSERT INTO server_ports (server_id, port_id, network_id, mac, fixed_ips, position)"
+          + " VALUES (?, ?, ?, ?, ?::jsonb, (SELECT count(*) FROM server_ports WHERE server_id = ?))"
+          + " ON CONFLICT (server_id, port_id) DO NOTHING", id, p.getPortId(), p.getNetworkId(), p.getMacAddress(),
+          write(fixedIps(p.getFixedIps())), id);
+    } else if (event instanceof InstanceActive e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET launched_at = ?, host = ? WHERE id = ?", at, e.getHostId(), id);
+    } else if (event instanceof InstanceFailed e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Map<String, Object> fault = new LinkedHashMap<>();
+      fault.put("code", e.getCode());
+      fault.put("message", e.getMessage());
+      fault.put("details", e.getDetails());
+      fault.put("step", e.getStep());
+      fault.put("created", at.toInstant().toString());
+      Projection.execute(c, "UPDATE servers SET fault = ?::jsonb WHERE id = ?", write(fault), id);
+      // the boot saga deleted the ports it had allocated
+      Projection.execute(c, "DELETE FROM server_ports WHERE server_id = ?", id);
+    } else if (event instanceof InstancePowerActionStarted e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = ? WHERE id = ?", e.getAction(), id);
+    } else if (event instanceof InstancePowerActionDone e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = NULL, stopped = ? WHERE id = ?", !e.getRunning(), id);
+    } else if (event instanceof InstancePowerActionFailed e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
+    } else if (event instanceof InstanceDeleteRequested e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET delete_requested_at = ? WHERE id = ?", at, id);
+    } else if (event instanceof InstanceDeleted e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET deleted_at = ?, host = COALESCE(?, host) WHERE id = ?", at, e.getHostId(), id);
+      Projection.execute(c, "DELETE FROM server_ports WHERE server_id = ?", id);
+    } else if (event instanceof InstanceUpdated e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET name = ? WHERE id = ?", e.getName(), id);
+    } else if (event instanceof ServerMetadataChanged e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET metadata = ?::jsonb WHERE id = ?", write(e.getMetadata()), id);
+    } else {
+      return;
+    }
+    Projection.execute(c, DERIVE_STATE, id);
+  }
+
+  /** Makes sure the server's row exists (its InstanceRequested may come later in a replay) and is updated at {@code at}. */
+  private static String touch(Connection c, String id, String projectId, Timestamp at) throws SQLException {
+    Projection.execute(c, "INSERT INTO servers (id, project_id, status, vm_state, power_state, updated_at)"
+        + " VALUES (?, ?, 'BUILD', 'building', 0, ?)"
+        + " ON CONFLICT (id) DO UPDATE SET updated_at = GREATEST(servers.updated_at, EXCLUDED.updated_at)", id, projectId, at);
+    return id;
+  }
+
+  private static Map<String, Object> flavor(Flavor f) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", f.getFlavorId());
+    out.put("name", f.getName());
+    out.put("vcpus", f.getVcpus());
+    out.put("ram_mb", f.getRamMb());
+    out.put("disk_gb", f.getDiskGb());
+    out.put("ephemeral_gb", f.getEphemeralGb());
+    out.put("swap_mb", f.getSwapMb());
+    out.put("rxtx_factor", f.getRxtxFactor());
+    out.put("extra_specs", f.getExtraSpecs());
+    return out;
+  }
+
+  private static List<Map<String, String>> fixedIps(List<FixedIp> ips) {
+    return ips.stream().map(ip -> {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("subnet_id", ip.getSubnetId());
+      m.put("ip_address", ip.getIpAddress());
+      return m;
+    }).toList();
+  }
+
+  private String write(Object value) {
     try {
-      return json.writeValueAsString(specs);
+      return json.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -15,7 +15,7 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Map;
 
-/** The compute (Nova v2.1) read routes so far: version discovery, flavors, key pairs, quota sets. */
+/** The compute (Nova v2.1) read routes so far: version discovery, flavors, key pairs, quota sets, servers. */
 public final class ComputeReadRoutes {
   private static final String ROOT = "/compute";
   private static final String V21 = ROOT + "/v2.1";
@@ -26,18 +26,21 @@ public final class ComputeReadRoutes {
   private final ComputeJson render;
   private final ServiceCatalog services;
   private final HostReadRoutes hosts;
+  private final ServerReadRoutes servers;
 
   public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services,
-                           HostReadRoutes hosts) {
+                           HostReadRoutes hosts, ServerReadRoutes servers) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
     this.hosts = hosts;
+    this.servers = servers;
   }
 
   public void routes(JavalinConfig config) {
     hosts.routes(config);
+    servers.routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);

@@ -62,9 +62,10 @@ public final class Payloads {
       InstanceUpdated.class, ServerMetadataChanged.class,
       InstanceScheduled.class, InstanceNetworked.class, InstanceActive.class, InstanceFailed.class, InstanceDeleted.class,
       ChangeServerPower.class, InstancePowerActionStarted.class, InstancePowerActionDone.class, InstancePowerActionFailed.class,
+      SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
       // host agents
       HostRegistered.class, HostHeartbeat.class, HostStopped.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,
       InstanceSpawned.class, InstanceSpawnFailed.class, InstanceDestroyed.class, InstancePowerChanged.class,
-      InstanceActionFailed.class, ImageCached.class);
+      InstanceActionFailed.class, ImageCached.class, SnapshotInstance.class, InstanceSnapshotted.class);
 }

@@ -15,12 +15,19 @@ import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.host.SpawnInstance;
+import dev.skyledger.events.host.SnapshotInstance;
+import dev.skyledger.events.host.InstanceSnapshotted;
+import dev.skyledger.events.image.AbortImageUpload;
+import dev.skyledger.events.image.CompleteImageUpload;
+import dev.skyledger.events.image.StartImageUpload;
+import dev.skyledger.hostagent.image.ImageUploads;
+import java.io.IOException;
+import java.io.InputStream;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.image.ImageCache;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.runtime.BackgroundLoop;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +56,8 @@ public final class HostAgent implements AutoCloseable {
   private final HypervisorDriver driver;
   /** Null: this host caches no images, and a spawn from an image fails. */
   private final ImageCache images;
+  /** Null: this host cannot take snapshots. */
+  private ImageUploads uploads;
   private final Producer<String, Envelope> producer;
   private final Envelopes envelopes;
   private final SkyConfig config;
@@ -59,6 +68,13 @@ public final class HostAgent implements AutoCloseable {
   public HostAgent(Settings settings, HypervisorDriver driver, Producer<String, Envelope> producer, Envelopes envelopes,
                    SkyConfig config, Clock clock) {
     this(settings, driver, null, producer, envelopes, config, clock);
+  }
+
+  /** As below, and {@code uploads}: where the host puts snapshots (null: it cannot take them). */
+  public HostAgent(Settings settings, HypervisorDriver driver, ImageCache images, ImageUploads uploads,
+                   Producer<String, Envelope> producer, Envelopes envelopes, SkyConfig config, Clock clock) {
+    this(settings, driver, images, producer, envelopes, config, clock);
+    this.uploads = uploads;
   }
 
   /** {@code images}: where the host keeps the images its domains boot from (hosts of one process may share it). */
@@ -150,11 +166,47 @@ public final class HostAgent implements AutoCloseable {
       }
     } else if (payload instanceof PowerInstance c) {
       fact = power(c);
+    } else if (payload instanceof SnapshotInstance c) {
+      fact = snapshot(command, c);
     } else {
       log.warn("host {} ignores unknown command {}", settings.hostId(), command.getType());
       return;
     }
     report(command, 0, fact);
+  }
+
+  /**
+   * Copies the domain's disk into the image service as the (queued) image the API created: the
+   * upload is recorded with the image service's own commands, on behalf of whoever asked for the
+   * snapshot (StartImageUpload, then CompleteImageUpload with size and checksums, or
+   * AbortImageUpload), so the image goes queued → saving → active as an upload through the API does.
+   */
+  private SpecificRecord snapshot(Envelope command, SnapshotInstance c) {
+    if (uploads == null) {
+      return new InstanceActionFailed(c.getInstanceId(), settings.hostId(), "snapshot",
+          "host " + settings.hostId() + " cannot upload images");
+    }
+    imageCommand(command, 10, c.getProjectId(), new StartImageUpload(c.getImageId()));
+    try (InputStream disk = driver.snapshot(c.getInstanceId())) {
+      ImageUploads.Uploaded up = uploads.upload(c.getImageId(), disk);
+      imageCommand(command, 11, c.getProjectId(), new CompleteImageUpload(c.getImageId(), up.size(), up.size(), up.md5(),
+          "sha512", up.sha512(), up.location()));
+      return new InstanceSnapshotted(c.getInstanceId(), settings.hostId(), c.getImageId(), up.size());
+    } catch (HypervisorDriver.DriverException | IOException e) {
+      imageCommand(command, 11, c.getProjectId(), new AbortImageUpload(c.getImageId(), "snapshot failed: " + e.getMessage()));
+      return new InstanceActionFailed(c.getInstanceId(), settings.hostId(), "snapshot", e.getMessage());
+    }
+  }
+
+  /** A command to the image service, keyed by the image's owner, caused by (and on behalf of) a host command. */
+  private void imageCommand(Envelope cause, int n, String owner, SpecificRecord command) {
+    Envelope envelope = Envelope.newBuilder(envelopes.derived(cause, n, command, cause.getAggregateId(), owner, 0))
+        .setStreamKey(owner).build();
+    try {
+      producer.send(new ProducerRecord<>(config.topic(Topics.IMAGE_COMMANDS), owner, envelope)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("host {} could not send {}: {}", settings.hostId(), command.getSchema().getName(), e.getMessage());
+    }
   }
 
   /** {@code n}: which fact of the command this is; the same for the same fact when the command comes again. */

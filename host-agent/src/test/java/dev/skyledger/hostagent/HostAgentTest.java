@@ -161,6 +161,39 @@ class HostAgentTest {
     assertTrue(driver.consoleLog("vm-1", 0).contains("ci-info: no authorized SSH keys"));
   }
 
+  @Test
+  void givenARunningDomain_whenSnapshot_thenTheDiskIsUploadedThroughTheImageServicesCommandsAndReported() throws Exception {
+    agent.handle(command(fromImage("vm-1").build(), "vm-1"));
+    reported();
+    ImageStore store = new FileImageStore(tmp.resolve("images"));
+    HostAgent snapshotting = new HostAgent(new HostAgent.Settings("compute-1", "nova", "127.0.0.1", Duration.ofSeconds(10),
+        16, 1.5, 1), driver, cache, new dev.skyledger.hostagent.image.StoreImageUploads(store), producer, envelopes, config,
+        CLOCK);
+
+    snapshotting.handle(command(new dev.skyledger.events.host.SnapshotInstance("vm-1", "compute-1", "snap-1", "p-1", "raw"),
+        "vm-1"));
+
+    List<ProducerRecord<String, Envelope>> sent = producer.history();
+    List<SpecificRecord> payloads = sent.stream().map(r -> envelopes.open(r.value())).toList();
+    assertEquals(new dev.skyledger.events.image.StartImageUpload("snap-1"), payloads.get(0));
+    var complete = (dev.skyledger.events.image.CompleteImageUpload) payloads.get(1);
+    assertEquals(IMAGE.length, complete.getSize());
+    assertEquals(image.md5(), complete.getChecksum(), "the simulated disk is its base image");
+    assertEquals("p-1", sent.get(1).key(), "image commands are keyed by the image's owner");
+    assertEquals(new dev.skyledger.events.host.InstanceSnapshotted("vm-1", "compute-1", "snap-1", (long) IMAGE.length),
+        payloads.get(2));
+    try (var in = store.open(complete.getLocation(), 0, IMAGE.length)) {
+      assertEquals(IMAGE.length, in.read(java.nio.ByteBuffer.allocate(IMAGE.length + 1)) > 0 ? IMAGE.length : 0);
+    }
+
+    producer.clear();
+    snapshotting.handle(command(new dev.skyledger.events.host.SnapshotInstance("vm-404", "compute-1", "snap-2", "p-1", "raw"),
+        "vm-404"));
+    List<SpecificRecord> failed = producer.history().stream().map(r -> envelopes.open(r.value())).toList();
+    assertTrue(failed.get(1) instanceof dev.skyledger.events.image.AbortImageUpload, failed.toString());
+    assertEquals("snapshot", ((dev.skyledger.events.host.InstanceActionFailed) failed.get(2)).getAction());
+  }
+
   /** The simulated driver, remembering the last spec it was asked to spawn. */
   private static final class RecordingDriver implements HypervisorDriver {
     private final SimulatedDriver simulated =
@@ -177,6 +210,7 @@ class HostAgentTest {
     @Override public void powerOn(String id) throws DriverException { simulated.powerOn(id); }
     @Override public Optional<DomainState> state(String id) { return simulated.state(id); }
     @Override public List<String> domains() { return simulated.domains(); }
+    @Override public java.io.InputStream snapshot(String id) throws DriverException { return simulated.snapshot(id); }
 
     @Override
     public String consoleLog(String id, int lines) {

@@ -197,7 +197,7 @@ public final class Cloud implements AutoCloseable {
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),
         new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverReads::show,
-            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1")));
+            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1"), catalog.url("/image")));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
@@ -287,10 +287,12 @@ public final class Cloud implements AutoCloseable {
     // the hosts of this process share one cache beside the image store (var/hosts/image-cache), and read the store directly
     var images = new dev.skyledger.hostagent.image.ImageCache(config.imageDir().resolveSibling("hosts").resolve("image-cache"),
         new dev.skyledger.hostagent.image.StoreImageSource(new FileImageStore(config.imageDir())));
+    var uploads = new dev.skyledger.hostagent.image.StoreImageUploads(new FileImageStore(config.imageDir()));
     List<HostAgent> agents = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       HostAgent agent = new HostAgent(new HostAgent.Settings("compute-" + i, "nova", "127.0.0.1", heartbeat, 16.0, 1.5, 1.0),
-          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), images, producer, envelopes, config, Clock.systemUTC()).start();
+          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), images, uploads, producer, envelopes, config,
+          Clock.systemUTC()).start();
       running.add(0, agent);
       agents.add(agent);
       hostAgents.put(agent.hostId(), agent);

@@ -88,6 +88,26 @@ class OpenstackCliServerTest {
     assertNotEquals(0, bob("server", "show", id).rc(), "another tenant cannot see the server");
     assertFalse(anyMatches(ok(bob("server", "list", "-f", "json")).json(), "Name", "web"));
 
+    String console = ok(alice("console", "log", "show", "web")).out();
+    assertTrue(console.contains("Cloud-init") || console.contains("cloud-init"), console);
+    assertTrue(console.contains("web login:"), console);
+
+    ok(alice("server", "reboot", "--wait", "web"));
+    assertEquals("ACTIVE", status("web"));
+    ok(alice("server", "stop", "web"));
+    awaitStatus("web", "SHUTOFF");
+    OpenstackCli.Result again = alice("server", "stop", "web");
+    assertNotEquals(0, again.rc(), "stopping a stopped server is a conflict");
+    assertTrue(again.err().contains("409") || again.err().contains("Cannot 'stop'"), again.err());
+    ok(alice("server", "start", "web"));
+    awaitStatus("web", "ACTIVE");
+
+    JsonNode snapshot = ok(alice("server", "image", "create", "--name", "web-snap", "--wait", "-f", "json", "web")).json();
+    assertEquals("active", snapshot.path("status").asText(), snapshot.toString());
+    JsonNode snapImage = ok(alice("image", "show", "web-snap", "-f", "json")).json();
+    assertTrue(snapImage.path("properties").toString().contains(id), "a snapshot names its server: " + snapImage);
+    assertTrue(ok(alice("image", "list", "-f", "json")).json().toString().contains("web-snap"));
+
     ok(admin("quota", "set", "--instances", "1", alice.projectName()));
     OpenstackCli.Result over = alice("server", "create", "--image", "cirros", "--flavor", "m1.tiny", "--network", "private",
         "second");
@@ -98,6 +118,21 @@ class OpenstackCliServerTest {
     assertFalse(anyMatches(ok(alice("server", "list", "-f", "json")).json(), "Name", "web"));
     assertEquals(0, ok(alice("port", "list", "--device-owner", "compute:nova", "-f", "json")).json().size(),
         "the server's port went with it");
+  }
+
+  private static String status(String server) {
+    return ok(alice("server", "show", server, "-f", "json")).json().path("status").asText();
+  }
+
+  private static void awaitStatus(String server, String wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      last = status(server);
+      if (wanted.equals(last)) return;
+      Thread.sleep(300);
+    }
+    throw new AssertionError(server + " is " + last + ", not " + wanted);
   }
 
   private static Path writeKey() throws Exception {

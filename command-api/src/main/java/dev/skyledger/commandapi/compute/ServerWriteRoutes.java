@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.SnapshotServer;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeleteImage;
 import dev.skyledger.events.compute.DeleteServer;
 import dev.skyledger.events.compute.DeleteServerMetadataItem;
 import dev.skyledger.events.compute.Flavor;
@@ -83,12 +86,16 @@ public final class ServerWriteRoutes {
   private final Consoles consoles;
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final String baseUrl;
+  /** The image endpoint (snapshots are answered with their image's URL there). */
+  private final String imageUrl;
 
   /** {@code zones}: whether an availability zone has a compute host; {@code baseUrl}: the compute endpoint, for links. */
   public ServerWriteRoutes(Authenticator auth, CommandSender sender, ComputeCatalog compute, ImageCatalog images,
                            NetworkCatalog networks, ServerProjects servers, ServerView view, Predicate<String> zones,
-                           Consoles consoles, com.fasterxml.jackson.databind.ObjectMapper json, String baseUrl) {
+                           Consoles consoles, com.fasterxml.jackson.databind.ObjectMapper json, String baseUrl,
+                           String imageUrl) {
     this.consoles = consoles;
+    this.imageUrl = imageUrl;
     this.auth = auth;
     this.sender = sender;
     this.compute = compute;
@@ -446,6 +453,7 @@ public final class ServerWriteRoutes {
       case "os-stop" -> power(ctx, caller, id, project, "stop");
       case "os-start" -> power(ctx, caller, id, project, "start");
       case "os-getConsoleOutput" -> consoleOutput(ctx, caller, id, args);
+      case "createImage" -> createImage(ctx, caller, id, project, args);
       default -> throw ApiException.badRequest("There is no such action: " + name);
     }
   }
@@ -454,6 +462,48 @@ public final class ServerWriteRoutes {
     sender.send(ctx, caller, Topics.COMPUTE_SAGA, "instance/" + id, PROJECTION,
         new ChangeServerPower(id, project, action), id, project);
     ctx.status(202);
+  }
+
+  /**
+   * A snapshot: the image is created here (queued, owned by the server's project, marked as a
+   * snapshot of this server), then the boot saga, which knows whether the server can be
+   * snapshotted now, asks its host to upload the disk into it. If the saga refuses, the image goes.
+   */
+  private void createImage(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
+    if (!args.isObject()) throw invalid("createImage", args, "it is not of type 'object'");
+    JsonNode nameNode = args.get("name");
+    if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank() || nameNode.asText().length() > 255) {
+      throw invalid("name", nameNode, "'name' is a required property of 1 to 255 characters");
+    }
+    Map<String, String> metadata = metadata(args.get("metadata"), "metadata");
+    ObjectNode server = view.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
+    String baseId = server.path("image").path("id").asText(null);
+    Optional<ImageCatalog.Image> base = baseId == null ? Optional.empty() : images.find(baseId);
+    Map<String, String> properties = new LinkedHashMap<>();
+    base.ifPresent(b -> b.properties().forEach((k, v) -> {
+      if (!k.startsWith("image_") && !k.equals("instance_uuid") && !k.equals("base_image_ref")) properties.put(k, v);
+    }));
+    properties.putAll(metadata);
+    properties.put("image_type", "snapshot");
+    properties.put("instance_uuid", id);
+    if (baseId != null) properties.put("base_image_ref", baseId);
+    properties.put("user_id", caller.userId());
+    int minDisk = compute.flavor(new ComputeCatalog.Viewer(project, true), server.path("flavor").path("id").asText(""))
+        .map(ComputeCatalog.Flavor::diskGb).orElse(base.map(ImageCatalog.Image::minDisk).orElse(0));
+    String imageId = UUID.randomUUID().toString();
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, project, "image", new CreateImage(imageId, project,
+        nameNode.asText(), base.map(ImageCatalog.Image::diskFormat).orElse("raw"),
+        base.map(ImageCatalog.Image::containerFormat).orElse("bare"), "private", false, minDisk,
+        base.map(ImageCatalog.Image::minRam).orElse(0), List.of(), properties), imageId, project);
+    try {
+      sender.send(ctx, caller, Topics.COMPUTE_SAGA, "instance/" + id, PROJECTION, new SnapshotServer(id, project, imageId),
+          id, project);
+    } catch (ApiException refused) {
+      sender.send(ctx, caller, Topics.IMAGE_COMMANDS, project, "image", new DeleteImage(imageId), imageId, project);
+      throw refused;
+    }
+    ctx.status(202).header("Location", imageUrl + "/v2/images/" + imageId);
   }
 
   private void consoleOutput(Context ctx, TokenClaims caller, String id, JsonNode args) {

@@ -36,6 +36,9 @@ public interface HypervisorDriver {
 
   List<String> domains();
 
+  /** A copy of the domain's root disk as it is now (raw), for a snapshot image; the caller closes it. */
+  java.io.InputStream snapshot(String instanceId) throws DriverException;
+
   /** The domain's serial console output so far, at most {@code lines} last lines (0: all). */
   String consoleLog(String instanceId, int lines) throws DriverException;
 

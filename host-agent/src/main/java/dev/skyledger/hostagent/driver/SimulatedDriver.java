@@ -52,6 +52,26 @@ public final class SimulatedDriver implements HypervisorDriver {
     return capacity;
   }
 
+  /**
+   * The simulated disk never changes after boot: a snapshot is its base image (or, for a domain
+   * booted without one, an empty 1 MiB raw disk).
+   */
+  @Override
+  public java.io.InputStream snapshot(String instanceId) throws DriverException {
+    String image;
+    synchronized (this) {
+      Domain d = domains.get(instanceId);
+      if (d == null) throw new DriverException("Domain not found: no domain with matching uuid '" + instanceId + "'");
+      image = d.spec.imagePath();
+    }
+    if (image == null) return new java.io.ByteArrayInputStream(new byte[1 << 20]);
+    try {
+      return Files.newInputStream(Path.of(image));
+    } catch (java.io.IOException e) {
+      throw new DriverException("Cannot read the disk of " + instanceId + ": " + e.getMessage());
+    }
+  }
+
   @Override
   public synchronized Usage usage() {
     int vcpus = 0;

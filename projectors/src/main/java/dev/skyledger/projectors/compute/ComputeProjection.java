@@ -60,7 +60,7 @@ public final class ComputeProjection implements Projection {
       + " task_state = CASE WHEN deleted_at IS NOT NULL THEN NULL WHEN delete_requested_at IS NOT NULL THEN 'deleting'"
       + " WHEN fault IS NOT NULL THEN NULL"
       + " WHEN launched_at IS NOT NULL THEN CASE power_action WHEN 'reboot-soft' THEN 'rebooting'"
-      + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' END"
+      + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' WHEN 'snapshot' THEN 'image_snapshot' END"
       + " WHEN host IS NULL THEN 'scheduling'"
       + " WHEN (SELECT count(*) FROM server_ports p WHERE p.server_id = servers.id) < COALESCE(requested_networks, 0)"
       + " THEN 'networking' ELSE 'spawning' END,"
@@ -184,6 +184,16 @@ public final class ComputeProjection implements Projection {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET power_action = NULL, stopped = ? WHERE id = ?", !e.getRunning(), id);
     } else if (event instanceof InstancePowerActionFailed e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceSnapshotStarted e) {
+      // a snapshot runs like a power action: one at a time, shown as task_state image_snapshot
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = 'snapshot' WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceSnapshotDone e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceSnapshotFailed e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
     } else if (event instanceof InstanceDeleteRequested e) {

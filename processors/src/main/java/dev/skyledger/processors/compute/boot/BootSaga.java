@@ -2,6 +2,12 @@ package dev.skyledger.processors.compute.boot;
 
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
+import dev.skyledger.events.compute.InstanceSnapshotDone;
+import dev.skyledger.events.compute.InstanceSnapshotFailed;
+import dev.skyledger.events.compute.InstanceSnapshotStarted;
+import dev.skyledger.events.compute.SnapshotServer;
+import dev.skyledger.events.host.InstanceSnapshotted;
+import dev.skyledger.events.host.SnapshotInstance;
 import dev.skyledger.events.compute.InstancePowerActionDone;
 import dev.skyledger.events.compute.InstancePowerActionFailed;
 import dev.skyledger.events.compute.InstancePowerActionStarted;
@@ -144,6 +150,7 @@ final class BootSaga {
     } else if (fact instanceof InstanceDeleteRequested e) deleteRequested(e, envelope, now, out);
     else if (fact instanceof InstancePowerChanged e) powerChanged(e.getInstanceId(), e.getAction(), null, out);
     else if (fact instanceof InstanceActionFailed e) powerChanged(e.getInstanceId(), e.getAction(), e.getReason(), out);
+    else if (fact instanceof InstanceSnapshotted e) snapshotted(e, out);
     else if (fact instanceof InstanceDestroyed e) {
       state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING).ifPresent(b -> deleted(b, out));
     }
@@ -165,7 +172,8 @@ final class BootSaga {
         case DELETING -> deleted(b, out);
         case ACTIVE, SHUTOFF -> {
           if (b.pendingAction() != null) {
-            powerChanged(id, b.pendingAction(), "host " + b.hostId() + " did not answer within "
+            powerChanged(id, b.pendingAction().startsWith(SNAPSHOT) ? "snapshot" : b.pendingAction(),
+                "host " + b.hostId() + " did not answer within "
                 + settings.spawnTimeout().toSeconds() + " s", out);
           } else {
             state.putBoot(b.withStep(b.step(), 0));
@@ -396,7 +404,7 @@ final class BootSaga {
       case "reboot-hard" -> "rebooting_hard";
       case "stop" -> "powering-off";
       case "start" -> "powering-on";
-      default -> action;
+      default -> action.startsWith(SNAPSHOT) ? "image_snapshot" : action;
     };
   }
 
@@ -410,11 +418,49 @@ final class BootSaga {
     };
   }
 
-  /** The host's answer to a power action (reason null: done). */
+  /** Snapshot into an image the API created: from ACTIVE or SHUTOFF, one action at a time. */
+  Answer decide(SnapshotServer c, Actor actor, long now) {
+    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
+    Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
+        .filter(b -> b.step() != Step.DELETED)
+        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
+    if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
+    Boot b = found.get();
+    if (b.step() == Step.DELETING) return conflict("createImage", b, "task_state deleting");
+    if (b.pendingAction() != null) return conflict("createImage", b, "task_state " + taskOf(b.pendingAction()));
+    if (b.step() != Step.ACTIVE && b.step() != Step.SHUTOFF) return conflict("createImage", b, "vm_state " + vmStateOf(b.step()));
+    List<Out> out = new ArrayList<>();
+    b = fact(b, new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
+    long sequence = b.sequence();
+    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
+        b.projectId(), "raw"), b.instanceId(), 0));
+    state.putBoot(b.withPendingAction(SNAPSHOT + c.getImageId()).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
+    return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
+  }
+
+  /** A pending snapshot is kept as this prefix and the image's id. */
+  static final String SNAPSHOT = "snapshot/";
+
+  private void snapshotted(InstanceSnapshotted e, List<Out> out) {
+    Optional<Boot> found = state.boot(e.getInstanceId()).filter(b -> (SNAPSHOT + e.getImageId()).equals(b.pendingAction()));
+    if (found.isEmpty()) return;
+    Boot b = fact(found.get(), new InstanceSnapshotDone(e.getInstanceId(), found.get().projectId(), e.getImageId(),
+        e.getSize()), out);
+    state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
+  }
+
+  /** The host's answer to a power action or a snapshot (reason null: done). */
   private void powerChanged(String instanceId, String action, String reason, List<Out> out) {
-    Optional<Boot> found = state.boot(instanceId).filter(b -> action.equals(b.pendingAction()));
+    Optional<Boot> found = state.boot(instanceId).filter(b -> b.pendingAction() != null)
+        .filter(b -> action.equals(b.pendingAction()) || b.pendingAction().startsWith(action + "/"));
     if (found.isEmpty()) return;
     Boot b = found.get();
+    if (b.pendingAction().startsWith(SNAPSHOT)) {
+      String image = b.pendingAction().substring(SNAPSHOT.length());
+      b = fact(b, new InstanceSnapshotFailed(instanceId, b.projectId(), image, reason == null ? "no answer" : reason), out);
+      state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
+      return;
+    }
     if (reason != null) {
       b = fact(b, new InstancePowerActionFailed(instanceId, b.projectId(), action, reason), out);
       state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));

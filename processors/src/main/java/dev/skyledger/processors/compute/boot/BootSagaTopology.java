@@ -67,7 +67,8 @@ public final class BootSagaTopology {
       HostRegistered.getClassSchema().getFullName(), HostHeartbeat.getClassSchema().getFullName(),
       HostStopped.getClassSchema().getFullName(), InstanceSpawned.getClassSchema().getFullName(),
       InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
-      InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName());
+      InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName(),
+      dev.skyledger.events.host.InstanceSnapshotted.getClassSchema().getFullName());
 
   private final SkyConfig config;
   private final Envelopes envelopes;
@@ -196,8 +197,8 @@ public final class BootSagaTopology {
         return;
       }
       long now = clock.millis();
-      if (fact instanceof ChangeServerPower command) {
-        decide(command, e, now);
+      if (fact instanceof ChangeServerPower || fact instanceof dev.skyledger.events.compute.SnapshotServer) {
+        decide(fact, e, now);
         return;
       }
       List<BootSaga.Out> outs = saga.on(fact, e, now);
@@ -205,14 +206,16 @@ public final class BootSagaTopology {
     }
 
     /** A command the saga decides itself: its facts and commands, and the reply the API waits for. */
-    private void decide(ChangeServerPower command, Envelope e, long now) {
-      BootSaga.Answer answer = saga.decide(command, recheck.apply(e.getActor()), now);
+    private void decide(SpecificRecord command, Envelope e, long now) {
+      Actor actor = recheck.apply(e.getActor());
+      BootSaga.Answer answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, now)
+          : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, now);
       SpecificRecord reply;
       if (answer.rejected()) {
         reply = new CommandRejected(answer.status(), answer.title(), answer.message());
       } else {
         for (int i = 0; i < answer.outs().size(); i++) emit(answer.outs().get(i), e.getEventId(), e.getEventId(), e.getRequestId(), i, now);
-        reply = new CommandAccepted(command.getInstanceId(), answer.streamKey(), answer.sequence(), answer.outs().size());
+        reply = new CommandAccepted(e.getAggregateId(), answer.streamKey(), answer.sequence(), answer.outs().size());
       }
       Envelope envelope = envelopes.derived(e, -1, reply, e.getAggregateId(), e.getProjectId(), 0);
       context.forward(new Record<>(e.getRequestId(), envelope, now), "saga-replies");

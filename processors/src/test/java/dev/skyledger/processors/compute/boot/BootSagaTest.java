@@ -269,6 +269,29 @@ class BootSagaTest {
   }
 
   @Test
+  void aSnapshotIsOneActionAtATimeAndEndsWhenTheHostUploadedIt() {
+    activeServer();
+    BootSaga.Answer snap = saga.decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    assertTrue(!snap.rejected(), snap.message());
+    assertEquals("img-9", of(snap.outs(), dev.skyledger.events.host.SnapshotInstance.class).get(0).getImageId());
+    assertEquals("Cannot 'reboot' instance vm1 while it is in task_state image_snapshot",
+        power("reboot-soft", ALICE, T0 + 210).message());
+    List<BootSaga.Out> done = on(new dev.skyledger.events.host.InstanceSnapshotted("vm1", "h1", "img-9", 42L), T0 + 300);
+    assertEquals(42L, of(done, dev.skyledger.events.compute.InstanceSnapshotDone.class).get(0).getSize());
+    assertTrue(!power("reboot-soft", ALICE, T0 + 400).rejected());
+  }
+
+  @Test
+  void aFailedSnapshotLeavesTheServerAsItWas() {
+    activeServer();
+    saga.decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    List<BootSaga.Out> failed = on(new dev.skyledger.events.host.InstanceActionFailed("vm1", "h1", "snapshot", "disk gone"),
+        T0 + 300);
+    assertEquals("disk gone", of(failed, dev.skyledger.events.compute.InstanceSnapshotFailed.class).get(0).getMessage());
+    assertTrue(!power("stop", ALICE, T0 + 400).rejected());
+  }
+
+  @Test
   void theStateIsTheStoreHostsAndClaimsComeBackAfterARestart() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 0)), T0);

@@ -63,6 +63,7 @@ public final class Payloads {
       InstanceScheduled.class, InstanceNetworked.class, InstanceActive.class, InstanceFailed.class, InstanceDeleted.class,
       ChangeServerPower.class, InstancePowerActionStarted.class, InstancePowerActionDone.class, InstancePowerActionFailed.class,
       SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
+      CreateServerGroup.class, ServerGroupCreated.class, DeleteServerGroup.class, ServerGroupDeleted.class,
       // host agents
       HostRegistered.class, HostHeartbeat.class, HostStopped.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,

@@ -68,6 +68,8 @@ final class ComputeDecider {
     if (command instanceof UpdateServer c) return ServerDecisions.update(c, actor, s);
     if (command instanceof SetServerMetadata c) return ServerDecisions.setMetadata(c, actor, s);
     if (command instanceof DeleteServerMetadataItem c) return ServerDecisions.deleteMetadataItem(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.CreateServerGroup c) return ServerDecisions.createGroup(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.DeleteServerGroup c) return ServerDecisions.deleteGroup(c, actor, s);
     return badRequest("Unknown compute command " + command.getSchema().getName() + ".");
   }
 

@@ -133,4 +133,37 @@ final class ComputeState {
     for (String key : metadata(serverId).keySet()) kv.delete("sm/" + serverId + "/" + key);
     metadata.forEach((k, v) -> kv.put("sm/" + serverId + "/" + k, v));
   }
+
+  /** A project's server group: its policy and the servers in it (until they are deleted). */
+  Optional<dev.skyledger.events.compute.ServerGroup> group(String groupId) {
+    return kv.get("g/" + groupId).map(row -> AvroRows.read(row, dev.skyledger.events.compute.ServerGroup.class));
+  }
+
+  void putGroup(dev.skyledger.events.compute.ServerGroup group) {
+    kv.put("g/" + group.getGroupId(), AvroRows.write(group));
+    kv.put("pg/" + group.getProjectId() + "/" + group.getGroupId(), "");
+  }
+
+  void deleteGroup(String groupId, String projectId) {
+    kv.delete("g/" + groupId);
+    kv.delete("pg/" + projectId + "/" + groupId);
+  }
+
+  int groupCount(String projectId) {
+    return kv.prefix("pg/" + projectId + "/").size();
+  }
+
+  int memberCount(String groupId) {
+    return kv.prefix("gm/" + groupId + "/").size();
+  }
+
+  void addMember(String groupId, String serverId) {
+    kv.put("gm/" + groupId + "/" + serverId, "");
+    kv.put("sg/" + serverId, groupId);
+  }
+
+  void removeMember(String serverId) {
+    kv.get("sg/" + serverId).ifPresent(g -> kv.delete("gm/" + g + "/" + serverId));
+    kv.delete("sg/" + serverId);
+  }
 }

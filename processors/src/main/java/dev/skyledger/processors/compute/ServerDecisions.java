@@ -1,6 +1,10 @@
 package dev.skyledger.processors.compute;
 
 import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.CreateServerGroup;
+import dev.skyledger.events.compute.DeleteServerGroup;
+import dev.skyledger.events.compute.ServerGroupCreated;
+import dev.skyledger.events.compute.ServerGroupDeleted;
 import dev.skyledger.events.compute.DeleteServer;
 import dev.skyledger.events.compute.DeleteServerMetadataItem;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
@@ -47,6 +51,16 @@ final class ServerDecisions {
     ComputeState.Usage used = s.usage(project);
     var flavor = c.getServers().get(0).getFlavor();
     int wanted = c.getServers().size();
+    String groupId = c.getServers().get(0).getServerGroupId();
+    if (groupId != null) {
+      var group = s.group(groupId).filter(g -> g.getProjectId().equals(project));
+      if (group.isEmpty()) return ComputeDecider.badRequest("Invalid server group: " + groupId + " could not be found.");
+      int members = limits.get("server_group_members");
+      if (Limits.exceeded(members, s.memberCount(groupId), Math.max(1, c.getMinCount()))) {
+        return Decision.reject(403, "forbidden", "Quota exceeded, too many servers in group");
+      }
+      if (members >= 0) wanted = Math.min(wanted, members - s.memberCount(groupId));
+    }
     int fits = wanted;
     while (fits > 0 && overQuota(limits, used, fits, flavor.getVcpus(), flavor.getRamMb()) != null) fits--;
     if (fits < Math.max(1, c.getMinCount())) {
@@ -66,7 +80,7 @@ final class ServerDecisions {
           + ", but already used " + usedOf + " of " + limits.get(resource) + " " + resource);
     }
     List<SpecificRecord> events = new ArrayList<>();
-    for (ServerSpec spec : c.getServers().subList(0, fits)) {
+    for (ServerSpec spec : c.getServers().subList(0, Math.min(fits, c.getServers().size()))) {
       events.add(new InstanceRequested(spec));
       events.add(new QuotaReserved(spec.getInstanceId(), project, 1, flavor.getVcpus(), flavor.getRamMb()));
     }
@@ -131,9 +145,33 @@ final class ServerDecisions {
     return Decision.accept(c.getInstanceId(), new ServerMetadataChanged(c.getInstanceId(), found.get().projectId(), next));
   }
 
+  // ---- server groups ----------------------------------------------------------------------------
+
+  static Decision createGroup(CreateServerGroup c, Actor actor, ComputeState s) {
+    var g = c.getGroup();
+    if (!canUse(actor, g.getProjectId())) return ComputeDecider.forbidden("os_compute_api:os-server-groups:create");
+    if (s.group(g.getGroupId()).isPresent()) return ComputeDecider.conflict("Server group " + g.getGroupId() + " already exists.");
+    int limit = ComputeQuotas.effective(s.quota(g.getProjectId())).get("server_groups");
+    if (Limits.exceeded(limit, s.groupCount(g.getProjectId()), 1)) {
+      return Decision.reject(403, "forbidden", "Quota exceeded, too many server groups.");
+    }
+    return Decision.accept(g.getGroupId(), new ServerGroupCreated(g));
+  }
+
+  static Decision deleteGroup(DeleteServerGroup c, Actor actor, ComputeState s) {
+    var g = s.group(c.getGroupId()).filter(x -> x.getProjectId().equals(c.getProjectId())).filter(x -> canUse(actor, x.getProjectId()));
+    if (g.isEmpty()) return ComputeDecider.notFound("Instance group " + c.getGroupId() + " could not be found.");
+    return Decision.accept(c.getGroupId(), new ServerGroupDeleted(c.getGroupId(), c.getProjectId()));
+  }
+
   static void evolve(ComputeState s, SpecificRecord event) {
-    if (event instanceof InstanceRequested e) {
+    if (event instanceof ServerGroupCreated e) {
+      s.putGroup(e.getGroup());
+    } else if (event instanceof ServerGroupDeleted e) {
+      s.deleteGroup(e.getGroupId(), e.getProjectId());
+    } else if (event instanceof InstanceRequested e) {
       ServerSpec spec = e.getServer();
+      if (spec.getServerGroupId() != null) s.addMember(spec.getServerGroupId(), spec.getInstanceId());
       s.putServer(new ComputeState.Server(spec.getInstanceId(), spec.getProjectId(), spec.getName(),
           spec.getFlavor().getVcpus(), spec.getFlavor().getRamMb(), false, false));
       s.replaceMetadata(spec.getInstanceId(), spec.getMetadata());
@@ -147,6 +185,7 @@ final class ServerDecisions {
       s.server(e.getInstanceId()).ifPresent(v -> s.putServer(new ComputeState.Server(v.id(), v.projectId(), v.name(),
           v.vcpus(), v.ramMb(), v.reserved(), true)));
       s.replaceMetadata(e.getInstanceId(), Map.of());
+      s.removeMember(e.getInstanceId());
     } else if (event instanceof InstanceUpdated e) {
       s.server(e.getInstanceId()).ifPresent(v -> s.putServer(new ComputeState.Server(v.id(), v.projectId(), e.getName(),
           v.vcpus(), v.ramMb(), v.reserved(), v.deleting())));
@@ -156,6 +195,8 @@ final class ServerDecisions {
   }
 
   static String aggregateOf(SpecificRecord event) {
+    if (event instanceof ServerGroupCreated e) return e.getGroup().getGroupId();
+    if (event instanceof ServerGroupDeleted e) return e.getGroupId();
     if (event instanceof InstanceRequested e) return e.getServer().getInstanceId();
     if (event instanceof QuotaReserved e) return e.getInstanceId();
     if (event instanceof QuotaReleased e) return e.getInstanceId();
@@ -166,6 +207,8 @@ final class ServerDecisions {
   }
 
   static String projectOf(SpecificRecord event) {
+    if (event instanceof ServerGroupCreated e) return e.getGroup().getProjectId();
+    if (event instanceof ServerGroupDeleted e) return e.getProjectId();
     if (event instanceof InstanceRequested e) return e.getServer().getProjectId();
     if (event instanceof QuotaReserved e) return e.getProjectId();
     if (event instanceof QuotaReleased e) return e.getProjectId();

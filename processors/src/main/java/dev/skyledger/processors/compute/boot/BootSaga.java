@@ -216,6 +216,7 @@ final class BootSaga {
   }
 
   private void release(Boot b) {
+    state.removeGroupMember(b.instanceId());
     if (!b.claimed()) return;
     state.putHost(state.host(b.hostId()).claim(-b.vcpus(), -b.memoryMb(), -b.diskGb()));
   }
@@ -239,8 +240,15 @@ final class BootSaga {
         spec.getImageSize(), spec.getImageLocation(), spec.getPublicKey(), spec.getUserData(),
         List.copyOf(spec.getSecurityGroups()), ports, Step.NETWORKING, null, false, false, 0, 0, origin, null);
 
-    Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
-        Scheduler.GroupPolicy.NONE, Set.of());
+    String group = spec.getServerGroupId();
+    Scheduler.GroupPolicy policy = group == null || spec.getServerGroupPolicy() == null ? Scheduler.GroupPolicy.NONE
+        : switch (spec.getServerGroupPolicy()) {
+          case "affinity" -> Scheduler.GroupPolicy.AFFINITY;
+          case "anti-affinity" -> Scheduler.GroupPolicy.ANTI_AFFINITY;
+          default -> Scheduler.GroupPolicy.NONE;
+        };
+    Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(), policy,
+        group == null ? Set.of() : state.groupHosts(group));
     List<Scheduler.Host> candidates = state.hosts().values().stream().map(h -> candidate(h, now)).toList();
     Optional<Scheduler.Host> chosen = Scheduler.choose(candidates, request);
     if (chosen.isEmpty()) {
@@ -249,6 +257,7 @@ final class BootSaga {
     }
     HostView host = state.host(chosen.get().hostId());
     state.putHost(host.claim(b.vcpus(), b.memoryMb(), b.diskGb()));
+    if (group != null) state.addGroupMember(group, b.instanceId(), host.hostId());
     b = b.withHost(host.hostId(), true);
     b = fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), host.zone()), out);
     if (ports.isEmpty()) {

@@ -153,6 +153,23 @@ final class BootState {
     kv.put("h/" + host.hostId(), write(host));
   }
 
+  /** The hosts the members of a server group are placed on (members that failed or were deleted leave). */
+  java.util.Set<String> groupHosts(String groupId) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (var e : kv.prefix("gh/" + groupId + "/")) out.add(e.getValue());
+    return out;
+  }
+
+  void addGroupMember(String groupId, String instanceId, String hostId) {
+    kv.put("gh/" + groupId + "/" + instanceId, hostId);
+    kv.put("ig/" + instanceId, groupId);
+  }
+
+  void removeGroupMember(String instanceId) {
+    kv.get("ig/" + instanceId).ifPresent(g -> kv.delete("gh/" + g + "/" + instanceId));
+    kv.delete("ig/" + instanceId);
+  }
+
   private static String write(Object value) {
     try {
       return JSON.writeValueAsString(value);

@@ -61,6 +61,12 @@ final class Scheduler {
     if (r.zone() != null && hosts.stream().noneMatch(h -> r.zone().equals(h.zone()))) {
       return new NoHost("No valid host was found. No host is in availability zone " + r.zone() + ".");
     }
+    Request anyPlace = new Request(r.vcpus(), r.memoryMb(), r.diskGb(), r.zone(), GroupPolicy.NONE, Set.of());
+    if (r.policy() != GroupPolicy.NONE && hosts.stream().anyMatch(h -> fits(h, anyPlace))) {
+      return new NoHost("No valid host was found. The server group's " + (r.policy() == GroupPolicy.AFFINITY
+          ? "affinity policy needs host " + String.join(", ", r.groupHosts()) + ", which cannot take it."
+          : "anti-affinity policy leaves no host without a member of the group."));
+    }
     return new NoHost("No valid host was found. There are not enough hosts available.");
   }
 }

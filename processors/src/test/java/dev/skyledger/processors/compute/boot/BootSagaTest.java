@@ -292,6 +292,39 @@ class BootSagaTest {
   }
 
   @Test
+  void antiAffinityPlacesAGroupsServersOnDifferentHostsAndSaysSoWhenItCannot() {
+    host("h1", 8, 8192, T0);
+    host("h2", 8, 8192, T0);
+    List<String> hosts = new java.util.ArrayList<>();
+    for (String id : List.of("vm1", "vm2", "vm3")) {
+      ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("anti-affinity").build();
+      List<BootSaga.Out> outs = on(new InstanceRequested(spec), T0 + 10);
+      of(outs, InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
+      if (id.equals("vm3")) {
+        assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("anti-affinity"), outs.toString());
+      }
+    }
+    assertEquals(2, new java.util.HashSet<>(hosts).size(), "two members, two hosts: " + hosts);
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 20);
+    on(new InstanceDestroyed("vm1", hosts.get(0)), T0 + 30);
+    ServerSpec again = ServerSpec.newBuilder(spec("vm4", 0)).setServerGroupId("grp").setServerGroupPolicy("anti-affinity").build();
+    assertEquals(hosts.get(0), of(on(new InstanceRequested(again), T0 + 40), InstanceScheduled.class).get(0).getHostId(),
+        "a deleted member leaves its host to the group");
+  }
+
+  @Test
+  void affinityKeepsAGroupOnTheHostOfItsFirstMember() {
+    host("h1", 8, 8192, T0);
+    host("h2", 8, 16384, T0);
+    List<String> hosts = new java.util.ArrayList<>();
+    for (String id : List.of("vm1", "vm2", "vm3")) {
+      ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("affinity").build();
+      of(on(new InstanceRequested(spec), T0 + 10), InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
+    }
+    assertEquals(List.of("h2", "h2", "h2"), hosts);
+  }
+
+  @Test
   void theStateIsTheStoreHostsAndClaimsComeBackAfterARestart() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 0)), T0);

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.CreateServer;
+import dev.skyledger.events.compute.CreateServerGroup;
+import dev.skyledger.events.compute.DeleteServerGroup;
+import dev.skyledger.events.compute.ServerGroup;
 import dev.skyledger.events.compute.SnapshotServer;
 import dev.skyledger.events.image.CreateImage;
 import dev.skyledger.events.image.DeleteImage;
@@ -70,6 +73,11 @@ public final class ServerWriteRoutes {
     Optional<ObjectNode> show(TokenClaims caller, String serverId);
   }
 
+  /** A server group as GET /os-server-groups/{id} shows it to this caller. */
+  public interface GroupView {
+    Optional<ObjectNode> show(TokenClaims caller, String groupId);
+  }
+
   /** A server's console log, read from the host that runs it (null lines: all), if that host answers. */
   public interface Consoles {
     Optional<String> consoleLog(String hostId, String serverId, Integer lines);
@@ -84,6 +92,7 @@ public final class ServerWriteRoutes {
   private final ServerView view;
   private final Predicate<String> zones;
   private final Consoles consoles;
+  private GroupView groups = (caller, id) -> Optional.empty();
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final String baseUrl;
   /** The image endpoint (snapshots are answered with their image's URL there). */
@@ -108,8 +117,16 @@ public final class ServerWriteRoutes {
     this.baseUrl = baseUrl;
   }
 
+  /** Where server groups are read from (for scheduler hints and the answer to their creation). */
+  public ServerWriteRoutes withGroups(GroupView groups) {
+    this.groups = groups;
+    return this;
+  }
+
   public void routes(JavalinConfig config) {
     var r = config.routes;
+    r.post(V21 + "/os-server-groups", this::createGroup);
+    r.delete(V21 + "/os-server-groups/{id}", this::deleteGroup);
     r.post(V21 + "/servers", this::create);
     r.put(V21 + "/servers/{id}", this::update);
     r.delete(V21 + "/servers/{id}", this::delete);
@@ -166,7 +183,24 @@ public final class ServerWriteRoutes {
   private void create(Context ctx) {
     TokenClaims caller = caller(ctx);
     if (caller.projectId() == null) throw ApiException.forbidden("Servers are created with a project-scoped token.");
+    JsonNode request = root(ctx);
     ObjectNode s = body(ctx, "server");
+    String groupId = null;
+    String groupPolicy = null;
+    JsonNode hints = request.get("os:scheduler_hints");
+    if (hints != null && !hints.isNull()) {
+      if (!hints.isObject()) throw invalid("os:scheduler_hints", hints, "it is not of type 'object'");
+      JsonNode group = hints.get("group");
+      if (group != null) {
+        if (!group.isTextual()) throw invalid("group", group, "it is not a string");
+        ObjectNode g = groups.show(caller, group.asText())
+            .filter(x -> x.path("project_id").asText().equals(caller.projectId()))
+            .orElseThrow(() -> ApiException.badRequest("Invalid os:scheduler_hints: server group " + group.asText()
+                + " could not be found."));
+        groupId = g.path("id").asText();
+        groupPolicy = g.path("policies").path(0).asText();
+      }
+    }
     for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!SERVER_FIELDS.contains(field)) {
@@ -224,7 +258,8 @@ public final class ServerWriteRoutes {
           .setImageSize(image.size() == null ? 0 : image.size()).setImageDiskFormat(image.diskFormat())
           .setImageLocation(image.location())
           .setNetworks(nets).setSecurityGroups(groups).setKeyName(keyName).setPublicKey(publicKey)
-          .setUserData(userData).setAvailabilityZone(zone).setMetadata(metadata).setRequestedAt(now).build());
+          .setUserData(userData).setAvailabilityZone(zone).setMetadata(metadata).setRequestedAt(now)
+          .setServerGroupId(groupId).setServerGroupPolicy(groupPolicy).build());
     }
     String first = specs.get(0).getInstanceId();
     send(ctx, caller, project, new CreateServer(specs, min), first);
@@ -429,6 +464,47 @@ public final class ServerWriteRoutes {
     NetworkCatalog.Viewer viewer = new NetworkCatalog.Viewer(caller.projectId(), true);
     return ids.stream().map(id -> networks.securityGroup(viewer, id).map(NetworkCatalog.SecurityGroup::name).orElse(id))
         .toList();
+  }
+
+  // ---- server groups ----------------------------------------------------------------------------
+
+  /** {@code POST /os-server-groups {"server_group":{"name","policies":["affinity"|"anti-affinity"]}}} (microversion 2.1). */
+  private void createGroup(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    if (caller.projectId() == null) throw ApiException.forbidden("Server groups are created with a project-scoped token.");
+    ObjectNode g = body(ctx, "server_group");
+    for (Iterator<String> it = g.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!field.equals("name") && !field.equals("policies")) {
+        throw ApiException.badRequest("Invalid input for field/attribute server_group. Additional properties are not allowed ('"
+            + field + "' was unexpected)");
+      }
+    }
+    String name = name(g.get("name"));
+    JsonNode policies = g.get("policies");
+    if (policies == null || !policies.isArray() || policies.size() != 1 || !policies.get(0).isTextual()
+        || !Set.of("affinity", "anti-affinity").contains(policies.get(0).asText())) {
+      throw invalid("policies", policies, "exactly one of 'affinity', 'anti-affinity' (soft policies need microversion 2.15)");
+    }
+    String id = UUID.randomUUID().toString();
+    sender.send(ctx, caller, Topics.COMPUTE_COMMANDS, "project/" + caller.projectId(), PROJECTION,
+        new CreateServerGroup(new ServerGroup(id, caller.projectId(), caller.userId(), name, policies.get(0).asText())),
+        id, caller.projectId());
+    ObjectNode root = json.createObjectNode();
+    root.set("server_group", groups.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found.")));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void deleteGroup(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    ObjectNode g = groups.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found."));
+    String project = g.path("project_id").asText();
+    sender.send(ctx, caller, Topics.COMPUTE_COMMANDS, "project/" + project, PROJECTION, new DeleteServerGroup(id, project),
+        id, project);
+    ctx.status(204);
   }
 
   // ---- actions ----------------------------------------------------------------------------------

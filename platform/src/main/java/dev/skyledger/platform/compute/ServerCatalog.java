@@ -115,6 +115,41 @@ public final class ServerCatalog {
     });
   }
 
+  /** A server group with its members (its servers that are not deleted), as os-server-groups shows it. */
+  public record Group(String id, String projectId, String userId, String name, String policy, List<String> members) {}
+
+  /** The groups the viewer may see (their project's; an admin with {@code allProjects}: all), or one by id. */
+  public List<Group> groups(ComputeCatalog.Viewer v, boolean allProjects, String id) {
+    String groups = schema() + "server_groups";
+    String servers = schema() + "servers";
+    return db.read(c -> {
+      List<Object> args = new ArrayList<>();
+      StringBuilder sql = new StringBuilder("SELECT g.id, g.project_id, g.user_id, g.name, g.policy,"
+          + " COALESCE((SELECT array_agg(s.id ORDER BY s.created_at) FROM " + servers + " s WHERE s.server_group_id = g.id"
+          + " AND s.deleted_at IS NULL AND s.created_at IS NOT NULL), '{}') FROM " + groups + " g WHERE g.deleted_at IS NULL");
+      if (!(v.admin() && (allProjects || id != null))) {
+        sql.append(" AND g.project_id = ?");
+        args.add(v.projectId());
+      }
+      if (id != null) {
+        sql.append(" AND g.id = ?");
+        args.add(id);
+      }
+      sql.append(" ORDER BY g.created_at, g.id");
+      List<Group> out = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+        for (int i = 0; i < args.size(); i++) s.setObject(i + 1, args.get(i));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            out.add(new Group(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                List.of((String[]) r.getArray(6).getArray())));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** The project of a server that exists and is not deleted (commands are keyed by it). */
   public Optional<String> projectOf(String id) {
     return column("project_id", id);

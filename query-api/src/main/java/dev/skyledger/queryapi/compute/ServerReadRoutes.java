@@ -66,6 +66,8 @@ public final class ServerReadRoutes {
     r.get(V21 + "/servers/{id}", this::server);
     r.get(V21 + "/servers/{id}/metadata", this::metadata);
     r.get(V21 + "/servers/{id}/metadata/{key}", this::metadataItem);
+    r.get(V21 + "/os-server-groups", this::groups);
+    r.get(V21 + "/os-server-groups/{id}", this::group);
   }
 
   /** The server as {@code GET /servers/{id}} shows it to this caller (the write routes answer with it too). */
@@ -93,6 +95,45 @@ public final class ServerReadRoutes {
     ObjectNode root = render.mapper().createObjectNode();
     root.set("server", render.detail(visible(ctx, caller), caller.isAdmin()));
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** {@code GET /os-server-groups} (all_projects for admins), as Nova 2.1 shows groups: policies as a list. */
+  private void groups(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    boolean all = caller.isAdmin() && ctx.queryParam("all_projects") != null
+        && !List.of("0", "false", "False").contains(ctx.queryParam("all_projects"));
+    var list = render.mapper().createArrayNode();
+    for (ServerCatalog.Group g : catalog.groups(viewer(caller), all, null)) list.add(group(g));
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("server_groups", list);
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void group(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    String id = ctx.pathParam("id");
+    ServerCatalog.Group g = catalog.groups(viewer(caller), false, id).stream().findFirst()
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found."));
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("server_group", group(g));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** One group as Nova 2.1 shows it (also the answer to its creation). */
+  public ObjectNode group(ServerCatalog.Group g) {
+    ObjectNode o = render.mapper().createObjectNode();
+    o.put("id", g.id()).put("name", g.name());
+    o.putArray("policies").add(g.policy());
+    var members = o.putArray("members");
+    g.members().forEach(members::add);
+    o.putObject("metadata");
+    o.put("project_id", g.projectId()).put("user_id", g.userId());
+    return o;
+  }
+
+  /** A group the caller may see, rendered (the write routes answer with it). */
+  public Optional<ObjectNode> showGroup(TokenClaims caller, String id) {
+    return catalog.groups(viewer(caller), false, id).stream().findFirst().map(this::group);
   }
 
   private void metadata(Context ctx) {

@@ -85,4 +85,23 @@ class SimulatedDriverTest {
     assertEquals(List.of(), driver.domains());
     assertThrows(HypervisorDriver.DriverException.class, () -> driver.powerOn("a"));
   }
+
+  @Test
+  void givenAStateDirectory_whenTheHostRestarts_thenItsDomainsAreBackRunningOrShutOffAsTheyWere(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    var capacity = new HypervisorDriver.Capacity(4, 4096, 100);
+    SimulatedDriver before = new SimulatedDriver(capacity, Duration.ZERO, java.time.Clock.systemUTC(), dir);
+    before.spawn(new HypervisorDriver.DomainSpec("vm-1", "web", 1, 512, 1, null, java.util.List.of(), null));
+    before.spawn(new HypervisorDriver.DomainSpec("vm-2", "db", 1, 1024, 1, null, java.util.List.of(), null));
+    before.spawn(new HypervisorDriver.DomainSpec("vm-3", "gone", 1, 256, 1, null, java.util.List.of(), null));
+    before.powerOff("vm-2");
+    before.destroy("vm-3");
+
+    SimulatedDriver after = new SimulatedDriver(capacity, Duration.ZERO, java.time.Clock.systemUTC(), dir);
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("vm-1", "vm-2"), after.domains());
+    org.junit.jupiter.api.Assertions.assertEquals(HypervisorDriver.DomainState.RUNNING, after.state("vm-1").orElseThrow());
+    org.junit.jupiter.api.Assertions.assertEquals(HypervisorDriver.DomainState.SHUTOFF, after.state("vm-2").orElseThrow());
+    org.junit.jupiter.api.Assertions.assertEquals(1536, after.usage().memoryMb());
+    org.junit.jupiter.api.Assertions.assertTrue(after.consoleLog("vm-1", 0).contains("web login:"));
+  }
 }

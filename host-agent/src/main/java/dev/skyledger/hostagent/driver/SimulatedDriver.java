@@ -14,6 +14,10 @@ import java.util.Optional;
  * A hypervisor in memory: domains with a state and a console log, a configurable capacity, and a
  * configurable spawn delay; like a real one it refuses a domain whose image file is not there. For
  * development, for tests, and for running thousands of hosts on one machine in scale tests.
+ *
+ * <p>Given a state directory, it keeps each domain's definition and power state there (as libvirt
+ * keeps its domain XML), so a host that restarts finds its domains again and resumes those that
+ * were running, as Nova's {@code resume_guests_state_on_host_boot} does.
  */
 public final class SimulatedDriver implements HypervisorDriver {
   private final Capacity capacity;
@@ -31,10 +35,62 @@ public final class SimulatedDriver implements HypervisorDriver {
     }
   }
 
+  /** What is kept of a domain across a restart of its host. */
+  record Saved(DomainSpec spec, DomainState state) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  /** Null: nothing survives a restart. */
+  private final Path stateDir;
+
   public SimulatedDriver(Capacity capacity, Duration spawnDelay, Clock clock) {
+    this(capacity, spawnDelay, clock, null);
+  }
+
+  /** As above, keeping the domains in {@code stateDir} and resuming the ones found there. */
+  public SimulatedDriver(Capacity capacity, Duration spawnDelay, Clock clock, Path stateDir) {
     this.capacity = capacity;
     this.spawnDelay = spawnDelay;
     this.clock = clock;
+    this.stateDir = stateDir;
+    if (stateDir != null) resume();
+  }
+
+  private void resume() {
+    try {
+      Files.createDirectories(stateDir);
+      try (var files = Files.list(stateDir)) {
+        for (Path f : files.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
+          Saved saved = JSON.readValue(f.toFile(), Saved.class);
+          Domain d = new Domain(saved.spec());
+          d.state = saved.state();
+          if (d.state == DomainState.RUNNING) boot(d);
+          domains.put(saved.spec().instanceId(), d);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the domains kept in " + stateDir, e);
+    }
+  }
+
+  private void save(Domain d) {
+    if (stateDir == null) return;
+    Path file = stateDir.resolve(d.spec.instanceId() + ".json");
+    Path tmp = stateDir.resolve(d.spec.instanceId() + ".json.tmp");
+    try {
+      JSON.writeValue(tmp.toFile(), new Saved(d.spec, d.state));
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot keep domain " + d.spec.instanceId(), e);
+    }
+  }
+
+  private void forget(String instanceId) {
+    if (stateDir == null) return;
+    try {
+      Files.deleteIfExists(stateDir.resolve(instanceId + ".json"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot forget domain " + instanceId, e);
+    }
   }
 
   @Override
@@ -107,6 +163,7 @@ public final class SimulatedDriver implements HypervisorDriver {
       Domain d = new Domain(spec);
       boot(d);
       domains.put(spec.instanceId(), d);
+      save(d);
     }
   }
 
@@ -123,6 +180,7 @@ public final class SimulatedDriver implements HypervisorDriver {
   @Override
   public synchronized void destroy(String instanceId) {
     domains.remove(instanceId);
+    forget(instanceId);
   }
 
   @Override
@@ -131,6 +189,7 @@ public final class SimulatedDriver implements HypervisorDriver {
     d.console.append(hard ? "[  reset] hard reboot\n" : "reboot: Restarting system\n");
     d.state = DomainState.RUNNING;
     boot(d);
+    save(d);
   }
 
   @Override
@@ -138,6 +197,7 @@ public final class SimulatedDriver implements HypervisorDriver {
     Domain d = domain(instanceId);
     d.console.append("reboot: Power down\n");
     d.state = DomainState.SHUTOFF;
+    save(d);
   }
 
   @Override
@@ -145,6 +205,7 @@ public final class SimulatedDriver implements HypervisorDriver {
     Domain d = domain(instanceId);
     d.state = DomainState.RUNNING;
     boot(d);
+    save(d);
   }
 
   @Override

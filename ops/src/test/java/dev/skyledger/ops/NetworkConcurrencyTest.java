@@ -61,8 +61,15 @@ class NetworkConcurrencyTest {
   static ProjectionSchemas schemas;
   static Replayer replayer;
 
+  /** What the HTTP layer logs about requests that failed unexpectedly (500s), to say why in a failure. */
+  static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> failures =
+      new ch.qos.logback.core.read.ListAppender<>();
+
   @BeforeAll
   static void start(TestEnvironment env) {
+    failures.start();
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(dev.skyledger.platform.http.HttpSetup.class))
+        .addAppender(failures);
     cloud = TestClouds.start(env, "secret");
     http = new HttpClientForTests(cloud.config().publicUrl());
     admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
@@ -137,7 +144,12 @@ class NetworkConcurrencyTest {
         unexpected.add(o.status() + " " + o.raw());
       }
     }
-    assertEquals(List.of(), unexpected, "answers other than 201 or 409 IpAddressGenerationFailure");
+    // a 500 names only its request id: put the server's own account of the failures into the message
+    List<String> serverErrors = failures.list.stream().map(e -> e.getFormattedMessage() + ": "
+        + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage()))
+        .toList();
+    assertEquals(List.of(), unexpected, "answers other than 201 or 409 IpAddressGenerationFailure; the server logged "
+        + serverErrors);
     assertEquals(POOL, liveIps.size(), "exactly the pool's size succeeds");
     assertEquals(REQUESTS - POOL, refused, "the rest are refused with 409");
     System.out.printf("%d concurrent port creations from %d clients in %.2f s%n", REQUESTS, CLIENTS, seconds);

@@ -32,6 +32,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -63,6 +65,8 @@ public final class HostAgent implements AutoCloseable {
   private final SkyConfig config;
   private final Clock clock;
   private BackgroundLoop heartbeats;
+  /** The heartbeats on a timer shared with other agents (see {@link #start(ScheduledExecutorService)}). */
+  private ScheduledFuture<?> sharedHeartbeats;
 
   /** A host without an image cache: it spawns domains that need no image (tests, heartbeat-only hosts). */
   public HostAgent(Settings settings, HypervisorDriver driver, Producer<String, Envelope> producer, Envelopes envelopes,
@@ -97,13 +101,9 @@ public final class HostAgent implements AutoCloseable {
     return driver;
   }
 
-  /** Registers the host (waiting until the broker has it) and starts the heartbeats. */
+  /** Registers the host (waiting until the broker has it) and starts the heartbeats on a thread of its own. */
   public HostAgent start() {
-    HypervisorDriver.Capacity c = driver.capacity();
-    publish(new HostRegistered(settings.hostId(), driver.type(), driver.version(), settings.availabilityZone(),
-        settings.hostIp(), c.vcpus(), c.memoryMb(), c.localGb(), settings.cpuAllocationRatio(),
-        settings.ramAllocationRatio(), settings.diskAllocationRatio(), "skyledger-0.1.0",
-        (int) Math.max(1, settings.heartbeat().toSeconds())), true);
+    register();
     heartbeats = BackgroundLoop.start("heartbeat-" + settings.hostId(), loop -> {
       long every = settings.heartbeat().toMillis();
       long next = System.currentTimeMillis() + every;
@@ -116,6 +116,33 @@ public final class HostAgent implements AutoCloseable {
       }
     }, () -> { }, log);
     return this;
+  }
+
+  /**
+   * Registers the host and sends its heartbeats from {@code timer}, which the agents of one process
+   * share: a thousand simulated hosts then wake one thread between them, not a thousand threads ten
+   * times a second each.
+   */
+  public HostAgent start(ScheduledExecutorService timer) {
+    register();
+    long every = settings.heartbeat().toMillis();
+    sharedHeartbeats = timer.scheduleAtFixedRate(() -> {
+      try {
+        beat();
+      } catch (RuntimeException e) {
+        // a failed beat must not cancel the next ones (a timer task that throws is never run again)
+        log.warn("host {} could not send a heartbeat: {}", settings.hostId(), e.getMessage());
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void register() {
+    HypervisorDriver.Capacity c = driver.capacity();
+    publish(new HostRegistered(settings.hostId(), driver.type(), driver.version(), settings.availabilityZone(),
+        settings.hostIp(), c.vcpus(), c.memoryMb(), c.localGb(), settings.cpuAllocationRatio(),
+        settings.ramAllocationRatio(), settings.diskAllocationRatio(), "skyledger-0.1.0",
+        (int) Math.max(1, settings.heartbeat().toSeconds())), true);
   }
 
   /** Reports one heartbeat now. */
@@ -276,6 +303,7 @@ public final class HostAgent implements AutoCloseable {
   @Override
   public void close() {
     if (heartbeats != null) heartbeats.close();
+    if (sharedHeartbeats != null) sharedHeartbeats.cancel(false);
     try {
       publish(new HostStopped(settings.hostId()), true);
     } catch (RuntimeException e) {

@@ -53,6 +53,10 @@ import dev.skyledger.hostagent.HostAgent;
 import dev.skyledger.platform.compute.ServerCatalog;
 import dev.skyledger.platform.compute.ServerJson;
 import dev.skyledger.queryapi.compute.ServerReadRoutes;
+import dev.skyledger.queryapi.compute.InstanceActionRoutes;
+import dev.skyledger.queryapi.compute.TenantUsageRoutes;
+import dev.skyledger.platform.compute.ComputeUsage;
+import dev.skyledger.platform.compute.InstanceActionLog;
 import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import dev.skyledger.processors.compute.boot.BootSagaTopology;
 import dev.skyledger.hostagent.HostCommandLoop;
@@ -178,6 +182,7 @@ public final class Cloud implements AutoCloseable {
     ComputeCatalog computeCatalog = new ComputeCatalog(db, registry, json);
     ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
     ServerCatalog serverCatalog = new ServerCatalog(db, registry, json);
+    ComputeUsage computeUsage = new ComputeUsage(db, registry, json);
     ServerReadRoutes serverReads = new ServerReadRoutes(authenticator, serverCatalog,
         new ServerJson(json, catalog.url("/compute/v2.1"), networks), catalog);
     ServerWriteRoutes.ServerProjects serverProjects = new ServerWriteRoutes.ServerProjects() {
@@ -197,13 +202,16 @@ public final class Cloud implements AutoCloseable {
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),
         new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverReads::show,
-            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1"), catalog.url("/image")));
+            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1"), catalog.url("/image"))
+            .withGroups(serverReads::showGroup));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
         new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog,
-            new HostReadRoutes(authenticator, hostDirectory, json), serverReads),
+            new HostReadRoutes(authenticator, hostDirectory, json), serverReads, computeUsage,
+            new InstanceActionRoutes(authenticator, new InstanceActionLog(db, registry, json), json),
+            new TenantUsageRoutes(authenticator, computeUsage, json, clock)),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
@@ -284,6 +292,13 @@ public final class Cloud implements AutoCloseable {
         Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_DISK_GB", "500")));
     Duration spawn = Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_SIM_SPAWN_MS", "500")));
     Duration heartbeat = Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_HOST_HEARTBEAT_SECONDS", "10")));
+    // one timer thread sends the heartbeats of all the hosts of this process (a thousand hosts, one thread)
+    var heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "simulated-host-heartbeats");
+      t.setDaemon(true);
+      return t;
+    });
+    running.add(0, heartbeats::shutdownNow);
     // the hosts of this process share one cache beside the image store (var/hosts/image-cache), and read the store directly
     var images = new dev.skyledger.hostagent.image.ImageCache(config.imageDir().resolveSibling("hosts").resolve("image-cache"),
         new dev.skyledger.hostagent.image.StoreImageSource(new FileImageStore(config.imageDir())));
@@ -291,8 +306,10 @@ public final class Cloud implements AutoCloseable {
     List<HostAgent> agents = new ArrayList<>();
     for (int i = 1; i <= count; i++) {
       HostAgent agent = new HostAgent(new HostAgent.Settings("compute-" + i, "nova", "127.0.0.1", heartbeat, 16.0, 1.5, 1.0),
-          new SimulatedDriver(capacity, spawn, Clock.systemUTC()), images, uploads, producer, envelopes, config,
-          Clock.systemUTC()).start();
+          new SimulatedDriver(capacity, spawn, Clock.systemUTC(),
+              config.imageDir().resolveSibling("hosts").resolve("compute-" + i).resolve("domains")),
+          images, uploads, producer, envelopes, config,
+          Clock.systemUTC()).start(heartbeats);
       running.add(0, agent);
       agents.add(agent);
       hostAgents.put(agent.hostId(), agent);

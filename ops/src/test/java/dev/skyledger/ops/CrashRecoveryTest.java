@@ -49,6 +49,7 @@ class CrashRecoveryTest {
     env.put("SKY_PG_PORT", String.valueOf(freePort()));
     env.put("SKY_ADMIN_PASSWORD", "crash-secret");
     env.put("SKY_PASSWORD_ITERATIONS", "1000");
+    env.put("SKY_SIM_SPAWN_MS", "200");
     String base = "http://127.0.0.1:" + env.get("SKY_PORT");
 
     cloud = start(env, home.resolve("first.log"));
@@ -59,6 +60,18 @@ class CrashRecoveryTest {
         .json().path("network").path("id").asText();
     assertEquals(201, http.send("POST", "/network/v2.0/subnets", token, "{\"subnet\":{\"network_id\":\"" + net
         + "\",\"cidr\":\"10.99.0.0/20\",\"ip_version\":4}}").status());
+
+    // a server that is ACTIVE before the kill, and one on its way when it comes
+    var image = http.send("POST", "/image/v2/images", token,
+        "{\"name\":\"crash-img\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}");
+    String imageId = image.json().path("id").asText();
+    http.bytes("PUT", "/image/v2/images/" + imageId + "/file", token, new byte[8192],
+        Map.of("Content-Type", "application/octet-stream"));
+    String serverBody = "{\"server\":{\"name\":\"NAME\",\"imageRef\":\"" + imageId
+        + "\",\"flavorRef\":\"1\",\"networks\":[{\"uuid\":\"" + net + "\"}]}}";
+    String active = http.send("POST", "/compute/v2.1/servers", token, serverBody.replace("NAME", "before"))
+        .json().path("server").path("id").asText();
+    awaitServer(http, token, active, "ACTIVE");
 
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Map<String, String> ports = new ConcurrentHashMap<>();
@@ -92,6 +105,9 @@ class CrashRecoveryTest {
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while ((acknowledged.size() < 20 || ports.size() < 20) && System.nanoTime() < deadline) Thread.sleep(50);
+    var during = http.send("POST", "/compute/v2.1/servers", token, serverBody.replace("NAME", "during"));
+    assertEquals(202, during.status(), during.raw().body());
+    String inFlight = during.json().path("server").path("id").asText();
     cloud.destroyForcibly();
     assertTrue(cloud.waitFor(30, TimeUnit.SECONDS));
     writing.set(false);
@@ -128,6 +144,32 @@ class CrashRecoveryTest {
     assertEquals(201, fresh.status(), fresh.raw().body());
     String freshIp = fresh.json().path("port").path("fixed_ips").path(0).path("ip_address").asText();
     assertTrue(addresses.add(freshIp), "the restored decider handed out " + freshIp + " again");
+
+    // the server that was ACTIVE still is, on a host that resumed it; the one on its way did not stay in BUILD
+    awaitServer(http, again, active, "ACTIVE");
+    assertEquals(202, http.send("POST", "/compute/v2.1/servers/" + active + "/action", again,
+        "{\"reboot\":{\"type\":\"SOFT\"}}").status());
+    awaitServer(http, again, active, "ACTIVE");
+    assertTrue(http.send("POST", "/compute/v2.1/servers/" + active + "/action", again, "{\"os-getConsoleOutput\":{}}")
+        .json().path("output").asText().contains("before login:"), "the resumed domain has a console");
+    String end = awaitServer(http, again, inFlight, "ACTIVE", "ERROR");
+    assertEquals("ACTIVE", end, "the boot in flight at the kill went on after the restart");
+    String after2 = http.send("POST", "/compute/v2.1/servers", again, serverBody.replace("NAME", "after"))
+        .json().path("server").path("id").asText();
+    awaitServer(http, again, after2, "ACTIVE");
+  }
+
+  /** Polls a server until its status is one of {@code wanted}; returns it. */
+  private static String awaitServer(HttpClientForTests http, String token, String id, String... wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    String last = null;
+    while (System.nanoTime() < deadline) {
+      var r = http.send("GET", "/compute/v2.1/servers/" + id, token, null);
+      last = r.status() + " " + (r.json() == null ? "" : r.json().path("server").path("status").asText());
+      for (String w : wanted) if (last.equals("200 " + w)) return w;
+      Thread.sleep(200);
+    }
+    throw new AssertionError("server " + id + " is " + last + ", not " + String.join(" or ", wanted));
   }
 
   private static Process start(Map<String, String> env, Path log) throws IOException, InterruptedException {

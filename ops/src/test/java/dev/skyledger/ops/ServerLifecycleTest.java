@@ -249,4 +249,51 @@ class ServerLifecycleTest {
     assertEquals(204, http.send("DELETE", "/compute/v2.1/servers/" + id, dave.token(), null).status(), "an ERROR server is deleted");
     awaitStatus(dave.token(), "/compute/v2.1/servers/" + id, 404);
   }
+
+  @Test
+  void anAntiAffinityGroupSpreadsItsServersAndRefusesOneTooMany() throws Exception {
+    KeystoneAdmin.Scoped erin = admin.userWithRole("srv-erin", "member");
+    var created = http.send("POST", "/compute/v2.1/os-server-groups", erin.token(),
+        "{\"server_group\":{\"name\":\"spread\",\"policies\":[\"anti-affinity\"]}}");
+    assertEquals(200, created.status(), created.raw().body());
+    String group = created.json().path("server_group").path("id").asText();
+    assertEquals("anti-affinity", created.json().path("server_group").path("policies").get(0).asText());
+    assertEquals(400, http.send("POST", "/compute/v2.1/os-server-groups", erin.token(),
+        "{\"server_group\":{\"name\":\"x\",\"policies\":[\"soft-affinity\"]}}").status());
+    assertEquals(404, http.send("GET", "/compute/v2.1/os-server-groups/" + group, carol.token(), null).status());
+
+    var image = http.send("POST", "/image/v2/images", admin.token(),
+        "{\"name\":\"grp-img\",\"disk_format\":\"raw\",\"container_format\":\"bare\",\"visibility\":\"public\"}");
+    String img = image.json().path("id").asText();
+    http.bytes("PUT", "/image/v2/images/" + img + "/file", admin.token(), new byte[2048], OCTETS);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      var r = http.send("POST", "/compute/v2.1/servers", erin.token(), "{\"server\":{\"name\":\"g" + i
+          + "\",\"imageRef\":\"" + img + "\",\"flavorRef\":\"1\",\"networks\":[]},\"os:scheduler_hints\":{\"group\":\""
+          + group + "\"}}");
+      assertEquals(202, r.status(), r.raw().body());
+      String id = r.json().path("server").path("id").asText();
+      ids.add(id);
+      await(erin.token(), "/compute/v2.1/servers/" + id, x -> !x.path("server").path("status").asText().equals("BUILD"));
+    }
+    List<String> hosts = new ArrayList<>();
+    for (String id : ids.subList(0, 2)) {
+      JsonNode s = http.send("GET", "/compute/v2.1/servers/" + id, admin.token(), null).json().path("server");
+      assertEquals("ACTIVE", s.path("status").asText(), s.toString());
+      hosts.add(s.path("OS-EXT-SRV-ATTR:host").asText());
+    }
+    assertFalse(hosts.get(0).equals(hosts.get(1)), "anti-affinity: " + hosts);
+    JsonNode third = http.send("GET", "/compute/v2.1/servers/" + ids.get(2), erin.token(), null).json().path("server");
+    assertEquals("ERROR", third.path("status").asText());
+    assertTrue(third.path("fault").path("message").asText().contains("anti-affinity"), third.toString());
+    JsonNode shown = http.send("GET", "/compute/v2.1/os-server-groups/" + group, erin.token(), null).json().path("server_group");
+    assertEquals(3, shown.path("members").size(), "a server in ERROR is still a member until it is deleted");
+
+    var badHint = http.send("POST", "/compute/v2.1/servers", carol.token(), "{\"server\":{\"name\":\"h\",\"imageRef\":\""
+        + img + "\",\"flavorRef\":\"1\",\"networks\":[]},\"os:scheduler_hints\":{\"group\":\"" + group + "\"}}");
+    assertEquals(400, badHint.status(), "another project's group is not there");
+    for (String id : ids) http.send("DELETE", "/compute/v2.1/servers/" + id, erin.token(), null);
+    assertEquals(204, http.send("DELETE", "/compute/v2.1/os-server-groups/" + group, erin.token(), null).status());
+    assertEquals(404, http.send("GET", "/compute/v2.1/os-server-groups/" + group, erin.token(), null).status());
+  }
 }

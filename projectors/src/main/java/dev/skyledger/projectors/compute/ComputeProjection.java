@@ -126,6 +126,17 @@ public final class ComputeProjection implements Projection {
         Projection.execute(c, "INSERT INTO compute_quotas (project_id, resource, limit_value) VALUES (?, ?, ?)",
             e.getProjectId(), limit.getKey(), limit.getValue());
       }
+    } else if (event instanceof dev.skyledger.events.compute.QuotaReserved e) {
+      addQuotaUsage(c, e.getProjectId(), e.getInstances(), e.getCores(), e.getRamMb());
+    } else if (event instanceof dev.skyledger.events.compute.QuotaReleased e) {
+      addQuotaUsage(c, e.getProjectId(), -e.getInstances(), -e.getCores(), -e.getRamMb());
+    } else if (event instanceof dev.skyledger.events.compute.ServerGroupCreated e) {
+      var g = e.getGroup();
+      Projection.execute(c, "INSERT INTO server_groups (id, project_id, user_id, name, policy, created_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", g.getGroupId(), g.getProjectId(), g.getUserId(),
+          g.getName(), g.getPolicy(), at);
+    } else if (event instanceof dev.skyledger.events.compute.ServerGroupDeleted e) {
+      Projection.execute(c, "UPDATE server_groups SET deleted_at = ? WHERE id = ?", at, e.getGroupId());
     } else {
       applyServer(c, event, at);
     }
@@ -152,6 +163,9 @@ public final class ComputeProjection implements Projection {
           id, s.getProjectId(), s.getUserId(), s.getName(), s.getHostname(), s.getFlavor().getFlavorId(),
           write(flavor(s.getFlavor())), s.getImageId(), s.getImageName(), s.getKeyName(), s.getAvailabilityZone(),
           write(s.getSecurityGroups()), write(s.getMetadata()), s.getUserData(), s.getNetworks().size(), at, at);
+      if (s.getServerGroupId() != null) {
+        Projection.execute(c, "UPDATE servers SET server_group_id = ? WHERE id = ?", s.getServerGroupId(), id);
+      }
     } else if (event instanceof InstanceScheduled e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET host = ?, availability_zone = ? WHERE id = ?", e.getHostId(),
@@ -213,6 +227,14 @@ public final class ComputeProjection implements Projection {
       return;
     }
     Projection.execute(c, DERIVE_STATE, id);
+  }
+
+  /** What the project holds of its quota, moved by a reservation (positive) or a release (negative): see V5. */
+  private static void addQuotaUsage(Connection c, String projectId, int instances, int cores, int ramMb) throws SQLException {
+    Projection.execute(c, "INSERT INTO compute_quota_usage (project_id, instances, cores, ram_mb) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (project_id) DO UPDATE SET instances = compute_quota_usage.instances + EXCLUDED.instances,"
+        + " cores = compute_quota_usage.cores + EXCLUDED.cores, ram_mb = compute_quota_usage.ram_mb + EXCLUDED.ram_mb",
+        projectId, instances, cores, ramMb);
   }
 
   /** Makes sure the server's row exists (its InstanceRequested may come later in a replay) and is updated at {@code at}. */

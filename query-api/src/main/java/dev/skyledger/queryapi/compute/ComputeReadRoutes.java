@@ -7,15 +7,20 @@ import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.compute.ComputeCatalog;
 import dev.skyledger.platform.compute.ComputeJson;
 import dev.skyledger.platform.compute.ComputeQuotas;
+import dev.skyledger.platform.compute.ComputeUsage;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.identity.ServiceCatalog;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The compute (Nova v2.1) read routes so far: version discovery, flavors, key pairs, quota sets, servers. */
+/**
+ * The compute (Nova v2.1) read routes so far: version discovery, flavors, key pairs, quota sets and
+ * limits (with what the project uses), servers, their instance actions, tenant usage.
+ */
 public final class ComputeReadRoutes {
   private static final String ROOT = "/compute";
   private static final String V21 = ROOT + "/v2.1";
@@ -27,20 +32,29 @@ public final class ComputeReadRoutes {
   private final ServiceCatalog services;
   private final HostReadRoutes hosts;
   private final ServerReadRoutes servers;
+  private final ComputeUsage usage;
+  private final InstanceActionRoutes actions;
+  private final TenantUsageRoutes tenantUsage;
 
   public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services,
-                           HostReadRoutes hosts, ServerReadRoutes servers) {
+                           HostReadRoutes hosts, ServerReadRoutes servers, ComputeUsage usage,
+                           InstanceActionRoutes actions, TenantUsageRoutes tenantUsage) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
     this.hosts = hosts;
     this.servers = servers;
+    this.usage = usage;
+    this.actions = actions;
+    this.tenantUsage = tenantUsage;
   }
 
   public void routes(JavalinConfig config) {
     hosts.routes(config);
     servers.routes(config);
+    actions.routes(config);
+    tenantUsage.routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);
@@ -204,22 +218,29 @@ public final class ComputeReadRoutes {
     String project = quotaProject(ctx, caller);
     Map<String, Integer> limits = ComputeQuotas.effective(catalog.quotaOverrides(project));
     if (detail) {
-      Map<String, Integer> inUse = Map.of("key_pairs", catalog.keypairs(caller.userId()).size());
+      Map<String, Integer> inUse = new HashMap<>(inUse(project));
+      inUse.put("key_pairs", catalog.keypairs(caller.userId()).size());
       ctx.contentType("application/json").result(render.quotaDetail(project, limits, inUse).toString());
     } else {
       ctx.contentType("application/json").result(render.quotaSet(project, limits).toString());
     }
   }
 
+  /** What the project holds of its instances, cores and RAM quota (what its decider counts). */
+  private Map<String, Integer> inUse(String project) {
+    return usage.quotaInUse(project);
+  }
+
   /**
-   * {@code GET /limits}: the caller's project's absolute limits and what it uses of them (servers are
-   * not counted yet: there are none before the boot saga lands), no rate limits.
+   * {@code GET /limits}: the caller's project's absolute limits and what it uses of them (the
+   * servers holding quota: a server whose boot failed holds none), no rate limits.
    */
   private void limits(Context ctx) {
     TokenClaims caller = caller(ctx);
     String project = ctx.queryParam("tenant_id") != null && caller.isAdmin() ? ctx.queryParam("tenant_id") : caller.projectId();
     if (project == null) throw new ApiException(403, "forbidden", "A project-scoped token is needed for limits.");
     Map<String, Integer> q = ComputeQuotas.effective(catalog.quotaOverrides(project));
+    Map<String, Integer> used = inUse(project);
     ObjectNode root = render.mapper().createObjectNode();
     ObjectNode limits = root.putObject("limits");
     limits.putArray("rate");
@@ -229,7 +250,8 @@ public final class ComputeReadRoutes {
         .put("maxPersonality", q.get("injected_files")).put("maxPersonalitySize", q.get("injected_file_content_bytes"))
         .put("maxServerGroups", q.get("server_groups")).put("maxServerGroupMembers", q.get("server_group_members"))
         .put("maxImageMeta", q.get("metadata_items"))
-        .put("totalInstancesUsed", 0).put("totalCoresUsed", 0).put("totalRAMUsed", 0).put("totalServerGroupsUsed", 0);
+        .put("totalInstancesUsed", used.get("instances")).put("totalCoresUsed", used.get("cores"))
+        .put("totalRAMUsed", used.get("ram")).put("totalServerGroupsUsed", used.get("server_groups"));
     ctx.contentType("application/json").result(root.toString());
   }
 

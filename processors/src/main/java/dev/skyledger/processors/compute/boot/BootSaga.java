@@ -379,6 +379,11 @@ final class BootSaga {
 
   /** Reboot, stop or start, as Nova allows them: from ACTIVE (or SHUTOFF for start), one at a time. */
   Answer decide(ChangeServerPower c, Actor actor, long now) {
+    return decide(c, actor, null, now);
+  }
+
+  /** {@code requestId}: the request that asked (its facts and the host's command carry it and the actor). */
+  Answer decide(ChangeServerPower c, Actor actor, String requestId, long now) {
     boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
     Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
         .filter(b -> b.step() != Step.DELETED)
@@ -395,11 +400,26 @@ final class BootSaga {
     Step needed = action.equals("start") ? Step.SHUTOFF : Step.ACTIVE;
     if (b.step() != needed) return conflict(verb, b, "vm_state " + vmStateOf(b.step()));
     List<Out> out = new ArrayList<>();
-    b = fact(b, new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
+    Boot asked = askedBy(b, actor, requestId);
+    asked = fact(asked, new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
+    out.add(out(asked, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
+    b = b.withSequence(asked.sequence());
     long sequence = b.sequence();
-    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
     state.putBoot(b.withPendingAction(action).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
     return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
+  }
+
+  /**
+   * The server as seen by an action's records: on behalf of who asked, through their request (so
+   * os-instance-actions and the audit trail name the reboot's author, not the server's creator).
+   */
+  private static Boot askedBy(Boot b, Actor actor, String requestId) {
+    if (requestId == null) return b;
+    Origin origin = new Origin(requestId, actor.getUserId(), actor.getUserName(), actor.getProjectId(),
+        List.copyOf(actor.getRoles()));
+    return new Boot(b.instanceId(), b.projectId(), b.name(), b.hostname(), b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
+        b.imageId(), b.imageChecksum(), b.imageSize(), b.imageLocation(), b.publicKey(), b.userData(), b.securityGroups(),
+        b.ports(), b.step(), b.hostId(), b.claimed(), b.spawnSent(), b.deadline(), b.sequence(), origin, b.pendingAction());
   }
 
   private static Answer conflict(String verb, Boot b, String state) {
@@ -429,6 +449,10 @@ final class BootSaga {
 
   /** Snapshot into an image the API created: from ACTIVE or SHUTOFF, one action at a time. */
   Answer decide(SnapshotServer c, Actor actor, long now) {
+    return decide(c, actor, null, now);
+  }
+
+  Answer decide(SnapshotServer c, Actor actor, String requestId, long now) {
     boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
     Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
         .filter(b -> b.step() != Step.DELETED)
@@ -439,10 +463,12 @@ final class BootSaga {
     if (b.pendingAction() != null) return conflict("createImage", b, "task_state " + taskOf(b.pendingAction()));
     if (b.step() != Step.ACTIVE && b.step() != Step.SHUTOFF) return conflict("createImage", b, "vm_state " + vmStateOf(b.step()));
     List<Out> out = new ArrayList<>();
-    b = fact(b, new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
-    long sequence = b.sequence();
-    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
+    Boot asked = askedBy(b, actor, requestId);
+    asked = fact(asked, new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
+    out.add(out(asked, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
         b.projectId(), "raw"), b.instanceId(), 0));
+    b = b.withSequence(asked.sequence());
+    long sequence = b.sequence();
     state.putBoot(b.withPendingAction(SNAPSHOT + c.getImageId()).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
     return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
   }

@@ -208,8 +208,8 @@ public final class BootSagaTopology {
     /** A command the saga decides itself: its facts and commands, and the reply the API waits for. */
     private void decide(SpecificRecord command, Envelope e, long now) {
       Actor actor = recheck.apply(e.getActor());
-      BootSaga.Answer answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, now)
-          : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, now);
+      BootSaga.Answer answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, e.getRequestId(), now)
+          : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
       SpecificRecord reply;
       if (answer.rejected()) {
         reply = new CommandRejected(answer.status(), answer.title(), answer.message());

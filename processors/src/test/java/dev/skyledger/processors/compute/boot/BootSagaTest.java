@@ -325,6 +325,21 @@ class BootSagaTest {
   }
 
   @Test
+  void anActionIsRecordedOnBehalfOfWhoAskedThroughTheirRequest() {
+    activeServer();
+    Actor bob = new Actor("u2", "bob", "p1", List.of("member"));
+    BootSaga.Answer reboot = saga.decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", "reboot-soft"), bob,
+        "req-reboot", T0 + 200);
+    for (BootSaga.Out o : reboot.outs()) {
+      assertEquals("req-reboot", o.origin().requestId());
+      assertEquals("bob", o.origin().userName());
+    }
+    List<BootSaga.Out> later = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
+        T0 + 300);
+    assertEquals("req-1", later.get(0).origin().requestId(), "the server's own records keep its creation's request");
+  }
+
+  @Test
   void theStateIsTheStoreHostsAndClaimsComeBackAfterARestart() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 0)), T0);

@@ -16,14 +16,16 @@ final class BenchCloud implements AutoCloseable {
 
   private final EmbeddedKafka kafka;
   private final EmbeddedDatabase postgres;
-  private final Cloud cloud;
+  private final SkyConfig config;
+  private final int port;
+  private Cloud cloud;
   private final String url;
 
   BenchCloud(Path dir) throws IOException {
     deleteTree(dir);
     kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
     postgres = new EmbeddedDatabase(dir.resolve("postgres/data"), freePort(), true).start();
-    int port = freePort();
+    port = freePort();
     url = "http://127.0.0.1:" + port;
     Map<String, String> settings = new HashMap<>();
     settings.put("SKY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
@@ -32,8 +34,16 @@ final class BenchCloud implements AutoCloseable {
     settings.put("SKY_KEY_DIR", dir.resolve("keys").toString());
     settings.put("SKY_STATE_DIR", dir.resolve("streams").toString());
     settings.put("SKY_IMAGE_DIR", dir.resolve("images").toString());
-    cloud = new Cloud(SkyConfig.fromEnvironment(settings)).start("127.0.0.1", port);
-    cloud.bootstrap("admin", ADMIN_PASSWORD, "admin");
+    config = SkyConfig.fromEnvironment(settings);
+    cloud = new Cloud(config);
+    try {
+      cloud.start("127.0.0.1", port);
+      cloud.bootstrap("admin", ADMIN_PASSWORD, "admin");
+    } catch (RuntimeException | Error e) {
+      // nobody will close a cloud that failed to start: stop what did start, or its threads keep the JVM alive
+      close();
+      throw e;
+    }
   }
 
   String url() {
@@ -41,7 +51,25 @@ final class BenchCloud implements AutoCloseable {
   }
 
   SkyConfig config() {
-    return cloud.config();
+    return config;
+  }
+
+  Cloud cloud() {
+    return cloud;
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  /**
+   * Stops every processor, projector, host and API of the cloud (its broker and database keep
+   * running), does {@code whileStopped}, and starts them again on the same port.
+   */
+  void restartCloud(Work whileStopped) throws Exception {
+    cloud.close();
+    whileStopped.run();
+    cloud = new Cloud(config).start("127.0.0.1", port);
   }
 
   static String adminAuth() {

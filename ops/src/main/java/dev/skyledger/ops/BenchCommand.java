@@ -41,7 +41,10 @@ final class BenchCommand {
   int run(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("image")) return new ImageBench(out).run();
     if (args.length == 1 && args[0].equals("network")) return new NetworkBench(out).run();
-    if (args.length != 1 || !args[0].equals("identity")) throw new IllegalArgumentException("usage: ./sky bench identity|image|network");
+    if (args.length >= 1 && args[0].equals("boot")) return new BootBench(out).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    if (args.length != 1 || !args[0].equals("identity")) {
+      throw new IllegalArgumentException("usage: ./sky bench identity|image|network|boot [--clients C --hosts H --servers N ...]");
+    }
     Path dir = Path.of("target/bench-var").toAbsolutePath();
     out.println("starting a fresh cloud in " + dir + " ...");
     try (BenchCloud bench = new BenchCloud(dir)) {

@@ -54,6 +54,8 @@ public final class Sky {
           bench identity         benchmark token issue, reads and writes; figures in target/bench-identity.json
           bench image            image upload and download MB/s beside cp and cat; target/bench-image.json
           bench network          port creations per second and p50/p99; target/bench-network.json
+          bench boot             servers booted per second, create→ACTIVE and delete p50/p95/p99, the saga's hops,
+                                 GET /servers/detail among 100,000 servers; target/bench-boot.json
         environment: SKY_HOME (./var), SKY_PORT (8780), SKY_HOST (127.0.0.1), SKY_ADMIN_PASSWORD,
           SKY_DATABASE_URL/_USER/_PASSWORD (else an embedded PostgreSQL under SKY_HOME),
           SKY_KAFKA_BOOTSTRAP (else an embedded broker under SKY_HOME), SKY_KAFKA_PORT (9092), SKY_PG_PORT (5433)""");

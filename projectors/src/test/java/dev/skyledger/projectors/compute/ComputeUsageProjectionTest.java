@@ -59,9 +59,9 @@ class ComputeUsageProjectionTest {
     try (ServerViews views = new ServerViews(env)) {
       ComputeUsage usage = new ComputeUsage(views.db, new ProjectionRegistry(views.db), ServerViews.JSON);
       views.apply(events.inOrder());
-      Map<String, Integer> expected = Map.of("instances", 2, "cores", 2, "ram", 1024);
+      Map<String, Integer> expected = Map.of("instances", 2, "cores", 2, "ram", 1024, "server_groups", 0);
       assertEquals(expected, usage.quotaInUse(P), "the running and the building server hold quota; failed and deleted do not");
-      assertEquals(Map.of("instances", 0, "cores", 0, "ram", 0), usage.quotaInUse("proj-nothing"));
+      assertEquals(Map.of("instances", 0, "cores", 0, "ram", 0, "server_groups", 0), usage.quotaInUse("proj-nothing"));
       List<ComputeUsage.Server> ran = usage.servers(P, launched, launched.plusSeconds(3600));
       assertEquals(List.of(RUNNING, DELETED), ran.stream().map(ComputeUsage.Server::id).toList(),
           "launched servers only (a failed or building one ran nothing)");

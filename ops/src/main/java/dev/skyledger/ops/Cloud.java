@@ -149,10 +149,8 @@ public final class Cloud implements AutoCloseable {
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
     startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
     startProcessor("compute", new ComputeTopology(config, envelopes).build(), kafka);
-    // two stream threads: the feeder's tasks (one per partition of its inputs) and the saga's one task
-    // then do not wait for each other
     startProcessor("compute-boot-saga", BootSagaTopology.withTimeouts(config, envelopes, Clock.systemUTC(),
-        bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka, 2);
+        bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
     startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
@@ -234,13 +232,7 @@ public final class Cloud implements AutoCloseable {
 
   /** One decider topology as its own Streams application; it leaves its group on a clean stop. */
   private void startProcessor(String name, org.apache.kafka.streams.Topology topology, KafkaClients kafka) {
-    startProcessor(name, topology, kafka, 1);
-  }
-
-  private void startProcessor(String name, org.apache.kafka.streams.Topology topology, KafkaClients kafka, int threads) {
-    java.util.Properties props = kafka.streams(name);
-    props.put(org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-    KafkaStreams streams = new KafkaStreams(topology, props);
+    KafkaStreams streams = new KafkaStreams(topology, kafka.streams(name));
     streams.setUncaughtExceptionHandler(e -> {
       log.error("{} processor failed; replacing its thread", name, e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

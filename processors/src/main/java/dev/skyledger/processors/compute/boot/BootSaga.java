@@ -384,10 +384,7 @@ final class BootSaga {
 
   /** {@code requestId}: the request that asked (its facts and the host's command carry it and the actor). */
   Answer decide(ChangeServerPower c, Actor actor, String requestId, long now) {
-    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
-    Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
-        .filter(b -> b.step() != Step.DELETED)
-        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
+    Optional<Boot> found = actionable(c.getInstanceId(), c.getProjectId(), actor);
     if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
     Boot b = found.get();
     String action = c.getAction();
@@ -395,10 +392,8 @@ final class BootSaga {
     if (!Set.of("reboot-soft", "reboot-hard", "stop", "start").contains(action)) {
       return Answer.reject(400, "badRequest", "Unknown power action " + action + ".");
     }
-    if (b.step() == Step.DELETING) return conflict(verb, b, "task_state deleting");
-    if (b.pendingAction() != null) return conflict(verb, b, "task_state " + taskOf(b.pendingAction()));
-    Step needed = action.equals("start") ? Step.SHUTOFF : Step.ACTIVE;
-    if (b.step() != needed) return conflict(verb, b, "vm_state " + vmStateOf(b.step()));
+    Answer refused = refusal(verb, b, action.equals("start") ? Set.of(Step.SHUTOFF) : Set.of(Step.ACTIVE));
+    if (refused != null) return refused;
     List<Out> out = new ArrayList<>();
     Boot asked = askedBy(b, actor, requestId);
     asked = fact(asked, new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
@@ -420,6 +415,21 @@ final class BootSaga {
     return new Boot(b.instanceId(), b.projectId(), b.name(), b.hostname(), b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
         b.imageId(), b.imageChecksum(), b.imageSize(), b.imageLocation(), b.publicKey(), b.userData(), b.securityGroups(),
         b.ports(), b.step(), b.hostId(), b.claimed(), b.spawnSent(), b.deadline(), b.sequence(), origin, b.pendingAction());
+  }
+
+  /** A server an action may be asked for: not deleted, of that project, and the caller's project's (or an admin asks). */
+  private Optional<Boot> actionable(String instanceId, String projectId, Actor actor) {
+    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
+    return state.boot(instanceId).filter(b -> b.projectId().equals(projectId)).filter(b -> b.step() != Step.DELETED)
+        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
+  }
+
+  /** Nova's 409 when the server is being deleted, busy with another action, or not in a state the action starts from. */
+  private static Answer refusal(String verb, Boot b, Set<Step> from) {
+    if (b.step() == Step.DELETING) return conflict(verb, b, "task_state deleting");
+    if (b.pendingAction() != null) return conflict(verb, b, "task_state " + taskOf(b.pendingAction()));
+    if (!from.contains(b.step())) return conflict(verb, b, "vm_state " + vmStateOf(b.step()));
+    return null;
   }
 
   private static Answer conflict(String verb, Boot b, String state) {
@@ -453,15 +463,11 @@ final class BootSaga {
   }
 
   Answer decide(SnapshotServer c, Actor actor, String requestId, long now) {
-    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
-    Optional<Boot> found = state.boot(c.getInstanceId()).filter(b -> b.projectId().equals(c.getProjectId()))
-        .filter(b -> b.step() != Step.DELETED)
-        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
+    Optional<Boot> found = actionable(c.getInstanceId(), c.getProjectId(), actor);
     if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
     Boot b = found.get();
-    if (b.step() == Step.DELETING) return conflict("createImage", b, "task_state deleting");
-    if (b.pendingAction() != null) return conflict("createImage", b, "task_state " + taskOf(b.pendingAction()));
-    if (b.step() != Step.ACTIVE && b.step() != Step.SHUTOFF) return conflict("createImage", b, "vm_state " + vmStateOf(b.step()));
+    Answer refused = refusal("createImage", b, Set.of(Step.ACTIVE, Step.SHUTOFF));
+    if (refused != null) return refused;
     List<Out> out = new ArrayList<>();
     Boot asked = askedBy(b, actor, requestId);
     asked = fact(asked, new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);

@@ -76,6 +76,19 @@ final class HttpClientForTests {
     }
   }
 
+  /** Polls a GET until it answers 200 with what {@code until} accepts (30 s at most); returns that body. */
+  JsonNode await(String token, String path, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      Response r = send("GET", path, token, null);
+      last = r.json();
+      if (r.status() == 200 && until.test(last)) return last;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not reached in 30 s at " + path + ": " + last);
+  }
+
   private JsonNode parse(String body) {
     try {
       return json.readTree(body);

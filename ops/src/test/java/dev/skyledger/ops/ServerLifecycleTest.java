@@ -72,15 +72,7 @@ class ServerLifecycleTest {
   }
 
   static JsonNode await(String token, String path, Predicate<JsonNode> until) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      var r = http.send("GET", path, token, null);
-      last = r.json();
-      if (r.status() == 200 && until.test(last)) return last;
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not reached in 30 s at " + path + ": " + last);
+    return http.await(token, path, until);
   }
 
   static int awaitStatus(String token, String path, int status) throws InterruptedException {

@@ -25,7 +25,6 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.compute.ComputeCatalog;
-import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.image.ImageCatalog;
@@ -236,11 +235,6 @@ public final class ServerWriteRoutes {
       if (!zones.test(zone)) throw ApiException.badRequest("The requested availability zone is not available");
     }
     Map<String, String> metadata = metadata(s.get("metadata"), "metadata");
-    int metadataLimit = ComputeQuotas.effective(compute.quotaOverrides(project)).get("metadata_items");
-    if (metadataLimit >= 0 && metadata.size() > metadataLimit) {
-      throw new ApiException(403, "forbidden", "Quota exceeded for metadata_items: Requested " + metadata.size()
-          + ", but already used 0 of " + metadataLimit + " metadata_items");
-    }
     List<String> groups = securityGroups(ctx, caller, project, s.get("security_groups"));
 
     Flavor snapshot = Flavor.newBuilder().setFlavorId(flavor.id()).setName(flavor.name()).setVcpus(flavor.vcpus())

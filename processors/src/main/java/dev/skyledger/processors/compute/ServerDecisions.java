@@ -47,6 +47,8 @@ final class ServerDecisions {
       }
       if (!spec.getProjectId().equals(project)) return ComputeDecider.badRequest("All servers of one request belong to one project.");
     }
+    Decision tooMany = metadataOverQuota(s, project, c.getServers().get(0).getMetadata().size());
+    if (tooMany != null) return tooMany;
     Map<String, Integer> limits = ComputeQuotas.effective(s.quota(project));
     ComputeState.Usage used = s.usage(project);
     var flavor = c.getServers().get(0).getFlavor();
@@ -118,28 +120,25 @@ final class ServerDecisions {
   }
 
   static Decision update(UpdateServer c, Actor actor, ComputeState s) {
-    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
-    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    Optional<ComputeState.Server> found = live(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty()) return notFound(c.getInstanceId());
     if (c.getName() == null || c.getName().equals(found.get().name())) return Decision.accept(c.getInstanceId());
     return Decision.accept(c.getInstanceId(), new InstanceUpdated(c.getInstanceId(), found.get().projectId(), c.getName()));
   }
 
   static Decision setMetadata(SetServerMetadata c, Actor actor, ComputeState s) {
-    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
-    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    Optional<ComputeState.Server> found = live(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty()) return notFound(c.getInstanceId());
     Map<String, String> next = new TreeMap<>(c.getReplace() ? Map.of() : s.metadata(c.getInstanceId()));
     next.putAll(c.getMetadata());
-    int limit = ComputeQuotas.effective(s.quota(found.get().projectId())).get("metadata_items");
-    if (limit >= 0 && next.size() > limit) {
-      return Decision.reject(403, "forbidden", "Quota exceeded for metadata_items: Requested " + next.size()
-          + ", but already used 0 of " + limit + " metadata_items");
-    }
+    Decision tooMany = metadataOverQuota(s, found.get().projectId(), next.size());
+    if (tooMany != null) return tooMany;
     return Decision.accept(c.getInstanceId(), new ServerMetadataChanged(c.getInstanceId(), found.get().projectId(), next));
   }
 
   static Decision deleteMetadataItem(DeleteServerMetadataItem c, Actor actor, ComputeState s) {
-    Optional<ComputeState.Server> found = visible(c.getInstanceId(), c.getProjectId(), actor, s);
-    if (found.isEmpty() || found.get().deleting()) return notFound(c.getInstanceId());
+    Optional<ComputeState.Server> found = live(c.getInstanceId(), c.getProjectId(), actor, s);
+    if (found.isEmpty()) return notFound(c.getInstanceId());
     Map<String, String> next = new TreeMap<>(s.metadata(c.getInstanceId()));
     if (next.remove(c.getKey()) == null) return Decision.reject(404, "itemNotFound", "Metadata item was not found");
     return Decision.accept(c.getInstanceId(), new ServerMetadataChanged(c.getInstanceId(), found.get().projectId(), next));
@@ -224,6 +223,19 @@ final class ServerDecisions {
 
   private static boolean canUse(Actor actor, String projectId) {
     return ComputeDecider.isAdmin(actor) || (projectId.equals(actor.getProjectId()) && actor.getRoles().contains("member"));
+  }
+
+  /** The server if the caller may act on it and it is not being deleted. */
+  private static Optional<ComputeState.Server> live(String id, String projectId, Actor actor, ComputeState s) {
+    return visible(id, projectId, actor, s).filter(v -> !v.deleting());
+  }
+
+  /** Nova's refusal of more metadata items than the project's metadata_items quota, or null. */
+  private static Decision metadataOverQuota(ComputeState s, String projectId, int items) {
+    int limit = ComputeQuotas.effective(s.quota(projectId)).get("metadata_items");
+    if (!Limits.exceeded(limit, 0, items)) return null;
+    return Decision.reject(403, "forbidden", "Quota exceeded for metadata_items: Requested " + items
+        + ", but already used 0 of " + limit + " metadata_items");
   }
 
   /** The server if the caller may act on it: its project's member, or an admin. */

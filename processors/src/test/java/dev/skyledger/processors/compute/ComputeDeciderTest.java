@@ -382,6 +382,17 @@ class ComputeDeciderTest {
   }
 
   @Test
+  void givenAMetadataQuota_whenAServerAsksForMoreItems_thenNovasQuotaMessage() {
+    given(new dev.skyledger.events.compute.ComputeQuotaSet(DEMO_PROJECT, Map.of("metadata_items", 1)));
+    var spec = dev.skyledger.events.compute.ServerSpec.newBuilder(server("vm1", CLASSIC.get(0)))
+        .setMetadata(Map.of("a", "1", "b", "2")).build();
+    Decision refused = create(BOB_AS_MEMBER, 1, spec);
+    assertRejected(403, "forbidden", refused);
+    assertEquals("Quota exceeded for metadata_items: Requested 2, but already used 0 of 1 metadata_items",
+        refused.rejection().getMessage());
+  }
+
+  @Test
   void givenAServer_whenMetadataIsMergedReplacedAndRemoved_thenEachEventHoldsTheWholeMap() {
     accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
     accepted(new dev.skyledger.events.compute.SetServerMetadata("vm1", DEMO_PROJECT, Map.of("a", "1"), false), BOB_AS_MEMBER);

@@ -59,6 +59,7 @@ import dev.skyledger.platform.compute.ComputeUsage;
 import dev.skyledger.platform.compute.InstanceActionLog;
 import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import dev.skyledger.processors.compute.boot.BootSagaTopology;
+import dev.skyledger.processors.compute.liveness.HostLivenessTopology;
 import dev.skyledger.hostagent.HostCommandLoop;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.driver.SimulatedDriver;
@@ -151,6 +152,7 @@ public final class Cloud implements AutoCloseable {
     startProcessor("compute", new ComputeTopology(config, envelopes).build(), kafka);
     startProcessor("compute-boot-saga", BootSagaTopology.withTimeouts(config, envelopes, Clock.systemUTC(),
         bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
+    startProcessor("compute-host-liveness", new HostLivenessTopology(config, envelopes, Clock.systemUTC()).build(), kafka);
     startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());

@@ -28,9 +28,8 @@ import dev.skyledger.events.compute.ServerSpec;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.DestroyInstance;
-import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
-import dev.skyledger.events.host.HostStopped;
 import dev.skyledger.events.host.InstanceDestroyed;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
@@ -133,13 +132,14 @@ final class BootSaga {
     this.settings = settings;
   }
 
-  /** The saga's reaction to one fact; {@code now} is the wall clock (liveness and deadlines). */
+  /** The saga's reaction to one fact; {@code now} is the wall clock (for deadlines). */
   List<Out> on(SpecificRecord fact, Envelope envelope, long now) {
     List<Out> out = new ArrayList<>();
-    if (fact instanceof HostRegistered e) registered(e, now);
-    else if (fact instanceof HostHeartbeat e) seen(e.getHostId(), now);
-    else if (fact instanceof HostStopped e) stopped(e.getHostId());
-    else if (fact instanceof ComputeServiceStatusChanged e) enabled(e.getHostId(), e.getEnabled());
+    if (fact instanceof HostRegistered e) registered(e);
+    else if (fact instanceof HostLivenessChanged e) state.putHost(state.host(e.getHostId()).withUp(e.getUp()));
+    else if (fact instanceof ComputeServiceStatusChanged e) {
+      state.putHost(state.host(e.getHostId()).withEnabled(e.getEnabled()));
+    }
     else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
     else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
     else if (fact instanceof CommandRejected e) rejected(e, envelope, now, out);
@@ -187,32 +187,9 @@ final class BootSaga {
 
   // ---- hosts ------------------------------------------------------------------------------------
 
-  private void registered(HostRegistered e, long now) {
-    HostView old = state.host(e.getHostId());
-    state.putHost(new HostView(e.getHostId(), e.getAvailabilityZone(), e.getVcpus(), e.getMemoryMb(), e.getLocalGb(),
-        e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio(), e.getHeartbeatSeconds(), now,
-        false, old.enabled(), old.claimedVcpus(), old.claimedMemoryMb(), old.claimedGb()));
-  }
-
-  private void seen(String hostId, long now) {
-    HostView h = state.host(hostId);
-    if (h.vcpus() == 0 && h.memoryMb() == 0) return;
-    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
-        h.diskRatio(), h.heartbeatSeconds(), now, false, h.enabled(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb()));
-  }
-
-  private void stopped(String hostId) {
-    HostView h = state.host(hostId);
-    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
-        h.diskRatio(), h.heartbeatSeconds(), h.lastSeen(), true, h.enabled(), h.claimedVcpus(), h.claimedMemoryMb(),
-        h.claimedGb()));
-  }
-
-  private void enabled(String hostId, boolean enabled) {
-    HostView h = state.host(hostId);
-    state.putHost(new HostView(h.hostId(), h.zone(), h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(), h.ramRatio(),
-        h.diskRatio(), h.heartbeatSeconds(), h.lastSeen(), h.stopped(), enabled, h.claimedVcpus(), h.claimedMemoryMb(),
-        h.claimedGb()));
+  private void registered(HostRegistered e) {
+    state.putHost(state.host(e.getHostId()).registered(e.getAvailabilityZone(), e.getVcpus(), e.getMemoryMb(),
+        e.getLocalGb(), e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio()));
   }
 
   private void release(Boot b) {
@@ -249,7 +226,7 @@ final class BootSaga {
         };
     Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(), policy,
         group == null ? Set.of() : state.groupHosts(group));
-    List<Scheduler.Host> candidates = state.hosts().values().stream().map(h -> candidate(h, now)).toList();
+    List<Scheduler.Host> candidates = state.hosts().values().stream().map(BootSaga::candidate).toList();
     Optional<Scheduler.Host> chosen = Scheduler.choose(candidates, request);
     if (chosen.isEmpty()) {
       fail(b, "scheduling", Scheduler.explain(candidates, request).reason(), now, out);
@@ -277,8 +254,8 @@ final class BootSaga {
     state.putBoot(b.withStep(Step.NETWORKING, now + settings.networkTimeout().toMillis()));
   }
 
-  private static Scheduler.Host candidate(HostView h, long now) {
-    return new Scheduler.Host(h.hostId(), h.zone(), h.up(now), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
+  private static Scheduler.Host candidate(HostView h) {
+    return new Scheduler.Host(h.hostId(), h.zone(), h.up(), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
         h.cpuRatio(), h.ramRatio(), h.diskRatio(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb());
   }
 

@@ -14,9 +14,8 @@ import dev.skyledger.processors.identity.IdentityViewStore;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.StreamsBuilder;
 import dev.skyledger.events.core.Envelope;
-import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
-import dev.skyledger.events.host.HostStopped;
 import dev.skyledger.events.host.InstanceActionFailed;
 import dev.skyledger.events.host.InstanceDestroyed;
 import dev.skyledger.events.host.InstancePowerChanged;
@@ -49,7 +48,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The boot saga in two sub-topologies. The feeder copies the facts the saga acts on (from
  * compute.events, network.events, host.events and the rejections of its own commands on
- * command.replies) unchanged into {@code compute.saga}, which has one partition; the saga reads it
+ * command.replies) unchanged into {@code compute.saga}, which has one partition. Of the hosts it
+ * copies their registrations and the changes of their liveness ({@code HostLivenessTopology}), never
+ * their heartbeats; the saga reads it
  * in that one order, keeps its state (servers in flight, hosts and their claims) in one store, and
  * writes its facts (compute.events, each server its own stream {@code instance/<id>}) and its
  * commands (network.commands, host.commands, compute.commands) in the same exactly-once
@@ -64,8 +65,8 @@ public final class BootSagaTopology {
       InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
       ComputeServiceStatusChanged.getClassSchema().getFullName(),
       PortCreated.getClassSchema().getFullName(), CommandRejected.getClassSchema().getFullName(),
-      HostRegistered.getClassSchema().getFullName(), HostHeartbeat.getClassSchema().getFullName(),
-      HostStopped.getClassSchema().getFullName(), InstanceSpawned.getClassSchema().getFullName(),
+      HostRegistered.getClassSchema().getFullName(), HostLivenessChanged.getClassSchema().getFullName(),
+      InstanceSpawned.getClassSchema().getFullName(),
       InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
       InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName(),
       dev.skyledger.events.host.InstanceSnapshotted.getClassSchema().getFullName());

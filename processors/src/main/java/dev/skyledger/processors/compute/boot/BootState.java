@@ -83,21 +83,36 @@ final class BootState {
     }
   }
 
-  /** A host as registered, with its liveness, whether it takes new servers, and its claims. */
+  /**
+   * A host as registered, whether it is up (as the host liveness processor last judged it), whether
+   * it takes new servers, and its claims.
+   */
   record HostView(String hostId, String zone, int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio,
-                  double diskRatio, int heartbeatSeconds, long lastSeen, boolean stopped, boolean enabled,
-                  int claimedVcpus, int claimedMemoryMb, int claimedGb) {
+                  double diskRatio, boolean up, boolean enabled, int claimedVcpus, int claimedMemoryMb, int claimedGb) {
     static HostView unknown(String hostId) {
-      return new HostView(hostId, "nova", 0, 0, 0, 1, 1, 1, 10, 0, true, true, 0, 0, 0);
+      return new HostView(hostId, "nova", 0, 0, 0, 1, 1, 1, false, true, 0, 0, 0);
     }
 
-    boolean up(long now) {
-      return !stopped && now - lastSeen <= 3L * heartbeatSeconds * 1000;
+    /** The same host with what it registered: its zone, capacity and ratios. */
+    HostView registered(String zone, int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio,
+                        double diskRatio) {
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
+          claimedVcpus, claimedMemoryMb, claimedGb);
+    }
+
+    HostView withUp(boolean up) {
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
+          claimedVcpus, claimedMemoryMb, claimedGb);
+    }
+
+    HostView withEnabled(boolean enabled) {
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
+          claimedVcpus, claimedMemoryMb, claimedGb);
     }
 
     HostView claim(int v, int m, int g) {
-      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, heartbeatSeconds, lastSeen,
-          stopped, enabled, claimedVcpus + v, claimedMemoryMb + m, claimedGb + g);
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
+          claimedVcpus + v, claimedMemoryMb + m, claimedGb + g);
     }
   }
 

@@ -18,7 +18,7 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.DestroyInstance;
-import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.InstanceDestroyed;
 import dev.skyledger.events.host.InstanceSpawnFailed;
@@ -62,6 +62,7 @@ class BootSagaTest {
     on(HostRegistered.newBuilder().setHostId(id).setHypervisorType("simulated").setVcpus(vcpus).setMemoryMb(ramMb)
         .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
         .setHeartbeatSeconds(10).build(), now);
+    on(new HostLivenessChanged(id, true, java.time.Instant.ofEpochMilli(now), "registered"), now);
   }
 
   static ServerSpec spec(String id, int networks) {
@@ -137,12 +138,35 @@ class BootSagaTest {
   }
 
   @Test
-  void aHostWhoseHeartbeatsStoppedIsNotChosen() {
+  void aHostJudgedDownIsNotChosenUntilItIsUpAgain() {
     host("h1", 8, 8192, T0);
     host("h2", 8, 4096, T0);
-    on(new HostHeartbeat("h2", 0, 0, 0, 0, 10), T0 + 40_000);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 40_000);
-    assertEquals("h2", of(outs, InstanceScheduled.class).get(0).getHostId(), "h1 has been silent for 40 s");
+    on(new HostLivenessChanged("h1", false, java.time.Instant.ofEpochMilli(T0), "no heartbeat for 31 s"), T0 + 31_000);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
+    assertEquals("h2", of(outs, InstanceScheduled.class).get(0).getHostId(), "h1 is down");
+    on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0 + 40_000), "heartbeat"), T0 + 40_000);
+    outs = on(new InstanceRequested(spec("vm2", 0)), T0 + 40_000);
+    assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId(), "h1 is back, with the most free RAM");
+  }
+
+  @Test
+  void aHostRegisteredButNotYetJudgedUpIsNotChosen() {
+    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
+        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
+        .setHeartbeatSeconds(10).build(), T0);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"),
+        of(outs, InstanceFailed.class).get(0).getMessage());
+  }
+
+  @Test
+  void aLivenessChangeBeforeTheRegistrationIsKept() {
+    on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0), "registered"), T0);
+    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
+        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
+        .setHeartbeatSeconds(10).build(), T0);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
   }
 
   @Test

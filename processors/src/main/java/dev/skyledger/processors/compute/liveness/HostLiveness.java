@@ -1,0 +1,105 @@
+package dev.skyledger.processors.compute.liveness;
+
+import dev.skyledger.events.host.HostHeartbeat;
+import dev.skyledger.events.host.HostLivenessChanged;
+import dev.skyledger.events.host.HostRegistered;
+import dev.skyledger.events.host.HostStopped;
+import dev.skyledger.processors.core.KeyValues;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Judges each host up or down from what its agent reports, and says so only when that changes: a
+ * host is up from its registration or a heartbeat, and down when it stops or has been silent for
+ * {@link #MISSED} heartbeat intervals. The scheduler then reads one event per change instead of
+ * every heartbeat of every host. Pure: the clock is passed in; the hosts are kept in a key-value
+ * store (and in memory, as there are few).
+ */
+final class HostLiveness {
+  /** Heartbeats a host may miss before it is down (Nova: service_down_time 60 s with report_interval 10 s). */
+  static final int MISSED = 3;
+
+  /** What is known of one host: its heartbeat interval, when it was last heard from, and the last judgement. */
+  record Host(String hostId, int intervalSeconds, long lastSeen, boolean up) {
+    long silentFor(long now) {
+      return now - lastSeen;
+    }
+
+    long window() {
+      return MISSED * Math.max(1, intervalSeconds) * 1000L;
+    }
+  }
+
+  private final KeyValues kv;
+  private final long startedAt;
+  private final Map<String, Host> hosts = new HashMap<>();
+
+  /**
+   * @param startedAt when this processor started: no host is judged silent until a whole window has
+   *     passed since then, so a restart that has not caught up with the heartbeats yet does not report
+   *     every host down
+   */
+  HostLiveness(KeyValues kv, long startedAt) {
+    this.kv = kv;
+    this.startedAt = startedAt;
+    for (var e : kv.prefix("h/")) hosts.put(e.getKey().substring(2), decode(e.getKey().substring(2), e.getValue()));
+  }
+
+  /** A fact from a host agent, appended to the log at {@code at}: the change it makes, if any. */
+  Optional<HostLivenessChanged> on(SpecificRecord fact, long at) {
+    if (fact instanceof HostRegistered e) return seen(e.getHostId(), e.getHeartbeatSeconds(), at, "registered");
+    if (fact instanceof HostHeartbeat e) return seen(e.getHostId(), e.getIntervalSeconds(), at, "heartbeat");
+    if (fact instanceof HostStopped e) {
+      Host h = hosts.get(e.getHostId());
+      if (h == null) return Optional.empty();
+      Host now = new Host(h.hostId(), h.intervalSeconds(), Math.max(h.lastSeen(), at), false);
+      put(now);
+      return h.up() ? Optional.of(changed(now, "stopped")) : Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** The hosts that are up but have been silent too long: each is down from now on. */
+  List<HostLivenessChanged> silent(long now) {
+    List<HostLivenessChanged> out = new ArrayList<>();
+    for (Host h : List.copyOf(hosts.values())) {
+      if (!h.up() || now - Math.max(h.lastSeen(), startedAt) <= h.window()) continue;
+      Host down = new Host(h.hostId(), h.intervalSeconds(), h.lastSeen(), false);
+      put(down);
+      out.add(changed(down, "no heartbeat for " + h.silentFor(now) / 1000 + " s (every " + h.intervalSeconds()
+          + " s expected)"));
+    }
+    return out;
+  }
+
+  Optional<Host> host(String hostId) {
+    return Optional.ofNullable(hosts.get(hostId));
+  }
+
+  private Optional<HostLivenessChanged> seen(String hostId, int intervalSeconds, long at, String reason) {
+    Host h = hosts.get(hostId);
+    if (h != null && at < h.lastSeen()) return Optional.empty();
+    Host now = new Host(hostId, intervalSeconds, at, true);
+    put(now);
+    return h != null && h.up() ? Optional.empty() : Optional.of(changed(now, reason));
+  }
+
+  private void put(Host h) {
+    hosts.put(h.hostId(), h);
+    kv.put("h/" + h.hostId(), h.intervalSeconds() + "|" + h.lastSeen() + "|" + h.up());
+  }
+
+  private static Host decode(String hostId, String row) {
+    String[] f = row.split("\\|");
+    return new Host(hostId, Integer.parseInt(f[0]), Long.parseLong(f[1]), Boolean.parseBoolean(f[2]));
+  }
+
+  private static HostLivenessChanged changed(Host h, String reason) {
+    return new HostLivenessChanged(h.hostId(), h.up(), Instant.ofEpochMilli(h.lastSeen()), reason);
+  }
+}

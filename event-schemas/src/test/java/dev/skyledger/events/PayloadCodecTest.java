@@ -63,6 +63,34 @@ class PayloadCodecTest {
   }
 
   @Test
+  void givenUpdatePortWrittenBeforeViaService_whenDecode_thenAClientsUpdate() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.network.UpdatePort.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("portId", "port-1");
+    old.put("networkId", "net-1");
+    old.put("name", "renamed");
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.network.UpdatePort) codec.decode("dev.skyledger.events.network.UpdatePort", bytes);
+
+    assertEquals("renamed", decoded.getName());
+    assertEquals("", decoded.getViaService());
+  }
+
+  @Test
+  void givenTheSchemaHistoryDirectory_whenListed_thenEveryReleaseIsInTheIndex() throws IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/resources/schema-history");
+    List<String> files;
+    try (var listing = java.nio.file.Files.list(dir)) {
+      files = listing.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".avsc")).sorted().toList();
+    }
+    List<String> indexed = java.nio.file.Files.readAllLines(dir.resolve("index.txt")).stream()
+        .map(String::trim).filter(l -> !l.isEmpty()).sorted().toList();
+
+    assertEquals(files, indexed, "a release missing from index.txt cannot be decoded");
+  }
+
+  @Test
   void givenCurrentProjectCreated_whenEncodeAndDecode_thenSameRecord() {
     ProjectCreated event = new ProjectCreated("p-2", "default", "web", "web servers", false, List.of("prod", "eu"));
 

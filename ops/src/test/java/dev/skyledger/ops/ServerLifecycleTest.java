@@ -160,6 +160,52 @@ class ServerLifecycleTest {
   }
 
   @Test
+  void aServerBootsOnTheTenantsOwnPortWhichOutlivesItUnbound() throws Exception {
+    var created = http.send("POST", "/network/v2.0/ports", alice.token(), "{\"port\":{\"network_id\":\"" + networkId
+        + "\",\"name\":\"mine\",\"fixed_ips\":[{\"ip_address\":\"10.9.0.77\"}]}}");
+    assertEquals(201, created.status(), created.raw().body());
+    String portId = created.json().path("port").path("id").asText();
+    String onPort = "{\"server\":{\"name\":\"on-port\",\"imageRef\":\"" + imageId + "\",\"flavorRef\":\"1\","
+        + "\"networks\":[{\"port\":\"" + portId + "\"}]%s}}";
+
+    // carol may use the image (community), but not alice's port
+    String patch = "application/openstack-images-v2.1-json-patch";
+    assertEquals(200, http.send("PATCH", "/image/v2/images/" + imageId, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/visibility\",\"value\":\"community\"}]", patch).status());
+    var refused = http.send("POST", "/compute/v2.1/servers", carol.token(), String.format(onPort, ""));
+    assertEquals(200, http.send("PATCH", "/image/v2/images/" + imageId, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/visibility\",\"value\":\"private\"}]", patch).status());
+    assertEquals(400, refused.status(), "another project's port cannot be found: " + refused.raw().body());
+    assertTrue(refused.raw().body().contains("Port " + portId + " could not be found."), refused.raw().body());
+    var many = http.send("POST", "/compute/v2.1/servers", alice.token(), String.format(onPort, ",\"max_count\":2"));
+    assertEquals(400, many.status(), many.raw().body());
+    assertTrue(many.json().path("badRequest").path("message").asText().contains("single configured port"), many.raw().body());
+
+    var boot = http.send("POST", "/compute/v2.1/servers", alice.token(), String.format(onPort, ""));
+    assertEquals(202, boot.status(), boot.raw().body());
+    String id = boot.json().path("server").path("id").asText();
+    JsonNode server = await(alice.token(), "/compute/v2.1/servers/" + id,
+        x -> x.path("server").path("status").asText().equals("ACTIVE")).path("server");
+    assertEquals("10.9.0.77", server.path("addresses").path("private").get(0).path("addr").asText(), server.toString());
+    JsonNode bound = http.send("GET", "/network/v2.0/ports/" + portId, admin.token(), null).json().path("port");
+    assertEquals(id, bound.path("device_id").asText());
+    assertEquals("compute:nova", bound.path("device_owner").asText());
+    assertTrue(bound.path("binding:host_id").asText().startsWith("compute-"), bound.toString());
+
+    var taken = http.send("POST", "/compute/v2.1/servers", alice.token(), String.format(onPort, ""));
+    assertEquals(409, taken.status(), taken.raw().body());
+    assertTrue(taken.raw().body().contains("Port " + portId + " is still in use."), taken.raw().body());
+
+    assertEquals(204, http.send("DELETE", "/compute/v2.1/servers/" + id, alice.token(), null).status());
+    awaitStatus(alice.token(), "/compute/v2.1/servers/" + id, 404);
+    JsonNode kept = await(admin.token(), "/network/v2.0/ports/" + portId,
+        x -> x.path("port").path("device_id").asText().isEmpty()).path("port");
+    assertEquals("", kept.path("device_owner").asText(), "the tenant's port is unbound, not deleted");
+    assertEquals("", kept.path("binding:host_id").asText());
+    assertEquals("10.9.0.77", kept.path("fixed_ips").get(0).path("ip_address").asText(), "and keeps its address");
+  }
+
+  @Test
   void badRequestsAreRefusedWithNovasBodyAndLeaveNothingAllocated() {
     int before = ports(alice.token());
     record Case(String body, String mentions) {}

@@ -219,6 +219,10 @@ public final class ServerWriteRoutes {
     ImageCatalog.Image image = image(caller, s.get("imageRef"));
     checkFits(flavor, image);
     List<ServerNetwork> nets = networks(caller, s.get("networks"));
+    if (max > 1 && nets.stream().anyMatch(n -> n.getPortId() != null)) {
+      throw ApiException.badRequest("Unable to launch multiple instances with a single configured port ID. Please"
+          + " launch your instance one by one with different ports.");
+    }
     String keyName = null;
     String publicKey = null;
     if (s.has("key_name") && !s.get("key_name").isNull()) {
@@ -359,7 +363,8 @@ public final class ServerWriteRoutes {
     for (JsonNode n : v) {
       if (!n.isObject()) throw invalid("networks", n, "each network is an object with a uuid");
       if (n.has("port") && !n.get("port").isNull()) {
-        throw invalid("networks", n, "booting with an existing port is not supported yet; give the network's uuid");
+        out.add(existingPort(caller, n, viewer, out));
+        continue;
       }
       if (!n.path("uuid").isTextual()) throw invalid("networks", n, "'uuid' is a required property");
       String id = n.get("uuid").asText();
@@ -374,6 +379,30 @@ public final class ServerWriteRoutes {
       out.add(new ServerNetwork(net.id(), null, fixed));
     }
     return out;
+  }
+
+  /**
+   * A port of the caller's project that no device holds, to be bound to the server (as Nova: 400 if
+   * it cannot be found or is another project's, 409 if a server already holds it). The saga binds it,
+   * and the network service refuses the binding if another boot won the port in the meantime.
+   */
+  private ServerNetwork existingPort(TokenClaims caller, JsonNode n, NetworkCatalog.Viewer viewer, List<ServerNetwork> so) {
+    if (!n.get("port").isTextual()) throw invalid("port", n.get("port"), "it is not a string");
+    String id = n.get("port").asText();
+    if (n.has("fixed_ip") && !n.get("fixed_ip").isNull()) {
+      throw ApiException.badRequest("Invalid networks: a fixed_ip cannot be given with port " + id
+          + "; the port's own addresses are used.");
+    }
+    NetworkCatalog.Port port = networks.port(viewer, id)
+        .orElseThrow(() -> ApiException.badRequest("Port " + id + " could not be found."));
+    if (!port.projectId().equals(caller.projectId())) {
+      throw ApiException.badRequest("Port " + id + " not usable for instance: it belongs to another project.");
+    }
+    if (!port.deviceId().isEmpty()) throw new ApiException(409, "conflict", "Port " + id + " is still in use.");
+    if (so.stream().anyMatch(x -> id.equals(x.getPortId()))) {
+      throw ApiException.badRequest("Invalid networks: port " + id + " is given more than once.");
+    }
+    return new ServerNetwork(port.networkId(), port.id(), null);
   }
 
   static String userData(JsonNode v) {

@@ -278,7 +278,7 @@ public final class NetworkWriteRoutes {
         body.string("description", null, 255), body.bool("admin_state_up", null), body.string("device_id", null, 255),
         body.string("device_owner", null, 255), body.string("binding:host_id", null, 255), body.string("mac_address", null, 64),
         groups == null ? null : groups.stream().map(g -> NeutronBody.uuid("security_groups", g)).toList(),
-        fixedIps(body), body.bool("port_security_enabled", null)), p.id(), p.projectId());
+        fixedIps(body), body.bool("port_security_enabled", null), ""), p.id(), p.projectId());
     writes.answer(ctx, 200, "port", render.port(writes.port(caller, p.id()), null));
   }
 

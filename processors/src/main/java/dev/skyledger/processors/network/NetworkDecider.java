@@ -560,7 +560,15 @@ final class NetworkDecider {
     Port old = found.get();
     if (!ownsPort(actor, n, old)) return policy("update_port");
     boolean owner = ownsNetwork(actor, n);
-    if (c.getHostId() != null && !c.getHostId().equals(old.getHostId()) && !isAdmin(actor)) return policy("update_port:binding:host_id");
+    boolean viaCompute = COMPUTE.equals(c.getViaService());
+    if (c.getHostId() != null && !c.getHostId().equals(old.getHostId()) && !isAdmin(actor) && !viaCompute) {
+      return policy("update_port:binding:host_id");
+    }
+    // compute binds a port to a server only if no other device holds it (two boots racing for one port: one wins)
+    if (viaCompute && c.getDeviceId() != null && !c.getDeviceId().isEmpty() && !old.getDeviceId().isEmpty()
+        && !old.getDeviceId().equals(c.getDeviceId())) {
+      return Decision.reject(409, "PortInUse", "Port " + old.getPortId() + " is still in use.");
+    }
     if (c.getDeviceOwner() != null && c.getDeviceOwner().startsWith("network:") && !owner) return policy("update_port:device_owner");
     if (c.getMacAddress() != null && !isAdmin(actor)) return policy("update_port:mac_address");
     if (c.getFixedIps() != null && !owner && c.getFixedIps().stream().anyMatch(ip -> ip.getIpAddress() != null)) {

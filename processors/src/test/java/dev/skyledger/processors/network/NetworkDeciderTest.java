@@ -761,7 +761,28 @@ class NetworkDeciderTest {
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(command, BOB_AS_MEMBER, state));
     assertEquals("compute-1", portOf(accepted(command, ALICE_AS_ADMIN)).getHostId());
     assertRejected(403, "PolicyNotAuthorized", NetworkDecider.decide(new UpdatePort("port-1", NET, null, null, null, null, null,
-        "compute-2", null, null, null, null), BOB_AS_MEMBER, state));
+        "compute-2", null, null, null, null, ""), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenPort_whenComputeBindsItToAServer_thenBoundToItsHostAndASecondServerIsRefusedWith409() {
+    givenDefaultSubnet();
+    accepted(port("port-1"), BOB_AS_MEMBER);
+    UpdatePort bind = new UpdatePort("port-1", NET, null, null, null, "vm-1", "compute:nova", "compute-1", null, null,
+        null, null, "compute");
+
+    Port bound = portOf(accepted(bind, BOB_AS_MEMBER));
+    assertEquals("vm-1", bound.getDeviceId());
+    assertEquals("compute-1", bound.getHostId());
+    assertRejected(409, "PortInUse", NetworkDecider.decide(new UpdatePort("port-1", NET, null, null, null, "vm-2",
+        "compute:nova", "compute-2", null, null, null, null, "compute"), BOB_AS_MEMBER, state));
+
+    Port unbound = portOf(accepted(new UpdatePort("port-1", NET, null, null, null, "", "", "", null, null, null, null,
+        "compute"), ALICE_AS_ADMIN));
+    assertEquals("", unbound.getDeviceId());
+    assertEquals("", unbound.getHostId());
+    assertEquals("vm-2", portOf(accepted(new UpdatePort("port-1", NET, null, null, null, "vm-2", "compute:nova",
+        "compute-2", null, null, null, null, "compute"), BOB_AS_MEMBER)).getDeviceId(), "free again");
   }
 
   // ---- updating a port's addresses --------------------------------------------------------------
@@ -915,7 +936,7 @@ class NetworkDeciderTest {
   }
 
   private static UpdatePort updateFixedIps(String portId, List<FixedIp> fixedIps) {
-    return new UpdatePort(portId, NET, null, null, null, null, null, null, null, null, fixedIps, null);
+    return new UpdatePort(portId, NET, null, null, null, null, null, null, null, null, fixedIps, null, "");
   }
 
   /** The port a PortCreated or PortUpdated decision carries. */

@@ -38,7 +38,10 @@ import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.events.network.CreatePort;
 import dev.skyledger.events.network.DeletePort;
 import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.Port;
 import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.events.network.PortUpdated;
+import dev.skyledger.events.network.UpdatePort;
 import dev.skyledger.processors.compute.boot.BootState.Boot;
 import dev.skyledger.processors.compute.boot.BootState.HostView;
 import dev.skyledger.processors.compute.boot.BootState.Origin;
@@ -118,7 +121,8 @@ final class BootSaga {
 
   /** The device name the network plumbing expects for a port: tap plus the first 11 characters of its id. */
   static String tapOf(String portId) {
-    return ("tap" + portId).substring(0, 14);
+    String name = "tap" + portId;
+    return name.substring(0, Math.min(14, name.length()));
   }
 
   /** Where a server's port is created: {@code NetworkDecider}'s service value for a server's port. */
@@ -142,6 +146,7 @@ final class BootSaga {
     }
     else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
     else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
+    else if (fact instanceof PortUpdated e) portUpdated(e, envelope, now, out);
     else if (fact instanceof CommandRejected e) rejected(e, envelope, now, out);
     else if (fact instanceof InstanceSpawned e) spawned(e, out);
     else if (fact instanceof InstanceSpawnFailed e) {
@@ -210,7 +215,9 @@ final class BootSaga {
     List<PortRef> ports = new ArrayList<>();
     for (int i = 0; i < spec.getNetworks().size(); i++) {
       ServerNetwork n = spec.getNetworks().get(i);
-      ports.add(new PortRef(portIdOf(spec.getInstanceId(), i), n.getNetworkId(), n.getFixedIp(), null, false, false));
+      ports.add(n.getPortId() != null
+          ? new PortRef(n.getPortId(), n.getNetworkId(), null, null, false, false, true)
+          : new PortRef(portIdOf(spec.getInstanceId(), i), n.getNetworkId(), n.getFixedIp(), null, false, false, false));
     }
     Boot b = new Boot(spec.getInstanceId(), spec.getProjectId(), spec.getName(), spec.getHostname(), flavor.getVcpus(),
         flavor.getRamMb(), disk, spec.getAvailabilityZone(), spec.getImageId(), spec.getImageChecksum(),
@@ -242,6 +249,16 @@ final class BootSaga {
       return;
     }
     for (PortRef p : ports) {
+      if (p.existing()) {
+        // the tenant's own port: bound to this server and host (its addresses and groups stay as they are)
+        UpdatePort bind = UpdatePort.newBuilder()
+            .setPortId(p.portId()).setNetworkId(p.networkId()).setName(null).setDescription(null).setAdminStateUp(null)
+            .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + host.zone()).setHostId(host.hostId())
+            .setMacAddress(null).setSecurityGroups(null).setFixedIps(null).setPortSecurityEnabled(null)
+            .setViaService(PORT_VIA).build();
+        out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(), bind, p.portId(), 0));
+        continue;
+      }
       List<FixedIp> ips = p.fixedIp() == null ? null : List.of(new FixedIp(null, p.fixedIp()));
       CreatePort create = CreatePort.newBuilder()
           .setPortId(p.portId()).setNetworkId(p.networkId()).setProjectId(b.projectId())
@@ -260,20 +277,27 @@ final class BootSaga {
   }
 
   private void portCreated(PortCreated e, Envelope envelope, long now, List<Out> out) {
-    var port = e.getPort();
+    portConfirmed(e.getPort(), false, envelope, now, out);
+  }
+
+  /** A port update the saga asked for: a binding (the port now names the server) or the echo of an unbinding. */
+  private void portUpdated(PortUpdated e, Envelope envelope, long now, List<Out> out) {
+    portConfirmed(e.getPort(), true, envelope, now, out);
+  }
+
+  /** The network service made (or bound) a port for a server: one more step to spawning, or given back at once. */
+  private void portConfirmed(Port port, boolean existing, Envelope envelope, long now, List<Out> out) {
     Optional<Boot> found = state.boot(port.getDeviceId());
     if (found.isEmpty() || !correlationOf(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
     Boot b = found.get();
-    Optional<PortRef> ref = b.port(port.getPortId());
+    Optional<PortRef> ref = b.port(port.getPortId()).filter(r -> r.existing() == existing);
     if (ref.isEmpty() || ref.get().created()) return;
-    PortRef created = new PortRef(port.getPortId(), port.getNetworkId(), ref.get().fixedIp(), port.getMacAddress(), true,
-        false);
-    b = b.replacePort(created);
+    PortRef confirmed = ref.get().confirmed(port.getMacAddress());
+    b = b.replacePort(confirmed);
     if (b.step() != Step.NETWORKING) {
       // the server failed or is being deleted while this port was on its way: it is not needed
-      out.add(deletePort(b, created));
-      state.putBoot(b.replacePort(new PortRef(created.portId(), created.networkId(), created.fixedIp(),
-          created.macAddress(), true, true)));
+      out.add(giveBack(b, confirmed));
+      state.putBoot(b.replacePort(confirmed.releasedNow()));
       return;
     }
     b = fact(b, new InstanceNetworked(b.instanceId(), b.projectId(), port), out);
@@ -328,8 +352,8 @@ final class BootSaga {
     List<PortRef> next = new ArrayList<>();
     for (PortRef p : b.ports()) {
       if (p.created() && !p.released()) {
-        out.add(deletePort(b, p));
-        next.add(new PortRef(p.portId(), p.networkId(), p.fixedIp(), p.macAddress(), true, true));
+        out.add(giveBack(b, p));
+        next.add(p.releasedNow());
       } else {
         next.add(p);
       }
@@ -337,7 +361,16 @@ final class BootSaga {
     return b.withPorts(next);
   }
 
-  private static Out deletePort(Boot b, PortRef p) {
+  /** A port the server no longer holds: deleted if the saga made it, unbound (and kept) if it was the tenant's. */
+  private static Out giveBack(Boot b, PortRef p) {
+    if (p.existing()) {
+      UpdatePort unbind = UpdatePort.newBuilder()
+          .setPortId(p.portId()).setNetworkId(p.networkId()).setName(null).setDescription(null).setAdminStateUp(null)
+          .setDeviceId("").setDeviceOwner("").setHostId("")
+          .setMacAddress(null).setSecurityGroups(null).setFixedIps(null).setPortSecurityEnabled(null)
+          .setViaService(PORT_VIA).build();
+      return system(b, Target.NETWORK_COMMANDS, p.networkId(), unbind, p.portId());
+    }
     return system(b, Target.NETWORK_COMMANDS, p.networkId(), new DeletePort(p.portId(), p.networkId()), p.portId());
   }
 

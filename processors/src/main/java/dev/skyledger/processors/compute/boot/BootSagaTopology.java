@@ -22,6 +22,7 @@ import dev.skyledger.events.host.InstancePowerChanged;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.events.network.PortUpdated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.processors.core.StoreKeyValues;
@@ -64,7 +65,8 @@ public final class BootSagaTopology {
   static final Set<String> FACTS = Set.of(
       InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
       ComputeServiceStatusChanged.getClassSchema().getFullName(),
-      PortCreated.getClassSchema().getFullName(), CommandRejected.getClassSchema().getFullName(),
+      PortCreated.getClassSchema().getFullName(), PortUpdated.getClassSchema().getFullName(),
+      CommandRejected.getClassSchema().getFullName(),
       HostRegistered.getClassSchema().getFullName(), HostLivenessChanged.getClassSchema().getFullName(),
       InstanceSpawned.getClassSchema().getFullName(),
       InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
@@ -135,7 +137,7 @@ public final class BootSagaTopology {
     };
   }
 
-  /** Copies the facts the saga acts on; replies only to the saga's own commands, ports only of its servers. */
+  /** Copies the facts the saga acts on; replies only to the saga's own commands, ports only those it made or bound. */
   private static final class Feeder implements Processor<String, Envelope, String, Envelope> {
     private ProcessorContext<String, Envelope> context;
 
@@ -149,8 +151,9 @@ public final class BootSagaTopology {
       Envelope e = record.value();
       if (e == null || !FACTS.contains(e.getType())) return;
       boolean sagas = e.getCorrelationId() != null && e.getCorrelationId().startsWith("instance/");
-      if ((e.getType().equals(CommandRejected.getClassSchema().getFullName())
-          || e.getType().equals(PortCreated.getClassSchema().getFullName())) && !sagas) {
+      if (!sagas && (e.getType().equals(CommandRejected.getClassSchema().getFullName())
+          || e.getType().equals(PortCreated.getClassSchema().getFullName())
+          || e.getType().equals(PortUpdated.getClassSchema().getFullName()))) {
         return;
       }
       context.forward(record);

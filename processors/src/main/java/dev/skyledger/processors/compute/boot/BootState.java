@@ -20,8 +20,21 @@ final class BootState {
   /** Where a server is in its life, as far as the saga is concerned. */
   enum Step { NETWORKING, SPAWNING, ACTIVE, SHUTOFF, ERROR, DELETING, DELETED }
 
-  /** A port the saga created (or asked for) for a server. */
-  record PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released) {}
+  /**
+   * A port of a server: one the saga creates for it, or (existing) the tenant's own port that the
+   * saga binds to it and unbinds, never deletes. {@code created}: the network service confirmed it
+   * (created, or bound); {@code released}: it was deleted or unbound again.
+   */
+  record PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released,
+                 boolean existing) {
+    PortRef confirmed(String mac) {
+      return new PortRef(portId, networkId, fixedIp, mac, true, released, existing);
+    }
+
+    PortRef releasedNow() {
+      return new PortRef(portId, networkId, fixedIp, macAddress, created, true, existing);
+    }
+  }
 
   /** Who asked for the server and through which request: the saga's commands and facts carry them. */
   record Origin(String requestId, String userId, String userName, String projectId, List<String> roles) {}

@@ -29,6 +29,8 @@ import dev.skyledger.events.network.DeletePort;
 import dev.skyledger.events.network.FixedIp;
 import dev.skyledger.events.network.Port;
 import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.events.network.PortUpdated;
+import dev.skyledger.events.network.UpdatePort;
 import dev.skyledger.processors.core.MapKeyValues;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -114,6 +116,67 @@ class BootSagaTest {
         .filter(o -> o.target() == BootSaga.Target.COMPUTE_EVENTS).map(BootSaga.Out::sequence).toList(),
         "the server's facts are numbered on its own stream");
     assertTrue(saga.timeouts(T0 + 3_600_000).isEmpty(), "an active server has no deadline");
+  }
+
+  // ---- booting on the tenant's own port ---------------------------------------------------------
+
+  static ServerSpec onPort(String id, String portId) {
+    return ServerSpec.newBuilder(spec(id, 0)).setNetworks(List.of(new ServerNetwork(NET, portId, null))).build();
+  }
+
+  /** The network service's answer to a binding (or an unbinding, with device ""). */
+  List<BootSaga.Out> portBound(String instanceId, String portId, String device, long now) {
+    Port port = Port.newBuilder(portCreated(device, portId).getPort()).setMacAddress("fa:16:3e:00:00:99").build();
+    return saga.on(new PortUpdated(port), envelope(BootSaga.correlationOf(instanceId), portId), now);
+  }
+
+  @Test
+  void anExistingPortIsBoundToTheServerAndItsHostThenUnboundNotDeletedOnDelete() {
+    host("h1", 8, 8192, T0);
+    List<BootSaga.Out> first = on(new InstanceRequested(onPort("vm1", "my-port")), T0);
+    assertTrue(of(first, CreatePort.class).isEmpty(), "no port is made");
+    UpdatePort bind = of(first, UpdatePort.class).get(0);
+    assertEquals("my-port", bind.getPortId());
+    assertEquals("vm1", bind.getDeviceId());
+    assertEquals("compute:nova", bind.getDeviceOwner());
+    assertEquals("h1", bind.getHostId());
+    assertEquals(BootSaga.PORT_VIA, bind.getViaService());
+    assertEquals(null, bind.getSecurityGroups(), "the port keeps its own groups");
+
+    List<BootSaga.Out> second = portBound("vm1", "my-port", "vm1", T0 + 100);
+    assertEquals(1, of(second, InstanceNetworked.class).size());
+    assertEquals("fa:16:3e:00:00:99", of(second, SpawnInstance.class).get(0).getNics().get(0).getMacAddress());
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+
+    List<BootSaga.Out> delete = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    assertTrue(of(delete, DeletePort.class).isEmpty(), "the tenant's port is not deleted");
+    UpdatePort unbind = of(delete, UpdatePort.class).get(0);
+    assertEquals("", unbind.getDeviceId());
+    assertEquals("", unbind.getDeviceOwner());
+    assertEquals("", unbind.getHostId());
+    assertTrue(portBound("vm1", "my-port", "", T0 + 400).isEmpty(), "the unbinding's echo changes nothing");
+  }
+
+  @Test
+  void aPortAnotherServerHoldsFailsTheBootAndIsNotUnbound() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(onPort("vm1", "my-port")), T0);
+    List<BootSaga.Out> outs = saga.on(new CommandRejected(409, "PortInUse", "Port my-port is still in use."),
+        envelope(BootSaga.correlationOf("vm1"), "my-port"), T0 + 50);
+    InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
+    assertTrue(failed.getMessage().contains("Port my-port is still in use."), failed.getMessage());
+    assertTrue(of(outs, UpdatePort.class).isEmpty(), "the other server keeps its port");
+    assertEquals(0, state.host("h1").claimedVcpus());
+  }
+
+  @Test
+  void aBindingThatArrivesAfterTheServerFailedIsUndone() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(onPort("vm1", "my-port")), T0);
+    assertEquals(1, of(saga.timeouts(T0 + 31_000), InstanceFailed.class).size(), "the network step timed out");
+    List<BootSaga.Out> late = portBound("vm1", "my-port", "vm1", T0 + 32_000);
+    assertEquals("", of(late, UpdatePort.class).get(0).getDeviceId(), "bound late, unbound at once");
+    assertTrue(of(late, InstanceNetworked.class).isEmpty());
   }
 
   @Test

@@ -171,7 +171,9 @@ public final class Cloud implements AutoCloseable {
     ServiceCatalog catalog = new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.deployed());
     IdentityJson render = new IdentityJson(json, catalog);
     PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-    waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(5)).start();
+    // as long as a decision may take: an accepted create must answer with what it made, never a 404
+    // because its view was a few seconds behind under load
+    waiter = new ProjectionWaiter(db, registry, Duration.ofSeconds(30)).start();
     running.add(0, waiter);
 
     CommandSender sender = new CommandSender(bus, waiter, envelopes, clock);

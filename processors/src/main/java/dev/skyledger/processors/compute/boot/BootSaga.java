@@ -251,12 +251,8 @@ final class BootSaga {
     for (PortRef p : ports) {
       if (p.existing()) {
         // the tenant's own port: bound to this server and host (its addresses and groups stay as they are)
-        UpdatePort bind = UpdatePort.newBuilder()
-            .setPortId(p.portId()).setNetworkId(p.networkId()).setName(null).setDescription(null).setAdminStateUp(null)
-            .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + host.zone()).setHostId(host.hostId())
-            .setMacAddress(null).setSecurityGroups(null).setFixedIps(null).setPortSecurityEnabled(null)
-            .setViaService(PORT_VIA).build();
-        out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(), bind, p.portId(), 0));
+        out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(),
+            binding(p, b.instanceId(), "compute:" + host.zone(), host.hostId()), p.portId(), 0));
         continue;
       }
       List<FixedIp> ips = p.fixedIp() == null ? null : List.of(new FixedIp(null, p.fixedIp()));
@@ -363,15 +359,17 @@ final class BootSaga {
 
   /** A port the server no longer holds: deleted if the saga made it, unbound (and kept) if it was the tenant's. */
   private static Out giveBack(Boot b, PortRef p) {
-    if (p.existing()) {
-      UpdatePort unbind = UpdatePort.newBuilder()
-          .setPortId(p.portId()).setNetworkId(p.networkId()).setName(null).setDescription(null).setAdminStateUp(null)
-          .setDeviceId("").setDeviceOwner("").setHostId("")
-          .setMacAddress(null).setSecurityGroups(null).setFixedIps(null).setPortSecurityEnabled(null)
-          .setViaService(PORT_VIA).build();
-      return system(b, Target.NETWORK_COMMANDS, p.networkId(), unbind, p.portId());
-    }
-    return system(b, Target.NETWORK_COMMANDS, p.networkId(), new DeletePort(p.portId(), p.networkId()), p.portId());
+    SpecificRecord command = p.existing() ? binding(p, "", "", "") : new DeletePort(p.portId(), p.networkId());
+    return system(b, Target.NETWORK_COMMANDS, p.networkId(), command, p.portId());
+  }
+
+  /** The update that binds a tenant's port to a device on a host (or, all empty, unbinds it); nothing else changes. */
+  private static UpdatePort binding(PortRef p, String deviceId, String deviceOwner, String hostId) {
+    return UpdatePort.newBuilder()
+        .setPortId(p.portId()).setNetworkId(p.networkId()).setName(null).setDescription(null).setAdminStateUp(null)
+        .setDeviceId(deviceId).setDeviceOwner(deviceOwner).setHostId(hostId)
+        .setMacAddress(null).setSecurityGroups(null).setFixedIps(null).setPortSecurityEnabled(null)
+        .setViaService(PORT_VIA).build();
   }
 
   // ---- power actions ----------------------------------------------------------------------------

@@ -46,6 +46,11 @@ final class OpenstackCli {
     return false;
   }
 
+  /** As a test user made by {@link KeystoneAdmin#userWithRole}, scoped to its project. */
+  Result as(KeystoneAdmin.Scoped who, String... args) {
+    return as(who.userName(), who.password(), who.projectName(), args);
+  }
+
   /** As a user with a password, scoped to a project of the Default domain. */
   Result as(String user, String password, String project, String... args) {
     Map<String, String> env = new HashMap<>();

@@ -46,11 +46,11 @@ class OpenstackCliComputeTest {
   }
 
   private static OpenstackCli.Result alice(String... args) {
-    return cli.as(alice.userName(), alice.password(), alice.projectName(), args);
+    return cli.as(alice, args);
   }
 
   private static OpenstackCli.Result bob(String... args) {
-    return cli.as(bob.userName(), bob.password(), bob.projectName(), args);
+    return cli.as(bob, args);
   }
 
   private static OpenstackCli.Result admin(String... args) {

@@ -42,7 +42,7 @@ class OpenstackCliNetworkServicesTest {
   }
 
   private static OpenstackCli.Result alice(String... args) {
-    return cli.as(alice.userName(), alice.password(), alice.projectName(), args);
+    return cli.as(alice, args);
   }
 
   private static OpenstackCli.Result admin(String... args) {

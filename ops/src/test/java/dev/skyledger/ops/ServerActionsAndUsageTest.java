@@ -145,7 +145,7 @@ class ServerActionsAndUsageTest {
     assertEquals("compute_terminate_instance", terminate.path("instanceAction").path("events").get(0).path("event").asText());
 
     // the real client: the project's own usage, and every project's for the admin
-    JsonNode shown = ok(cli.as(alice.userName(), alice.password(), alice.projectName(), "usage", "show", "-f", "json")).json();
+    JsonNode shown = ok(cli.as(alice, "usage", "show", "-f", "json")).json();
     assertEquals(alice.projectId(), shown.path("Project").asText(), shown.toString());
     assertEquals(1, shown.path("Servers").size(), shown.toString());
     assertEquals(id, shown.path("Servers").get(0).path("instance_id").asText());

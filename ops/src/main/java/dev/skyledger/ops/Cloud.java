@@ -42,6 +42,7 @@ import dev.skyledger.platform.image.ImageJson;
 import dev.skyledger.platform.image.FileImageStore;
 import dev.skyledger.platform.image.ImageStore;
 import dev.skyledger.projectors.audit.AuditProjection;
+import dev.skyledger.projectors.core.Projection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectorRunner;
 import dev.skyledger.projectors.identity.IdentityProjection;
@@ -134,14 +135,18 @@ public final class Cloud implements AutoCloseable {
     kafka.ensureTopics();
     db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 40);
     running.add(db);
-    ProjectionSchemas schemas = new ProjectionSchemas(db);
+    List<Projection> projections = List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
+        new ComputeProjection(json), new HostProjection(), new AuditProjection(json));
+    // the projectors write the views on connections of their own: a burst of readers (and of writes
+    // waiting to read their own result) must never starve the writers they are waiting for
+    Database viewWriters = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), projections.size() + 1);
+    running.add(viewWriters);
+    ProjectionSchemas schemas = new ProjectionSchemas(viewWriters);
     schemas.migrateRegistry();
     ProjectionRegistry registry = new ProjectionRegistry(db);
 
-    for (var projection : List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
-        new ComputeProjection(json), new HostProjection(),
-        new AuditProjection(json))) {
-      ProjectorRunner runner = new ProjectorRunner(projection, db, kafka, envelopes, schemas);
+    for (Projection projection : projections) {
+      ProjectorRunner runner = new ProjectorRunner(projection, viewWriters, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
     }

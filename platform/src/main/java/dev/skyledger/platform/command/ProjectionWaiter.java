@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
  * Read-your-writes: waits, bounded, until a projection has applied a stream up to a sequence
  * number, so that a GET right after a successful write sees it. Projectors announce what they
  * committed on the PostgreSQL channel {@value #CHANNEL}; waiters sleep until then instead of
- * polling, and check the database itself before answering (and every {@value #FALLBACK_MS} ms in
- * case a notification was missed).
+ * polling, and check the database itself before answering, and now and then in case a notification
+ * was missed: after {@value #FALLBACK_MS} ms, then at doubling intervals up to
+ * {@value #FALLBACK_MAX_MS} ms, so that hundreds of waiters under a burst do not crowd the
+ * connection pool the projectors and readers need.
  */
 public final class ProjectionWaiter implements AutoCloseable {
   /** Payload: {@code <schema>|<stream key>|<sequence>}. */
   public static final String CHANNEL = "sky_projection";
   private static final long FALLBACK_MS = 100;
+  private static final long FALLBACK_MAX_MS = 1000;
   private static final Logger log = LoggerFactory.getLogger(ProjectionWaiter.class);
 
   private final Database db;
@@ -79,18 +82,16 @@ public final class ProjectionWaiter implements AutoCloseable {
   public boolean await(String projection, String streamKey, long sequence) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextCheck = 0;
+    long interval = FALLBACK_MS;
     String schema = null;
     while (true) {
       boolean announcedReached = schema != null && announced.getOrDefault(schema + "|" + streamKey, 0L) >= sequence;
       if (announcedReached || System.nanoTime() >= nextCheck) {
-        schema = registry.activeSchema(projection).orElse(null);
-        // the schema is read again after the position: a replay may have switched to a schema the live
-        // projector has not reached yet, and readers will read that one
-        if (schema != null && position(schema, streamKey) >= sequence
-            && schema.equals(registry.activeSchema(projection).orElse(null))) {
-          return true;
-        }
-        nextCheck = System.nanoTime() + FALLBACK_MS * 1_000_000;
+        Check check = check(projection, streamKey);
+        schema = check.schema();
+        if (check.position() >= sequence) return true;
+        nextCheck = System.nanoTime() + interval * 1_000_000;
+        interval = Math.min(FALLBACK_MAX_MS, interval * 2);
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -109,15 +110,27 @@ public final class ProjectionWaiter implements AutoCloseable {
     }
   }
 
-  private long position(String schema, String streamKey) {
+  /** The live schema and how far it has applied the stream; position 0 when it is not there yet. */
+  private record Check(String schema, long position) {}
+
+  /**
+   * One connection for the whole check. The schema is read again after the position: a replay may
+   * have switched to a schema the live projector has not reached yet, and readers will read that one.
+   */
+  private Check check(String projection, String streamKey) {
     return db.read(c -> {
+      String schema = registry.activeSchema(c, projection).orElse(null);
+      if (schema == null) return new Check(null, 0);
+      long position;
       try (PreparedStatement s = c.prepareStatement(
           "SELECT sequence FROM \"" + schema + "\".stream_positions WHERE stream_key = ?")) {
         s.setString(1, streamKey);
         try (ResultSet r = s.executeQuery()) {
-          return r.next() ? r.getLong(1) : 0L;
+          position = r.next() ? r.getLong(1) : 0L;
         }
       }
+      String after = registry.activeSchema(c, projection).orElse(null);
+      return new Check(after, schema.equals(after) ? position : 0);
     });
   }
 

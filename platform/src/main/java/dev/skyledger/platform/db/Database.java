@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small bounded pool of PostgreSQL connections. Connections are validated when handed out
- * again after an error; a broken one is replaced.
+ * again after an error; a broken one is replaced. Waiters are served first come, first served:
+ * under a burst, a thread that has waited longest gets the next free connection, so none starves
+ * while newcomers barge past it.
  */
 public final class Database implements AutoCloseable {
   /** Work on a connection that may throw SQLException. */
@@ -24,6 +26,8 @@ public final class Database implements AutoCloseable {
   private final String password;
   private final BlockingQueue<Connection> idle;
   private final Semaphore permits;
+  /** The connection this thread holds while it runs work, for work that calls the pool again. */
+  private final ThreadLocal<Connection> held = new ThreadLocal<>();
   private volatile boolean closed;
 
   public Database(String url, String user, String password, int maxConnections) {
@@ -31,7 +35,7 @@ public final class Database implements AutoCloseable {
     this.user = user;
     this.password = password;
     this.idle = new ArrayBlockingQueue<>(maxConnections);
-    this.permits = new Semaphore(maxConnections);
+    this.permits = new Semaphore(maxConnections, true);
   }
 
   public String url() {
@@ -46,27 +50,59 @@ public final class Database implements AutoCloseable {
     return password;
   }
 
-  /** Runs work in autocommit mode. */
+  /**
+   * Runs work in autocommit mode. Called again from inside work on this pool, it runs on the
+   * connection the thread already holds (inside its transaction, if it has one): a thread never
+   * waits for a second connection while holding one, which under a burst would let every holder wait
+   * for every other until the pool's bound runs out.
+   */
   public <T> T read(SqlWork<T> work) {
+    Connection outer = held.get();
+    if (outer != null) return nested(outer, work);
     return use(connection -> {
       connection.setAutoCommit(true);
       return work.run(connection);
     });
   }
 
-  /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+  /**
+   * Runs work in one transaction: committed if it returns, rolled back if it throws. Called from
+   * inside work on this pool, it joins the thread's open transaction, or opens one on the thread's
+   * connection when that is in autocommit mode.
+   */
   public <T> T inTransaction(SqlWork<T> work) {
-    return use(connection -> {
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(connection);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    });
+    Connection outer = held.get();
+    if (outer != null) {
+      return nested(outer, connection -> {
+        if (!connection.getAutoCommit()) return work.run(connection);
+        try {
+          return transaction(connection, work);
+        } finally {
+          connection.setAutoCommit(true);
+        }
+      });
+    }
+    return use(connection -> transaction(connection, work));
+  }
+
+  private static <T> T transaction(Connection connection, SqlWork<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  private static <T> T nested(Connection connection, SqlWork<T> work) {
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new DatabaseException(e.getMessage(), e);
+    }
   }
 
   private <T> T use(SqlWork<T> work) {
@@ -82,11 +118,13 @@ public final class Database implements AutoCloseable {
     try {
       connection = idle.poll();
       if (connection == null) connection = DriverManager.getConnection(url, user, password);
+      held.set(connection);
       return work.run(connection);
     } catch (SQLException e) {
       broken = connection == null || isBroken(connection);
       throw new DatabaseException(e.getMessage(), e);
     } finally {
+      held.remove();
       if (connection != null) {
         if (broken || closed || !idle.offer(connection)) closeQuietly(connection);
       }

@@ -1,7 +1,9 @@
 package dev.skyledger.platform.db;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 
 /**
@@ -16,14 +18,17 @@ public final class ProjectionRegistry {
   }
 
   public Optional<String> activeSchema(String projection) {
-    return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement("SELECT active_schema FROM skyledger.projections WHERE name = ?")) {
-        s.setString(1, projection);
-        try (ResultSet r = s.executeQuery()) {
-          return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-        }
+    return db.read(c -> activeSchema(c, projection));
+  }
+
+  /** The same, on a connection the caller already holds (to read it together with other rows). */
+  public Optional<String> activeSchema(Connection c, String projection) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT active_schema FROM skyledger.projections WHERE name = ?")) {
+      s.setString(1, projection);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
       }
-    });
+    }
   }
 
   /** The live schema of a projection; fails if the projection was never built. */

@@ -51,10 +51,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -73,9 +71,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Then the scale of the read side: S servers are <em>seeded</em> as events (InstanceRequested on
  * their project's stream, InstanceScheduled, InstanceNetworked, InstanceActive on their own, shaped
- * like those of a server booted above) straight onto compute.events, while the cloud is stopped and
- * with the boot saga's position moved past them (they are views to list, not boots to carry out),
- * into many projects, {@code --scale-own} of them into the caller's; once the projections have
+ * like those of a server booted above) straight onto compute.events, while the cloud is stopped (the
+ * boot saga never sees them: it reads only its own inbox, where the compute decider writes the
+ * requests it decides; they are views to list, not boots to carry out), into many projects, {@code --scale-own} of them into the caller's; once the projections have
  * caught up, GET /servers/detail is timed without a limit and with limit=100. Figures go to
  * target/bench-boot.json.
  */
@@ -86,7 +84,6 @@ final class BootBench {
   private static final Duration ACTIVE_WITHIN = Duration.ofSeconds(180);
   private static final Duration GONE_WITHIN = Duration.ofSeconds(90);
   /** The boot saga's Streams application (its name in {@link Cloud}). */
-  private static final String SAGA_APPLICATION = "compute-boot-saga";
 
   /** What a run does; the defaults are the issue's. */
   record Options(int clients, int hosts, int servers, int spawnMs, int pollMs, int heartbeatSeconds, int scaleServers,
@@ -442,11 +439,9 @@ final class BootBench {
   private static final List<Point> CREATE = List.of(
       new Point(CLIENT, "POST", "client POST sent"),
       new Point("compute.commands", "CreateServer", "API: validate, look up → CreateServer on compute.commands"),
-      new Point("compute.events", "InstanceRequested", "compute decider → InstanceRequested (quota reserved)"),
-      new Point("compute.saga", "InstanceRequested", "saga feeder → copied to compute.saga"),
+      new Point("compute.events", "InstanceRequested", "compute decider → InstanceRequested, quota reserved (+ inbox)"),
       new Point("network.commands", "CreatePort", "saga: schedule → InstanceScheduled + CreatePort"),
-      new Point("network.events", "PortCreated", "network decider → PortCreated"),
-      new Point("compute.saga", "PortCreated", "saga feeder → copied to compute.saga"),
+      new Point("network.events", "PortCreated", "network decider → PortCreated (+ saga inbox)"),
       new Point("host.commands", "SpawnInstance", "saga → InstanceNetworked + SpawnInstance"),
       new Point("host.events", "ImageCached", "host agent: command read, image cache → ImageCached"),
       new Point("host.events", "InstanceSpawned", "host agent: simulated spawn → InstanceSpawned"),
@@ -465,8 +460,7 @@ final class BootBench {
   private static final List<Point> DELETE = List.of(
       new Point(CLIENT, "DELETE", "client DELETE sent"),
       new Point("compute.commands", "DeleteServer", "API → DeleteServer on compute.commands"),
-      new Point("compute.events", "InstanceDeleteRequested", "compute decider → InstanceDeleteRequested (quota released)"),
-      new Point("compute.saga", "InstanceDeleteRequested", "saga feeder → copied to compute.saga"),
+      new Point("compute.events", "InstanceDeleteRequested", "compute decider → InstanceDeleteRequested (+ saga inbox)"),
       new Point("host.commands", "DestroyInstance", "saga → DestroyInstance (and DeletePort)"),
       new Point("host.events", "InstanceDestroyed", "host agent → InstanceDestroyed"),
       new Point("compute.saga", "InstanceDestroyed", "saga feeder → copied to compute.saga"),
@@ -690,7 +684,6 @@ final class BootBench {
       long t = System.nanoTime();
       lastSeeded.putAll(seed(config, o, templates, scaleProject, member.userId(), o.hosts));
       seedSeconds[0] = (System.nanoTime() - t) / 1e9;
-      moveSagaPast(config, lastSeeded);
     });
     double restartSeconds = (System.nanoTime() - restartStart) / 1e9 - seedSeconds[0];
     long events = 4L * o.scaleServers;
@@ -832,29 +825,6 @@ final class BootBench {
       }
       last.merge(new TopicPartition(m.topic(), m.partition()), m.offset() + 1, Math::max);
     });
-  }
-
-  /**
-   * Commits the boot saga's position on compute.events past the seeded events (the cloud is stopped,
-   * so its group is empty): the saga never sees them as requests to boot.
-   */
-  private void moveSagaPast(SkyConfig config, Map<TopicPartition, Long> ends) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    ends.forEach((p, offset) -> offsets.put(p, new OffsetAndMetadata(offset)));
-    String group = config.topicPrefix() + SAGA_APPLICATION;
-    try (Admin admin = new KafkaClients(config).admin()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (true) {
-        try {
-          admin.alterConsumerGroupOffsets(group, offsets).all().get();
-          return;
-        } catch (java.util.concurrent.ExecutionException e) {
-          // the saga's members may still be leaving the group
-          if (System.nanoTime() > deadline) throw new IllegalStateException("cannot move the saga's offsets: " + e.getCause(), e);
-          Thread.sleep(500);
-        }
-      }
-    }
   }
 
   /** Waits until each projection has applied compute.events up to {@code ends}; returns the seconds each took. */

@@ -153,8 +153,9 @@ public final class Cloud implements AutoCloseable {
 
     startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
     startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
-    startProcessor("network", new NetworkTopology(config, envelopes).build(), kafka);
-    startProcessor("compute", new ComputeTopology(config, envelopes).build(), kafka);
+    // the deciders hand the boot saga what it acts on straight into its inbox (no copying hop)
+    startProcessor("network", new NetworkTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
+    startProcessor("compute", new ComputeTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
     startProcessor("compute-boot-saga", BootSagaTopology.withTimeouts(config, envelopes, Clock.systemUTC(),
         bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
     startProcessor("compute-host-liveness", new HostLivenessTopology(config, envelopes, Clock.systemUTC()).build(), kafka);

@@ -48,9 +48,18 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   private final ActorCheck actorCheck;
   private UnaryOperator<Actor> recheck = UnaryOperator.identity();
 
-  @SuppressWarnings("unchecked")
+  private final List<Inbox> inboxes;
+
   public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink,
                           ActorCheck actorCheck) {
+    this(decider, envelopes, storeName, eventSink, replySink, actorCheck, List.of());
+  }
+
+  /** As above; the outcomes an inbox wants go to the sink {@link #inboxSink} of its index too. */
+  @SuppressWarnings("unchecked")
+  public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink,
+                          ActorCheck actorCheck, List<Inbox> inboxes) {
+    this.inboxes = List.copyOf(inboxes);
     this.decider = (Decider<Object>) decider;
     this.actorCheck = actorCheck;
     this.envelopes = envelopes;
@@ -98,6 +107,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       String project = decider.projectOf(event) != null ? decider.projectOf(event) : command.getProjectId();
       Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), project, sequence);
       context.forward(new Record<>(streamKey, envelope, record.timestamp()), eventSink);
+      copyToInboxes(streamKey, envelope, record.timestamp());
     }
     kv.put("seq/" + streamKey, Long.toString(sequence));
     reply(record, command, new CommandAccepted(decision.resourceId(), streamKey, sequence, events.size()));
@@ -107,5 +117,17 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
     Envelope reply = envelopes.derived(command, -1, answer,
         command.getAggregateId(), command.getProjectId(), 0);
     context.forward(new Record<>(command.getRequestId(), reply, record.timestamp()), replySink);
+    copyToInboxes(command.getRequestId(), reply, record.timestamp());
+  }
+
+  /** The name of the sink of the i-th inbox. */
+  public static String inboxSink(int i) {
+    return "inbox-" + i;
+  }
+
+  private void copyToInboxes(String key, Envelope envelope, long timestamp) {
+    for (int i = 0; i < inboxes.size(); i++) {
+      if (inboxes.get(i).wants().test(envelope)) context.forward(new Record<>(key, envelope, timestamp), inboxSink(i));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.skyledger.processors.core;
 
 import dev.skyledger.events.Topic;
+import java.util.List;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.config.SkyConfig;
@@ -23,18 +24,29 @@ public final class DeciderTopology {
   public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
                                Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider,
                                ActorCheck actorCheck) {
+    return build(config, envelopes, commands, events, store, decider, actorCheck, List.of());
+  }
+
+  /** As above, also writing the outcomes each inbox wants into it, in the same transaction. */
+  public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
+                               Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider,
+                               ActorCheck actorCheck, List<Inbox> inboxes) {
     var serde = commands.valueSerde();
     StreamsBuilder builder = new StreamsBuilder();
     if (actorCheck != null) actorCheck.addTo(builder);
     Topology topology = builder.build();
     topology.addSource("commands", Serdes.String().deserializer(), serde.deserializer(), config.topic(commands));
     topology.addProcessor("decider",
-        () -> new DeciderProcessor(decider, envelopes, store, "events", "replies", actorCheck), "commands");
+        () -> new DeciderProcessor(decider, envelopes, store, "events", "replies", actorCheck, inboxes), "commands");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
         Serdes.String(), Serdes.String()), "decider");
     topology.addSink("events", config.topic(events), Serdes.String().serializer(), serde.serializer(), "decider");
     topology.addSink("replies", config.topic(Topics.COMMAND_REPLIES), Serdes.String().serializer(),
         serde.serializer(), "decider");
+    for (int i = 0; i < inboxes.size(); i++) {
+      topology.addSink(DeciderProcessor.inboxSink(i), config.topic(inboxes.get(i).topic()), Serdes.String().serializer(),
+          serde.serializer(), "decider");
+    }
     return topology;
   }
 }

@@ -10,6 +10,7 @@ import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.processors.core.ActorCheck;
+import dev.skyledger.processors.core.Inbox;
 import dev.skyledger.processors.identity.IdentityViewStore;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -47,31 +48,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The boot saga in two sub-topologies. The feeder copies the facts the saga acts on (from
- * compute.events, network.events, host.events and the rejections of its own commands on
- * command.replies) unchanged into {@code compute.saga}, which has one partition. Of the hosts it
- * copies their registrations and the changes of their liveness ({@code HostLivenessTopology}), never
- * their heartbeats; the saga reads it
- * in that one order, keeps its state (servers in flight, hosts and their claims) in one store, and
- * writes its facts (compute.events, each server its own stream {@code instance/<id>}) and its
- * commands (network.commands, host.commands, compute.commands) in the same exactly-once
- * transaction. A wall-clock punctuation every second moves servers whose step is overdue to ERROR.
+ * The boot saga in two sub-topologies, reading one topic, {@code compute.saga}, which has one
+ * partition. The compute and network deciders write the facts the saga acts on there themselves
+ * ({@link #inbox}: requests and deletes of servers, the ports it made or bound, the refusals of its
+ * port commands), in the transaction that decides them, so these reach the saga without a copying
+ * hop. The feeder copies the hosts' facts from host.events: their registrations, the changes of
+ * their liveness ({@code HostLivenessTopology}; never their heartbeats) and what they did with
+ * servers. The saga reads them all in one order, keeps its state (servers in flight, hosts and
+ * their claims) in one store, and writes its facts (compute.events, each server its own stream
+ * {@code instance/<id>}) and its commands (network.commands, host.commands, compute.commands) in the
+ * same exactly-once transaction. A wall-clock punctuation every second moves servers whose step is
+ * overdue to ERROR.
  */
 public final class BootSagaTopology {
   public static final String STORE = "boot-saga";
   private static final Logger log = LoggerFactory.getLogger(BootSagaTopology.class);
 
-  /** What the feeder copies, by envelope type (the saga never sees anything else). */
-  static final Set<String> FACTS = Set.of(
+  /** What the deciders write into the saga's inbox themselves, by envelope type. */
+  static final Set<String> DIRECT = Set.of(
       InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
-      ComputeServiceStatusChanged.getClassSchema().getFullName(),
+      ComputeServiceStatusChanged.getClassSchema().getFullName());
+
+  /** Of these, only those of the saga's own commands (correlated to a server): its ports and their refusals. */
+  static final Set<String> DIRECT_OWN = Set.of(
       PortCreated.getClassSchema().getFullName(), PortUpdated.getClassSchema().getFullName(),
-      CommandRejected.getClassSchema().getFullName(),
+      CommandRejected.getClassSchema().getFullName());
+
+  /** What the feeder copies from host.events, by envelope type. */
+  static final Set<String> HOST_FACTS = Set.of(
       HostRegistered.getClassSchema().getFullName(), HostLivenessChanged.getClassSchema().getFullName(),
       InstanceSpawned.getClassSchema().getFullName(),
       InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
       InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName(),
       dev.skyledger.events.host.InstanceSnapshotted.getClassSchema().getFullName());
+
+  /** The saga's inbox: give it to the compute and network deciders. */
+  public static Inbox inbox() {
+    return new Inbox(Topics.COMPUTE_SAGA, BootSagaTopology::wanted);
+  }
+
+  static boolean wanted(Envelope e) {
+    if (DIRECT.contains(e.getType())) return true;
+    return DIRECT_OWN.contains(e.getType()) && e.getCorrelationId() != null && e.getCorrelationId().startsWith("instance/");
+  }
 
   private final SkyConfig config;
   private final Envelopes envelopes;
@@ -103,14 +122,9 @@ public final class BootSagaTopology {
     StreamsBuilder builder = new StreamsBuilder();
     actorCheck.addTo(builder);
     Topology t = builder.build();
-    List<Topic<String, Envelope>> inputs = List.of(Topics.COMPUTE_EVENTS, Topics.NETWORK_EVENTS, Topics.HOST_EVENTS,
-        Topics.COMMAND_REPLIES);
-    String[] sources = new String[inputs.size()];
-    for (int i = 0; i < inputs.size(); i++) {
-      sources[i] = "saga-source-" + inputs.get(i).name();
-      t.addSource(sources[i], Serdes.String().deserializer(), serde.deserializer(), config.topic(inputs.get(i)));
-    }
-    t.addProcessor("saga-feeder", Feeder::new, sources);
+    t.addSource("saga-source-host-events", Serdes.String().deserializer(), serde.deserializer(),
+        config.topic(Topics.HOST_EVENTS));
+    t.addProcessor("saga-feeder", Feeder::new, "saga-source-host-events");
     t.addSink("saga-input", config.topic(Topics.COMPUTE_SAGA), Serdes.String().serializer(), serde.serializer(),
         "saga-feeder");
 
@@ -137,7 +151,7 @@ public final class BootSagaTopology {
     };
   }
 
-  /** Copies the facts the saga acts on; replies only to the saga's own commands, ports only those it made or bound. */
+  /** Copies the hosts' facts the saga acts on (never their heartbeats). */
   private static final class Feeder implements Processor<String, Envelope, String, Envelope> {
     private ProcessorContext<String, Envelope> context;
 
@@ -149,14 +163,7 @@ public final class BootSagaTopology {
     @Override
     public void process(Record<String, Envelope> record) {
       Envelope e = record.value();
-      if (e == null || !FACTS.contains(e.getType())) return;
-      boolean sagas = e.getCorrelationId() != null && e.getCorrelationId().startsWith("instance/");
-      if (!sagas && (e.getType().equals(CommandRejected.getClassSchema().getFullName())
-          || e.getType().equals(PortCreated.getClassSchema().getFullName())
-          || e.getType().equals(PortUpdated.getClassSchema().getFullName()))) {
-        return;
-      }
-      context.forward(record);
+      if (e != null && HOST_FACTS.contains(e.getType())) context.forward(record);
     }
   }
 

@@ -35,9 +35,18 @@ final class HostLiveness {
     }
   }
 
+  /**
+   * How recently (wall clock) a record must have been read for this processor to count as still
+   * reading its way through the log, and how far past the newest append time it then judges.
+   */
+  static final long READING_MS = 5_000;
+
   private final KeyValues kv;
   private final long startedAt;
   private final Map<String, Host> hosts = new HashMap<>();
+  /** The newest append time read, and when (wall clock) the last record was read. */
+  private long newestAppended = Long.MIN_VALUE;
+  private long lastReadAt = Long.MIN_VALUE;
 
   /**
    * @param startedAt when this processor started: no host is judged silent until a whole window has
@@ -64,8 +73,30 @@ final class HostLiveness {
     return Optional.empty();
   }
 
-  /** The hosts that are up but have been silent too long: each is down from now on. */
-  List<HostLivenessChanged> silent(long now) {
+  /**
+   * That a record appended at {@code at} (any record of the hosts' topic, heartbeats above all) was
+   * read at {@code wallNow}: how far this processor has read, so that it never judges a host silent
+   * whose heartbeats are only waiting, unread, behind a backlog.
+   */
+  void read(long at, long wallNow) {
+    newestAppended = Math.max(newestAppended, at);
+    lastReadAt = wallNow;
+  }
+
+  /**
+   * The time silence is judged at. While records are still being read (one was read in the last
+   * {@link #READING_MS}), this processor may be behind the log, so it judges at most that far past
+   * the newest append time it has read: a host is silent only next to hosts that were heard from.
+   * When nothing more comes, it has caught up, and the wall clock is the judge.
+   */
+  long judgedAt(long wallNow) {
+    boolean reading = lastReadAt != Long.MIN_VALUE && wallNow - lastReadAt < READING_MS;
+    return reading ? Math.min(wallNow, newestAppended + READING_MS) : wallNow;
+  }
+
+  /** The hosts that are up but have been silent too long at {@code wallNow} (see {@link #judgedAt}): each is down from now on. */
+  List<HostLivenessChanged> silent(long wallNow) {
+    long now = judgedAt(wallNow);
     List<HostLivenessChanged> out = new ArrayList<>();
     for (Host h : List.copyOf(hosts.values())) {
       if (!h.up() || now - Math.max(h.lastSeen(), startedAt) <= h.window()) continue;

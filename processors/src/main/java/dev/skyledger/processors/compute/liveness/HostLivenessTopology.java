@@ -93,7 +93,8 @@ public final class HostLivenessTopology {
               .setActor(Envelopes.system())
               .setRequestId("req-" + id)
               .setCausationId(null)
-              .setCorrelationId(null)
+              // no request caused it: the judgement starts a chain of its own
+              .setCorrelationId(id)
               .setTime(Instant.ofEpochMilli(now))
               .setSchemaVersion(envelopes.codec().versionOf(envelopes.codec().typeOf(down)))
               .setStreamKey(down.getHostId())
@@ -107,7 +108,9 @@ public final class HostLivenessTopology {
     @Override
     public void process(Record<String, Envelope> record) {
       Envelope e = record.value();
-      if (e == null || !FACTS.contains(e.getType())) return;
+      if (e == null) return;
+      liveness.read(record.timestamp(), clock.millis());
+      if (!FACTS.contains(e.getType())) return;
       SpecificRecord fact;
       try {
         fact = envelopes.open(e);

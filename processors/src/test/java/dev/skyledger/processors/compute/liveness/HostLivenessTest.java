@@ -11,6 +11,7 @@ import dev.skyledger.events.host.HostStopped;
 import dev.skyledger.processors.core.MapKeyValues;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 class HostLivenessTest {
@@ -94,5 +95,37 @@ class HostLivenessTest {
     assertTrue(restarted.silent(T0 + 310_000).isEmpty(), "no host is down for the restart's sake");
     assertTrue(restarted.on(beat("h1"), T0 + 305_000).isEmpty(), "still up: no change to report");
     assertEquals(1, restarted.silent(T0 + 336_000).size(), "but a host that really is silent goes down");
+  }
+
+  /** A record appended at {@code at} and read at {@code wall}, as the topology hands it over. */
+  private void read(SpecificRecord fact, long at, long wall) {
+    liveness.read(at, wall);
+    liveness.on(fact, at);
+  }
+
+  @Test
+  void behindABacklogNoHostIsJudgedByHeartbeatsItHasNotReadYet() {
+    read(registered("h1", 10), T0, T0);
+    read(registered("h2", 10), T0, T0);
+    // a minute later by the wall clock, the processor is still reading what was appended 5 s after T0
+    read(beat("h2"), T0 + 5_000, T0 + 60_000);
+    assertTrue(liveness.silent(T0 + 60_000).isEmpty(), "h1's heartbeats may be in the unread backlog");
+  }
+
+  @Test
+  void behindABacklogAHostSilentNextToHostsThatWereHeardFromGoesDown() {
+    read(registered("h1", 10), T0, T0);
+    read(registered("h2", 10), T0, T0);
+    for (long t = 10_000; t <= 40_000; t += 10_000) read(beat("h2"), T0 + t, T0 + 60_000 + t);
+    List<HostLivenessChanged> down = liveness.silent(T0 + 100_000);
+    assertEquals(List.of("h1"), down.stream().map(HostLivenessChanged::getHostId).toList());
+    assertEquals("no heartbeat for 45 s (every 10 s expected)", down.get(0).getReason(), "judged at what was read, not the wall");
+  }
+
+  @Test
+  void whenNothingMoreComesTheWallClockJudges() {
+    read(registered("h1", 10), T0, T0 + 1_000);
+    assertTrue(liveness.silent(T0 + 30_000).isEmpty());
+    assertEquals(1, liveness.silent(T0 + 40_000).size(), "caught up and nothing read for a while: h1 is silent");
   }
 }

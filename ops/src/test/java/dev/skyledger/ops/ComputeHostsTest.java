@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.Topics;
+import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.hostagent.HostAgent;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.driver.SimulatedDriver;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,5 +160,29 @@ class ComputeHostsTest {
     JsonNode after = await("/compute/v2.1/os-services", s -> service(s, "compute-crash").path("state").asText().equals("down"));
     assertTrue(System.nanoTime() - crashedAt >= Duration.ofSeconds(2).toNanos(), "down only after missed heartbeats");
     assertEquals("up", service(after, "compute-1").path("state").asText(), "the others stay up");
+
+    // and the liveness processor wrote it down for the scheduler and the audit trail, saying why
+    HostLivenessChanged down = livenessChange("compute-crash", false);
+    assertTrue(down.getReason().startsWith("no heartbeat for "), down.getReason());
+  }
+
+  /** Reads host.events from the start until the liveness processor has written this change of this host. */
+  static HostLivenessChanged livenessChange(String hostId, boolean up) {
+    Envelopes envelopes = new Envelopes(new PayloadCodec());
+    try (var reader = new KafkaClients(cloud.config()).reader("liveness-check")) {
+      var partitions = reader.partitionsFor(cloud.config().topic(Topics.HOST_EVENTS)).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      reader.assign(partitions);
+      reader.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (var r : reader.poll(Duration.ofMillis(500))) {
+          if (!r.value().getType().equals(HostLivenessChanged.getClassSchema().getFullName())) continue;
+          HostLivenessChanged change = (HostLivenessChanged) envelopes.open(r.value());
+          if (change.getHostId().equals(hostId) && change.getUp() == up) return change;
+        }
+      }
+    }
+    throw new AssertionError("no HostLivenessChanged(up=" + up + ") for " + hostId + " on host.events within 30 s");
   }
 }

@@ -13,14 +13,12 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.identity.ProjectCreated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -38,8 +36,7 @@ class DeciderInboxTest {
   @TempDir
   Path tmp;
 
-  private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
-      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 100, 1L << 40);
+  private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private TopologyTestDriver driver;
   private TestInputTopic<String, Envelope> commands;
@@ -55,17 +52,12 @@ class DeciderInboxTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "inbox-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
     Inbox wantsCorrelated = new Inbox(Topics.COMPUTE_SAGA, e -> e.getCorrelationId().startsWith("wanted/")
         && !e.getType().equals(CommandAccepted.getClassSchema().getFullName()));
     var decider = Deciders.<Object>of(kv -> new Object(), DeciderInboxTest::decide, (s, e) -> { },
         e -> ((ProjectCreated) e).getProjectId(), e -> null);
-    driver = new TopologyTestDriver(DeciderTopology.build(config, envelopes, Topics.IDENTITY_COMMANDS, Topics.IDENTITY_EVENTS,
-        "inbox-test-state", decider, null, List.of(wantsCorrelated)), props);
+    driver = TopologyDrivers.start(DeciderTopology.build(config, envelopes, Topics.IDENTITY_COMMANDS, Topics.IDENTITY_EVENTS,
+        "inbox-test-state", decider, null, List.of(wantsCorrelated)), "inbox-test", tmp);
     commands = driver.createInputTopic(config.topic(Topics.IDENTITY_COMMANDS), new StringSerializer(),
         Topics.IDENTITY_COMMANDS.valueSerde().serializer());
     events = driver.createOutputTopic(config.topic(Topics.IDENTITY_EVENTS), new StringDeserializer(),

@@ -18,17 +18,16 @@ import dev.skyledger.events.identity.RoleCreated;
 import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -160,12 +159,8 @@ class IdentityTopologyTest {
                            TestOutputTopic<String, Envelope> replies) {}
 
   private Processor newProcessor(String name) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "identity-test-" + name);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(name).toString());
-    TopologyTestDriver driver = new TopologyTestDriver(new IdentityTopology(config, envelopes).build(), props);
+    TopologyTestDriver driver = TopologyDrivers.start(new IdentityTopology(config, envelopes).build(), "identity-test-" + name,
+        tmp.resolve(name));
     drivers.add(driver);
     return new Processor(
         driver.createInputTopic(config.topic(Topics.IDENTITY_COMMANDS), new StringSerializer(),

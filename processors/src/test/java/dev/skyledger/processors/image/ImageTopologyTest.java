@@ -17,16 +17,14 @@ import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.events.image.CreateImage;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -43,8 +41,7 @@ class ImageTopologyTest {
   @TempDir
   Path tmp;
 
-  private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
-      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 100, 1L << 40);
+  private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private TopologyTestDriver driver;
   private TestInputTopic<String, Envelope> identityEvents;
@@ -53,12 +50,7 @@ class ImageTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "image-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
-    driver = new TopologyTestDriver(new ImageTopology(config, envelopes).build(), props);
+    driver = TopologyDrivers.start(new ImageTopology(config, envelopes).build(), "image-test", tmp);
     identityEvents = driver.createInputTopic(config.topic(Topics.IDENTITY_EVENTS), new StringSerializer(),
         Topics.IDENTITY_EVENTS.valueSerde().serializer());
     commands = driver.createInputTopic(config.topic(Topics.IMAGE_COMMANDS), new StringSerializer(),

@@ -14,16 +14,14 @@ import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.events.network.EnsureDefaultSecurityGroup;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.TopologyDrivers;
 import dev.skyledger.platform.network.DefaultSecurityGroup;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -40,8 +38,7 @@ class DefaultSecurityGroupTopologyTest {
   @TempDir
   Path tmp;
 
-  private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
-      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 100, 1L << 40);
+  private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private TopologyTestDriver driver;
   private TestInputTopic<String, Envelope> identityEvents;
@@ -49,11 +46,7 @@ class DefaultSecurityGroupTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "default-sg-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
-    driver = new TopologyTestDriver(new DefaultSecurityGroupTopology(config, envelopes).build(), props);
+    driver = TopologyDrivers.start(new DefaultSecurityGroupTopology(config, envelopes).build(), "default-sg-test", tmp);
     identityEvents = driver.createInputTopic(config.topic(Topics.IDENTITY_EVENTS), new StringSerializer(),
         Topics.IDENTITY_EVENTS.valueSerde().serializer());
     networkCommands = driver.createOutputTopic(config.topic(Topics.NETWORK_COMMANDS), new StringDeserializer(),

@@ -14,18 +14,17 @@ import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -42,8 +41,7 @@ class HostLivenessTopologyTest {
   @TempDir
   Path tmp;
 
-  private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
-      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 100, 1L << 40);
+  private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private final AtomicLong now = new AtomicLong(T0.toEpochMilli());
   private final Clock clock = new Clock() {
@@ -68,12 +66,7 @@ class HostLivenessTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "liveness-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.toString());
-    driver = new TopologyTestDriver(new HostLivenessTopology(config, envelopes, clock).build(), props, T0);
+    driver = TopologyDrivers.start(new HostLivenessTopology(config, envelopes, clock).build(), "liveness-test", tmp, T0);
     hostEvents = driver.createInputTopic(config.topic(Topics.HOST_EVENTS), new StringSerializer(),
         Topics.HOST_EVENTS.valueSerde().serializer());
     changes = driver.createOutputTopic(config.topic(Topics.HOST_EVENTS), new StringDeserializer(),

@@ -63,14 +63,18 @@ public final class KafkaClients {
 
   /**
    * Streams settings tuned for latency under exactly-once (see ENVIRONMENT.md: commit and poll
-   * intervals, not the broker, decide the latency of a hop).
+   * intervals, not the broker, decide the latency of a hop). Each commit is a transaction on the
+   * broker, and under load those transactions are what the broker spends its time on: with 50
+   * clients booting against 1000 hosts on 2 cores (polling every second), committing every 25 ms
+   * instead of every 10 ms took boots from 9.4 to 12.9 a second and create → ACTIVE p50 from 2.7 to
+   * 2.3 s, while one idle boot stayed at 0.3 s (50 ms: 15.4 a second, but 0.38 s idle).
    */
   public Properties streams(String applicationId) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.topicPrefix() + applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 25);
     props.put(StreamsConfig.POLL_MS_CONFIG, 10);
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);

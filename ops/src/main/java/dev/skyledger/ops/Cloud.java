@@ -102,6 +102,7 @@ public final class Cloud implements AutoCloseable {
 
   private final SkyConfig config;
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final Map<String, KafkaStreams> processors = new java.util.LinkedHashMap<>();
   private final ObjectMapper json = Json.newMapper();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private Database db;
@@ -234,10 +235,30 @@ public final class Cloud implements AutoCloseable {
     running.add(0, http::stop);
     try {
       feed.awaitCaughtUp(Duration.ofSeconds(30));
+      awaitProcessorsRunning(Duration.ofSeconds(60));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return this;
+  }
+
+  /**
+   * The cloud is up when its processors are: each Streams application has joined its group and
+   * restored its state, so the first request after start meets a running saga and scheduler, not
+   * one still starting (bounded; a processor that is late is named in the log, and catches up).
+   */
+  private void awaitProcessorsRunning(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      List<String> starting = processors.entrySet().stream()
+          .filter(e -> e.getValue().state() != KafkaStreams.State.RUNNING).map(Map.Entry::getKey).toList();
+      if (starting.isEmpty()) return;
+      if (System.nanoTime() > deadline) {
+        log.warn("processors not running yet after {}: {}", bound, starting);
+        return;
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** One decider topology as its own Streams application; it leaves its group on a clean stop. */
@@ -248,6 +269,7 @@ public final class Cloud implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
+    processors.put(name, streams);
     // leaving the group on a clean stop means a restart does not wait for the old member's session to expire
     running.add(0, () -> streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(10)).leaveGroup(true)));
   }

@@ -192,9 +192,14 @@ final class BootSaga {
 
   // ---- hosts ------------------------------------------------------------------------------------
 
+  /**
+   * A registration is the agent saying it is alive now, so the host is up from it (the liveness
+   * processor says the same, one hop later, and says down when it falls silent): a server asked for
+   * right after a host joined is placed instead of failing for want of a host.
+   */
   private void registered(HostRegistered e) {
     state.putHost(state.host(e.getHostId()).registered(e.getAvailabilityZone(), e.getVcpus(), e.getMemoryMb(),
-        e.getLocalGb(), e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio()));
+        e.getLocalGb(), e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio()).withUp(true));
   }
 
   private void release(Boot b) {

@@ -213,11 +213,21 @@ class BootSagaTest {
   }
 
   @Test
-  void aHostRegisteredButNotYetJudgedUpIsNotChosen() {
+  void aHostIsUpFromItsRegistrationWithoutWaitingForTheLivenessJudgement() {
     on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
         .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
         .setHeartbeatSeconds(10).build(), T0);
     List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
+  }
+
+  @Test
+  void aHostJudgedDownAfterItsRegistrationIsNotChosen() {
+    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
+        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
+        .setHeartbeatSeconds(10).build(), T0);
+    on(new HostLivenessChanged("h1", false, java.time.Instant.ofEpochMilli(T0), "no heartbeat for 31 s"), T0 + 31_000);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
     assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"),
         of(outs, InstanceFailed.class).get(0).getMessage());
   }

@@ -61,10 +61,14 @@ class BootSagaTest {
   }
 
   void host(String id, int vcpus, int ramMb, long now) {
-    on(HostRegistered.newBuilder().setHostId(id).setHypervisorType("simulated").setVcpus(vcpus).setMemoryMb(ramMb)
-        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
-        .setHeartbeatSeconds(10).build(), now);
+    on(registration(id, vcpus, ramMb), now);
     on(new HostLivenessChanged(id, true, java.time.Instant.ofEpochMilli(now), "registered"), now);
+  }
+
+  static HostRegistered registration(String id, int vcpus, int ramMb) {
+    return HostRegistered.newBuilder().setHostId(id).setHypervisorType("simulated").setVcpus(vcpus).setMemoryMb(ramMb)
+        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
+        .setHeartbeatSeconds(10).build();
   }
 
   static ServerSpec spec(String id, int networks) {
@@ -214,18 +218,14 @@ class BootSagaTest {
 
   @Test
   void aHostIsUpFromItsRegistrationWithoutWaitingForTheLivenessJudgement() {
-    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
-        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
-        .setHeartbeatSeconds(10).build(), T0);
+    on(registration("h1", 8, 8192), T0);
     List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
     assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
   }
 
   @Test
   void aHostJudgedDownAfterItsRegistrationIsNotChosen() {
-    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
-        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
-        .setHeartbeatSeconds(10).build(), T0);
+    on(registration("h1", 8, 8192), T0);
     on(new HostLivenessChanged("h1", false, java.time.Instant.ofEpochMilli(T0), "no heartbeat for 31 s"), T0 + 31_000);
     List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
     assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"),
@@ -235,9 +235,7 @@ class BootSagaTest {
   @Test
   void aLivenessChangeBeforeTheRegistrationIsKept() {
     on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0), "registered"), T0);
-    on(HostRegistered.newBuilder().setHostId("h1").setHypervisorType("simulated").setVcpus(8).setMemoryMb(8192)
-        .setLocalGb(100).setCpuAllocationRatio(1.0).setRamAllocationRatio(1.0).setDiskAllocationRatio(1.0)
-        .setHeartbeatSeconds(10).build(), T0);
+    on(registration("h1", 8, 8192), T0);
     List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
     assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
   }

@@ -1,6 +1,5 @@
 package dev.skyledger.commandapi.compute;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.Topics;
@@ -25,6 +24,7 @@ import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.compute.SshKeys;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.Iterator;
@@ -87,11 +87,7 @@ public final class ComputeWriteRoutes {
 
   private ObjectNode body(Context ctx, String resource) {
     JsonNode root;
-    try {
-      root = render.mapper().readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    root = JsonBody.parse(ctx, render.mapper());
     if (root == null || !root.isObject() || !root.path(resource).isObject()) {
       throw ApiException.badRequest("Invalid input for field/attribute " + resource + ". Value: " + root
           + ". '" + resource + "' is a required property");
@@ -165,11 +161,7 @@ public final class ComputeWriteRoutes {
   private void putSpec(Context ctx) {
     TokenClaims caller = caller(ctx);
     JsonNode root;
-    try {
-      root = render.mapper().readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    root = JsonBody.parse(ctx, render.mapper());
     String key = ctx.pathParam("key");
     if (root == null || !root.isObject() || root.size() != 1 || !root.has(key) || !root.get(key).isValueNode()) {
       throw ApiException.badRequest("Request body and URI mismatch");
@@ -188,11 +180,7 @@ public final class ComputeWriteRoutes {
   private void flavorAction(Context ctx) {
     TokenClaims caller = caller(ctx);
     JsonNode root;
-    try {
-      root = render.mapper().readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    root = JsonBody.parse(ctx, render.mapper());
     String id = ctx.pathParam("id");
     if (root != null && root.path("addTenantAccess").path("tenant").isTextual()) {
       send(ctx, caller, "flavors", new AddFlavorAccess(id, root.get("addTenantAccess").get("tenant").asText()), id, null);
@@ -264,11 +252,7 @@ public final class ComputeWriteRoutes {
   private void serviceStatus(Context ctx, boolean enabled, boolean withReason) {
     TokenClaims caller = caller(ctx);
     JsonNode body;
-    try {
-      body = render.mapper().readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    body = JsonBody.parse(ctx, render.mapper());
     if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
       throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
     }

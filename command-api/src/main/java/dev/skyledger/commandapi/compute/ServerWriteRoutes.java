@@ -1,6 +1,5 @@
 package dev.skyledger.commandapi.compute;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +26,7 @@ import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.compute.ComputeCatalog;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.platform.image.ImageCatalog;
 import dev.skyledger.platform.network.DefaultSecurityGroup;
 import dev.skyledger.platform.network.Ip;
@@ -146,13 +146,9 @@ public final class ServerWriteRoutes {
   }
 
   private JsonNode root(Context ctx) {
-    try {
-      JsonNode root = json.readTree(ctx.body());
-      if (root == null || !root.isObject()) throw ApiException.badRequest("The request body must be a JSON object.");
-      return root;
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    JsonNode root = JsonBody.parse(ctx, json);
+    if (root == null || !root.isObject()) throw ApiException.badRequest("The request body must be a JSON object.");
+    return root;
   }
 
   private ObjectNode body(Context ctx, String resource) {

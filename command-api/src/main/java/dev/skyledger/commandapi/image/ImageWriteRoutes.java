@@ -1,6 +1,5 @@
 package dev.skyledger.commandapi.image;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -217,11 +216,7 @@ public final class ImageWriteRoutes {
     ImageCatalog.Image image = visible(ctx, caller);
     Metadata m = Metadata.of(image);
     JsonNode ops;
-    try {
-      ops = render.mapper().readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
-    }
+    ops = JsonBody.parse(ctx, render.mapper());
     if (ops == null || !ops.isArray()) throw ApiException.badRequest("A JSON patch is a list of operations.");
     for (JsonNode op : ops) apply(m, op);
     send(ctx, caller, image, m);

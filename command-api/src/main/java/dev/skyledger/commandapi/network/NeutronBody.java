@@ -1,10 +1,10 @@
 package dev.skyledger.commandapi.network;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,11 +42,7 @@ final class NeutronBody {
 
   private static JsonNode root(Context ctx, ObjectMapper json) {
     JsonNode root;
-    try {
-      root = json.readTree(ctx.body());
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("Malformed request body: " + e.getOriginalMessage());
-    }
+    root = JsonBody.parse(ctx, json);
     if (root == null || !root.isObject()) throw ApiException.badRequest("Malformed request body: expected a JSON object.");
     return root;
   }

@@ -16,6 +16,7 @@ import dev.skyledger.events.network.UpdatePort;
 import dev.skyledger.events.network.UpdateRouter;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.platform.network.Cidr;
 import dev.skyledger.platform.network.DefaultSecurityGroup;
 import dev.skyledger.platform.network.Ip;
@@ -292,11 +293,7 @@ final class RouterWriteRoutes {
     TokenClaims caller = w.auth.admin(ctx);
     String project = ctx.pathParam("project");
     JsonNode root;
-    try {
-      root = w.render.mapper().readTree(ctx.body());
-    } catch (Exception e) {
-      throw ApiException.badRequest("Malformed request body.");
-    }
+    root = JsonBody.parse(ctx, w.render.mapper());
     JsonNode quota = root == null ? null : root.get("quota");
     if (quota == null || !quota.isObject()) throw ApiException.badRequest("Resource body required: expected 'quota'.");
     Map<String, Integer> limits = new LinkedHashMap<>();

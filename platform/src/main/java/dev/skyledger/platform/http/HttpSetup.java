@@ -56,6 +56,7 @@ public final class HttpSetup {
           throw ApiException.badRequest("Invalid Content-Length header.");
         }
       }
+      checkPathAndQuery(ctx);
     });
     config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage()));
     // Javalin picks the handler registered for the most specific class, and has its own (plain text)
@@ -81,6 +82,25 @@ public final class HttpSetup {
         write(ctx, json, 413, "Request Entity Too Large", "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
       }
     });
+  }
+
+  /** The user text rule for what the URL carries: ids and names in the path, filters in the query. */
+  private static void checkPathAndQuery(Context ctx) {
+    String path;
+    try {
+      path = java.net.URLDecoder.decode(ctx.path().replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("The request path is not validly percent-encoded.");
+    }
+    UserText.problem(path).ifPresent(why -> {
+      throw ApiException.badRequest("Invalid input in the request path: " + why + ".");
+    });
+    for (var param : ctx.queryParamMap().entrySet()) {
+      UserText.problem(param.getKey()).ifPresent(why -> {
+        throw ApiException.badRequest("Invalid query parameter name: " + why + ".");
+      });
+      for (String value : param.getValue()) UserText.check("query parameter '" + param.getKey() + "'", value);
+    }
   }
 
   private static void write(Context ctx, ObjectMapper json, int status, String title, String message) {

@@ -28,16 +28,27 @@ public final class JsonBody {
       throw new ApiException(415, "Unsupported Media Type",
           "Content type '" + contentType + "' is not supported; send application/json.");
     }
-    String text = ctx.body();
-    if (text.isBlank()) throw ApiException.badRequest("The request body is empty; a JSON object is expected.");
+    if (ctx.body().isBlank()) throw ApiException.badRequest("The request body is empty; a JSON object is expected.");
+    if (!(parse(ctx, json) instanceof ObjectNode object)) {
+      throw ApiException.badRequest("The request body must be a JSON object.");
+    }
+    return new JsonBody(object, "");
+  }
+
+  /**
+   * The one way a request body is read as JSON: parsed, and every string and member name in it
+   * checked against {@link UserText}, so no route can let through what cannot be stored. An empty
+   * body gives a missing node.
+   */
+  public static JsonNode parse(Context ctx, ObjectMapper json) {
     JsonNode parsed;
     try {
-      parsed = json.readTree(text);
+      parsed = json.readTree(ctx.body());
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("The request body is not valid JSON: " + e.getOriginalMessage());
+      throw ApiException.badRequest("Malformed request body, not valid JSON: " + e.getOriginalMessage());
     }
-    if (!(parsed instanceof ObjectNode object)) throw ApiException.badRequest("The request body must be a JSON object.");
-    return new JsonBody(object, "");
+    UserText.checkTree("", parsed);
+    return parsed;
   }
 
   public ObjectNode node() {

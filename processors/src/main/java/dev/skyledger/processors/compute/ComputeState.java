@@ -1,5 +1,8 @@
 package dev.skyledger.processors.compute;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.Keypair;
 import dev.skyledger.processors.core.AvroRows;
@@ -15,6 +18,7 @@ import java.util.Optional;
  * its metadata) with the project's usage.
  */
 final class ComputeState {
+  private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private final KeyValues kv;
 
   ComputeState(KeyValues kv) {
@@ -84,15 +88,27 @@ final class ComputeState {
 
   /** What the project decider knows of a server: its share of the quota and whether it still holds it. */
   record Server(String id, String projectId, String name, int vcpus, int ramMb, boolean reserved, boolean deleting) {
+    /** A JSON row, so a name holds any text the API accepted. */
     String encode() {
-      return String.join("\u0000", id, projectId, name, Integer.toString(vcpus), Integer.toString(ramMb),
-          Boolean.toString(reserved), Boolean.toString(deleting));
+      try {
+        return JSON.writeValueAsString(this);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("server " + id + " cannot be stored", e);
+      }
     }
 
+    /** Reads a JSON row, or a row of the first release (fields joined by U+0000, which a name could break). */
     static Server decode(String row) {
-      String[] p = row.split("\u0000", -1);
-      return new Server(p[0], p[1], p[2], Integer.parseInt(p[3]), Integer.parseInt(p[4]), Boolean.parseBoolean(p[5]),
-          Boolean.parseBoolean(p[6]));
+      if (!row.startsWith("{")) {
+        String[] p = row.split("\u0000", -1);
+        return new Server(p[0], p[1], p[2], Integer.parseInt(p[3]), Integer.parseInt(p[4]), Boolean.parseBoolean(p[5]),
+            Boolean.parseBoolean(p[6]));
+      }
+      try {
+        return JSON.readValue(row, Server.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("corrupt server row: " + row, e);
+      }
     }
   }
 

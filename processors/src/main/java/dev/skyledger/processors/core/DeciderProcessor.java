@@ -5,6 +5,7 @@ import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.kafka.Envelopes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,11 +45,12 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   private final String replySink;
   private ProcessorContext<String, Envelope> context;
   private Object state;
-  private KeyValues kv;
+  private StagedKeyValues kv;
   private final ActorCheck actorCheck;
   private UnaryOperator<Actor> recheck = UnaryOperator.identity();
 
   private final List<Inbox> inboxes;
+  private CommandFailures failures;
 
   public DeciderProcessor(Decider<?> decider, Envelopes envelopes, String storeName, String eventSink, String replySink,
                           ActorCheck actorCheck) {
@@ -72,9 +74,10 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   public void init(ProcessorContext<String, Envelope> context) {
     this.context = context;
     KeyValueStore<String, String> store = context.getStateStore(storeName);
-    this.kv = new StoreKeyValues(store);
+    this.kv = new StagedKeyValues(new StoreKeyValues(store));
     this.state = decider.state(kv);
     if (actorCheck != null) this.recheck = actorCheck.bind(context);
+    this.failures = new CommandFailures(context.metrics(), storeName.replaceFirst("-state$", ""), log);
   }
 
   @Override
@@ -85,32 +88,60 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
     try {
       payload = envelopes.open(command);
     } catch (RuntimeException e) {
-      log.warn("undecodable command {} of type {}", command.getEventId(), command.getType(), e);
+      log.warn("undecodable command {} of type {} (request {})", command.getEventId(), command.getType(),
+          command.getRequestId(), e);
+      failures.undecodable(command);
       reply(record, command, new CommandRejected(400, "Bad Request", "Undecodable command of type " + command.getType() + "."));
       return;
     }
+    Outcome outcome;
+    try {
+      outcome = decide(command, payload);
+    } catch (RuntimeException e) {
+      // whatever one command does to the decider stays with that command: its staged state is
+      // dropped, its caller is answered once, and the thread goes on with the next record
+      kv.discard();
+      reply(record, command, failures.failed(command, e));
+      return;
+    }
+    if (outcome.events().isEmpty() && outcome.answer() instanceof CommandRejected) {
+      kv.discard();
+    } else {
+      kv.commit();
+    }
+    for (Envelope envelope : outcome.events()) {
+      context.forward(new Record<>(command.getStreamKey(), envelope, record.timestamp()), eventSink);
+      copyToInboxes(command.getStreamKey(), envelope, record.timestamp());
+    }
+    reply(record, command, outcome.answer());
+  }
+
+  /** The envelopes of a command's events and the answer to its caller. */
+  private record Outcome(List<Envelope> events, SpecificRecord answer) {}
+
+  /**
+   * Decides one command and evolves the (staged) state with its events. Nothing is forwarded
+   * here: only once every event has been evolved does the caller commit and forward them.
+   */
+  private Outcome decide(Envelope command, SpecificRecord payload) {
     Actor actor = recheck.apply(command.getActor());
     Envelope checked = actor == command.getActor() ? command : Envelope.newBuilder(command).setActor(actor).build();
     Decision decision = decider.decide(payload, checked, state);
-    if (decision.rejected()) {
-      reply(record, command, decision.rejection());
-      return;
-    }
+    if (decision.rejected()) return new Outcome(List.of(), decision.rejection());
     String streamKey = command.getStreamKey();
     // each stream's position is kept beside the decider's state, in the same store and transaction
     long sequence = kv.get("seq/" + streamKey).map(Long::parseLong).orElse(0L);
     List<SpecificRecord> events = decision.events();
+    List<Envelope> out = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       SpecificRecord event = events.get(i);
       sequence++;
       decider.evolve(state, event);
       String project = decider.projectOf(event) != null ? decider.projectOf(event) : command.getProjectId();
-      Envelope envelope = envelopes.derived(command, i, event, decider.aggregateOf(event), project, sequence);
-      context.forward(new Record<>(streamKey, envelope, record.timestamp()), eventSink);
-      copyToInboxes(streamKey, envelope, record.timestamp());
+      out.add(envelopes.derived(command, i, event, decider.aggregateOf(event), project, sequence));
     }
     kv.put("seq/" + streamKey, Long.toString(sequence));
-    reply(record, command, new CommandAccepted(decision.resourceId(), streamKey, sequence, events.size()));
+    return new Outcome(out, new CommandAccepted(decision.resourceId(), streamKey, sequence, events.size()));
   }
 
   private void reply(Record<String, Envelope> record, Envelope command, SpecificRecord answer) {

@@ -1,0 +1,46 @@
+package dev.skyledger.processors.core;
+
+import dev.skyledger.events.core.CommandRejected;
+import dev.skyledger.events.core.Envelope;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.StreamsMetrics;
+import org.slf4j.Logger;
+
+/**
+ * What a processor does with a command that made its decide or evolve throw: counts it (the
+ * Kafka Streams sensor {@code command-failed}, so it shows in the process's metrics beside the
+ * processor's own), logs it once with the command's request id, and turns it into the answer its
+ * caller gets. A failure caused by the command's input is a 400 naming it; anything else a 500
+ * with the request id, so the caller can quote it and the operator find the log line.
+ */
+public final class CommandFailures {
+  /** The metric scope of the decider shell's own sensors. */
+  public static final String SCOPE = "decider";
+
+  private final Logger log;
+  private final String processor;
+  private final Sensor failed;
+  private final Sensor undecodable;
+
+  public CommandFailures(StreamsMetrics metrics, String processor, Logger log) {
+    this.log = log;
+    this.processor = processor;
+    this.failed = metrics.addRateTotalSensor(SCOPE, processor, "command-failed", Sensor.RecordingLevel.INFO);
+    this.undecodable = metrics.addRateTotalSensor(SCOPE, processor, "command-undecodable", Sensor.RecordingLevel.INFO);
+  }
+
+  public void undecodable(Envelope command) {
+    undecodable.record();
+  }
+
+  public CommandRejected failed(Envelope command, RuntimeException e) {
+    failed.record();
+    log.error("{} failed on command {} of type {} (request {}); answered and skipped", processor, command.getEventId(),
+        command.getType(), command.getRequestId(), e);
+    if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+      return new CommandRejected(400, "Bad Request", "Invalid input: " + e.getMessage());
+    }
+    return new CommandRejected(500, "Internal Server Error", "The " + processor + " service could not decide the "
+        + "request; nothing was changed (request " + command.getRequestId() + ").");
+  }
+}

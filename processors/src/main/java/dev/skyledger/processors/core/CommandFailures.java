@@ -29,6 +29,12 @@ public final class CommandFailures {
     this.undecodable = metrics.addRateTotalSensor(SCOPE, processor, "command-undecodable", Sensor.RecordingLevel.INFO);
   }
 
+  /** A step that is not a caller's command (a fact, a punctuation) failed: counted and logged, nobody to answer. */
+  public void failedStep(String what, RuntimeException e) {
+    failed.record();
+    log.error("{} failed on {}; skipped", processor, what, e);
+  }
+
   public void undecodable(Envelope command) {
     undecodable.record();
   }

@@ -26,6 +26,8 @@ import dev.skyledger.events.network.PortCreated;
 import dev.skyledger.events.network.PortUpdated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.core.CommandFailures;
+import dev.skyledger.processors.core.StagedKeyValues;
 import dev.skyledger.processors.core.StoreKeyValues;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +177,9 @@ public final class BootSagaTopology {
     private UnaryOperator<Actor> recheck = UnaryOperator.identity();
     private ProcessorContext<String, Envelope> context;
     private BootSaga saga;
+    private BootState state;
+    private StagedKeyValues kv;
+    private CommandFailures failures;
 
     SagaProcessor(Envelopes envelopes, BootSaga.Settings settings, Clock clock, ActorCheck actorCheck) {
       this.envelopes = envelopes;
@@ -188,13 +193,30 @@ public final class BootSagaTopology {
       this.context = context;
       this.recheck = actorCheck.bind(context);
       KeyValueStore<String, String> store = context.getStateStore(STORE);
-      this.saga = new BootSaga(new BootState(new StoreKeyValues(store)), settings);
+      this.kv = new StagedKeyValues(new StoreKeyValues(store));
+      this.state = new BootState(kv);
+      this.saga = new BootSaga(state, settings);
+      this.failures = new CommandFailures(context.metrics(), "boot-saga", log);
       context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, at -> {
         long now = clock.millis();
-        List<BootSaga.Out> outs = saga.timeouts(now);
+        List<BootSaga.Out> outs;
+        try {
+          outs = saga.timeouts(now);
+        } catch (RuntimeException ex) {
+          drop();
+          failures.failedStep("deadlines at " + now, ex);
+          return;
+        }
+        kv.commit();
         String cause = "timeout/" + now;
         for (int i = 0; i < outs.size(); i++) emit(outs.get(i), cause, null, "", i, now);
       });
+    }
+
+    /** Forgets what a failed step staged, in the store and in memory. */
+    private void drop() {
+      kv.discard();
+      state.reload();
     }
 
     @Override
@@ -212,15 +234,33 @@ public final class BootSagaTopology {
         decide(fact, e, now);
         return;
       }
-      List<BootSaga.Out> outs = saga.on(fact, e, now);
+      List<BootSaga.Out> outs;
+      try {
+        outs = saga.on(fact, e, now);
+      } catch (RuntimeException ex) {
+        // one fact the saga cannot take is set aside in the log, not a stop for every server
+        drop();
+        failures.failedStep(e.getType() + " " + e.getEventId() + " (request " + e.getRequestId() + ")", ex);
+        return;
+      }
+      kv.commit();
       for (int i = 0; i < outs.size(); i++) emit(outs.get(i), e.getEventId(), e.getEventId(), e.getRequestId(), i, now);
     }
 
     /** A command the saga decides itself: its facts and commands, and the reply the API waits for. */
     private void decide(SpecificRecord command, Envelope e, long now) {
-      Actor actor = recheck.apply(e.getActor());
-      BootSaga.Answer answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, e.getRequestId(), now)
-          : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
+      BootSaga.Answer answer;
+      try {
+        Actor actor = recheck.apply(e.getActor());
+        answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, e.getRequestId(), now)
+            : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
+      } catch (RuntimeException ex) {
+        drop();
+        Envelope failed = envelopes.derived(e, -1, failures.failed(e, ex), e.getAggregateId(), e.getProjectId(), 0);
+        context.forward(new Record<>(e.getRequestId(), failed, now), "saga-replies");
+        return;
+      }
+      kv.commit();
       SpecificRecord reply;
       if (answer.rejected()) {
         reply = new CommandRejected(answer.status(), answer.title(), answer.message());

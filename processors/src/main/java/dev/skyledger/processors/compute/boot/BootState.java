@@ -137,6 +137,12 @@ final class BootState {
 
   BootState(KeyValues kv) {
     this.kv = kv;
+    reload();
+  }
+
+  /** Reads the hosts into memory again from the store (after a start, or after a step's changes were dropped). */
+  void reload() {
+    hosts.clear();
     for (var e : kv.prefix("h/")) hosts.put(e.getKey().substring(2), read(e.getValue(), HostView.class));
   }
 

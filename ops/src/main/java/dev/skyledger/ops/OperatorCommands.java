@@ -15,6 +15,8 @@ import dev.skyledger.projectors.audit.AuditProjection;
 import dev.skyledger.projectors.core.Projection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.Replayer;
+import dev.skyledger.projectors.core.SetAside;
+import dev.skyledger.projectors.core.SetAsideRetry;
 import dev.skyledger.projectors.identity.IdentityProjection;
 import dev.skyledger.projectors.image.ImageProjection;
 import dev.skyledger.queryapi.audit.AuditLog;
@@ -65,6 +67,38 @@ final class OperatorCommands {
           new ProjectionSchemas(db)).rebuild(projection);
       out.printf("replayed %d events into %s in %d ms; %s now serves from it (previous: %s, kept for comparison)%n",
           result.events(), result.schema(), result.took().toMillis(), projection.name(), result.previousSchema());
+    }
+    return 0;
+  }
+
+  /** {@code set-aside [<projection>]} lists what projections set aside; {@code set-aside retry <projection>} re-applies it. */
+  int setAside(String[] args) {
+    boolean retry = args.length > 0 && args[0].equals("retry");
+    if (retry && args.length != 2) throw new IllegalArgumentException("usage: ./sky set-aside retry <projection>");
+    String only = retry ? args[1] : args.length > 0 ? args[0] : null;
+    List<Projection> chosen = projections().stream().filter(p -> only == null || p.name().equals(only)).toList();
+    if (chosen.isEmpty()) throw new IllegalArgumentException("unknown projection " + only);
+    SkyConfig config = config();
+    try (Database db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 2)) {
+      ProjectionSchemas schemas = new ProjectionSchemas(db);
+      if (retry) {
+        SetAsideRetry.Result result = new SetAsideRetry(db, new KafkaClients(config), new Envelopes(new PayloadCodec()),
+            schemas).retry(chosen.get(0));
+        out.printf("%s: %d re-applied, %d still set aside%n", only, result.applied(), result.remaining());
+        return result.remaining() == 0 ? 0 : 1;
+      }
+      int total = 0;
+      for (Projection projection : chosen) {
+        var active = schemas.active(projection.name());
+        if (active.isEmpty()) continue;
+        for (SetAside.Entry e : db.read(c -> SetAside.list(c, active.get().schema()))) {
+          total++;
+          out.printf("%s %s/%d@%d %s stream %s request %s at %s%s%n  %s%n", projection.name(), e.topic(), e.partition(),
+              e.offset(), e.type().substring(e.type().lastIndexOf('.') + 1), e.streamKey(), e.requestId(), e.at(),
+              e.behind() ? " (waits behind an earlier one)" : "", e.error());
+        }
+      }
+      out.println(total + " event(s) set aside");
     }
     return 0;
   }
@@ -136,7 +170,7 @@ final class OperatorCommands {
          Admin admin = new KafkaClients(config).admin()) {
       ProjectionSchemas schemas = new ProjectionSchemas(db);
       // offsets, not events: each exactly-once commit also takes an offset for its marker
-      out.printf("%-12s %-14s %-16s %s%n", "PROJECTION", "SCHEMA", "NEXT OFFSET", "LOG END OFFSET");
+      out.printf("%-12s %-14s %-16s %-16s %s%n", "PROJECTION", "SCHEMA", "NEXT OFFSET", "LOG END OFFSET", "SET ASIDE");
       for (Projection projection : projections()) {
         var active = schemas.active(projection.name());
         if (active.isEmpty()) {
@@ -159,7 +193,8 @@ final class OperatorCommands {
         }
         long end = admin.listOffsets(query).all().get().values().stream().mapToLong(r -> r.offset()).sum();
         long next = applied.values().stream().mapToLong(Long::longValue).sum();
-        out.printf("%-12s %-14s %-16d %d%n", projection.name(), active.get().schema(), next, end);
+        long setAside = db.read(c -> SetAside.count(c, active.get().schema()));
+        out.printf("%-12s %-14s %-16d %-16d %d%n", projection.name(), active.get().schema(), next, end, setAside);
       }
     }
     return 0;

@@ -22,6 +22,7 @@ public final class Sky {
         case "down" -> new DownCommand(home, out).run();
         case "replay" -> new OperatorCommands(home, out).replay(rest);
         case "audit" -> new OperatorCommands(home, out).audit(rest);
+        case "set-aside" -> new OperatorCommands(home, out).setAside(rest);
         case "topics" -> new OperatorCommands(home, out).topics();
         case "status" -> new OperatorCommands(home, out).status();
         case "bench" -> new BenchCommand(out).run(rest);
@@ -46,7 +47,9 @@ public final class Sky {
           up [--hosts N]         start the whole cloud in this terminal with N simulated compute hosts
                                  (default 1, or SKY_HOSTS; Ctrl-C or ./sky down stops it)
           down                   stop the cloud started by ./sky up
-          status                 each projection: its live schema, next offset to apply, end of the log
+          status                 each projection: its live schema, next offset to apply, end of the log, events set aside
+          set-aside [projection] the events a projection could not apply, with where they are and why
+          set-aside retry <projection>  re-apply them (once the cause is fixed); the projection keeps running
           topics                 the topics with their partitions and records
           replay <projection>    rebuild a projection (identity, image, network, compute, audit) from offset 0 and switch to it
           audit [filters]        who did what: --request-id R --resource ID --user NAME|ID

@@ -1,6 +1,7 @@
 package dev.skyledger.platform.command;
 
 import dev.skyledger.platform.db.Database;
+import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.db.ProjectionRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -78,7 +79,10 @@ public final class ProjectionWaiter implements AutoCloseable {
     }
   }
 
-  /** True when caught up; false (logged) when the bound ran out first. */
+  /**
+   * True when caught up; false (logged) when the bound ran out first. When the projection has set
+   * aside an event of the stream, an {@link ApiException} (500) says so instead.
+   */
   public boolean await(String projection, String streamKey, long sequence) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextCheck = 0;
@@ -89,7 +93,14 @@ public final class ProjectionWaiter implements AutoCloseable {
       if (announcedReached || System.nanoTime() >= nextCheck) {
         Check check = check(projection, streamKey);
         schema = check.schema();
-        if (check.position() >= sequence) return true;
+        if (check.position() >= sequence) {
+          if (check.setAside()) {
+            throw new ApiException(500, "Internal Server Error", "The request was accepted and recorded, but the "
+                + projection + " view has set aside an event of " + streamKey + " that it could not apply, so the "
+                + "result cannot be shown until an operator re-applies it (./sky set-aside).");
+          }
+          return true;
+        }
         nextCheck = System.nanoTime() + interval * 1_000_000;
         interval = Math.min(FALLBACK_MAX_MS, interval * 2);
       }
@@ -111,7 +122,7 @@ public final class ProjectionWaiter implements AutoCloseable {
   }
 
   /** The live schema and how far it has applied the stream; position 0 when it is not there yet. */
-  private record Check(String schema, long position) {}
+  private record Check(String schema, long position, boolean setAside) {}
 
   /**
    * One connection for the whole check. The schema is read again after the position: a replay may
@@ -120,17 +131,22 @@ public final class ProjectionWaiter implements AutoCloseable {
   private Check check(String projection, String streamKey) {
     return db.read(c -> {
       String schema = registry.activeSchema(c, projection).orElse(null);
-      if (schema == null) return new Check(null, 0);
+      if (schema == null) return new Check(null, 0, false);
       long position;
+      boolean setAside;
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT sequence FROM \"" + schema + "\".stream_positions WHERE stream_key = ?")) {
+          "SELECT (SELECT sequence FROM \"" + schema + "\".stream_positions WHERE stream_key = ?), "
+              + "EXISTS (SELECT 1 FROM \"" + schema + "\".set_aside WHERE stream_key = ?)")) {
         s.setString(1, streamKey);
+        s.setString(2, streamKey);
         try (ResultSet r = s.executeQuery()) {
-          position = r.next() ? r.getLong(1) : 0L;
+          r.next();
+          position = r.getLong(1);
+          setAside = r.getBoolean(2);
         }
       }
       String after = registry.activeSchema(c, projection).orElse(null);
-      return new Check(after, schema.equals(after) ? position : 0);
+      return new Check(after, schema.equals(after) ? position : 0, setAside);
     });
   }
 

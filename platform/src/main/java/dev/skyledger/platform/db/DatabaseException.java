@@ -1,5 +1,7 @@
 package dev.skyledger.platform.db;
 
+import java.sql.SQLException;
+
 /** A database failure, unchecked; its SQLState (if any) is kept for callers that map unique violations. */
 public final class DatabaseException extends RuntimeException {
   public DatabaseException(String message, Throwable cause) {
@@ -7,6 +9,25 @@ public final class DatabaseException extends RuntimeException {
   }
 
   public String sqlState() {
-    return getCause() instanceof java.sql.SQLException s ? s.getSQLState() : null;
+    return getCause() instanceof SQLException s ? s.getSQLState() : null;
+  }
+
+  /**
+   * Whether {@code e} says the database could not be used just now (no connection, the connection
+   * lost, the server shutting down or out of resources, a deadlock or serialization failure), so the
+   * same work may succeed later; rather than that this work can never be done (bad data, a
+   * constraint, a bug).
+   */
+  public static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+            || state.startsWith("57") || state.startsWith("58");
+      }
+      // the pool's own failures: closed, exhausted, interrupted
+      if (t instanceof DatabaseException && !(t.getCause() instanceof SQLException)) return true;
+    }
+    return false;
   }
 }

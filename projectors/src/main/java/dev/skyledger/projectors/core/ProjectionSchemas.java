@@ -121,6 +121,9 @@ public final class ProjectionSchemas {
         .schemas(schema)
         .createSchemas(true)
         .locations(locations)
+        // every projection schema takes the shared migrations (db/projection, V1.x) and its own (V2 on):
+        // a shared one added later sorts below a projection's applied ones and must still be applied
+        .outOfOrder(true)
         .load();
   }
 

@@ -4,7 +4,13 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.command.ProjectionWaiter;
 import dev.skyledger.platform.db.Database;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.platform.db.DatabaseException;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -20,11 +26,78 @@ import org.apache.kafka.common.TopicPartition;
  * skipped, so a crash and a re-delivery never apply an event twice.
  */
 public final class ProjectionWriter {
+  private static final Logger log = LoggerFactory.getLogger(ProjectionWriter.class);
   private final Projection projection;
   private final Database db;
   private final Envelopes envelopes;
   private final String schema;
   private final Map<TopicPartition, Long> next = new HashMap<>();
+
+  /** Applies one record, its envelope and payload made storable first (the same way on every replay). */
+  private void applyOne(java.sql.Connection c, ConsumerRecord<String, Envelope> record) throws SQLException {
+    Envelope envelope = record.value();
+    SpecificRecord payload;
+    try {
+      payload = envelopes.open(envelope);
+    } catch (RuntimeException e) {
+      // a type this release cannot read (written by a newer one): decided here, not by accident
+      throw new UnknownEvent("event type " + envelope.getType() + " (schema version " + envelope.getSchemaVersion()
+          + ") cannot be read by this release; an upgraded projector can re-apply it", e);
+    }
+    Envelope storable = Storable.record(envelope);
+    ConsumerRecord<String, Envelope> applied = storable == envelope ? record : new ConsumerRecord<>(record.topic(),
+        record.partition(), record.offset(), record.timestamp(), record.timestampType(), record.serializedKeySize(),
+        record.serializedValueSize(), record.key(), storable, record.headers(), record.leaderEpoch());
+    projection.apply(c, applied, Storable.record(payload));
+  }
+
+  /** An event this release does not know how to read. */
+  static final class UnknownEvent extends RuntimeException {
+    UnknownEvent(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private void setAside(java.sql.Connection c, ConsumerRecord<String, Envelope> record, String stream, boolean behind,
+                        String error) throws SQLException {
+    Envelope e = record.value();
+    SetAside.add(c, record, stream, e.getType(), e.getEventId(), e.getRequestId(), behind, error);
+    log.error("projection {} set aside {} {}/{}@{} of stream {} (request {}): {}", projection.name(), e.getType(),
+        record.topic(), record.partition(), record.offset(), stream, e.getRequestId(), error);
+  }
+
+  /**
+   * Applies a set-aside event again (the operator fixed what stopped it, or upgraded the projector)
+   * and takes it off the list; true when it applied. When it fails again, its new error is kept.
+   */
+  public boolean reapply(SetAside.Entry entry, ConsumerRecord<String, Envelope> record) {
+    return db.inTransaction(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL search_path TO \"" + schema + "\"");
+        s.execute("SELECT pg_advisory_xact_lock(hashtext('projection:" + schema + "'))");
+      }
+      Savepoint savepoint = c.setSavepoint();
+      try {
+        applyOne(c, record);
+        c.releaseSavepoint(savepoint);
+      } catch (SQLException | RuntimeException e) {
+        if (DatabaseException.isTransient(e)) throw e;
+        c.rollback(savepoint);
+        SetAside.failedAgain(c, entry, describe(e));
+        return false;
+      }
+      SetAside.remove(c, entry);
+      return true;
+    });
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder why = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      why.append("; caused by ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+    }
+    return why.toString();
+  }
 
   public ProjectionWriter(Projection projection, Database db, Envelopes envelopes, String schema) {
     this.projection = projection;
@@ -55,8 +128,24 @@ public final class ProjectionWriter {
     });
   }
 
-  /** Applies what was not applied yet; returns how many records were applied. */
+  /**
+   * Applies what was not applied yet; returns how many records were applied. A batch goes in one
+   * transaction; when a record of it cannot be applied (and the database is not merely unavailable),
+   * the batch is applied again one record at a time, and what fails is set aside (see
+   * {@link SetAside}) while the projection goes on with every other stream.
+   */
   public int apply(List<ConsumerRecord<String, Envelope>> records) {
+    try {
+      return applyBatch(records, false);
+    } catch (RuntimeException e) {
+      if (DatabaseException.isTransient(e)) throw e;
+      log.warn("projection {} could not apply a batch of {} records in {}; applying them one by one",
+          projection.name(), records.size(), schema, e);
+      return applyBatch(records, true);
+    }
+  }
+
+  private int applyBatch(List<ConsumerRecord<String, Envelope>> records, boolean oneByOne) {
     Map<TopicPartition, Long> advanced = new HashMap<>();
     Map<String, Long> streams = new HashMap<>();
     int applied = db.inTransaction(c -> {
@@ -69,6 +158,7 @@ public final class ProjectionWriter {
           while (r.next()) next.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
         }
       }
+      Set<String> blocked = SetAside.blockedStreams(c);
       int count = 0;
       for (ConsumerRecord<String, Envelope> record : records) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -76,10 +166,28 @@ public final class ProjectionWriter {
         if (record.offset() < expected) continue;
         Envelope envelope = record.value();
         if (envelope != null) {
-          SpecificRecord payload = envelopes.open(envelope);
-          projection.apply(c, record, payload);
-          if (envelope.getSequence() > 0) streams.merge(envelope.getStreamKey(), envelope.getSequence(), Math::max);
-          count++;
+          String stream = envelope.getStreamKey() != null ? envelope.getStreamKey() : String.valueOf(record.key());
+          if (blocked.contains(stream)) {
+            setAside(c, record, stream, true, "waits behind an earlier event of stream " + stream + " that was set aside");
+          } else if (!oneByOne) {
+            applyOne(c, record);
+            count++;
+          } else {
+            Savepoint savepoint = c.setSavepoint();
+            try {
+              applyOne(c, record);
+              c.releaseSavepoint(savepoint);
+              count++;
+            } catch (SQLException | RuntimeException e) {
+              if (DatabaseException.isTransient(e)) throw e;
+              c.rollback(savepoint);
+              setAside(c, record, stream, false, describe(e));
+              blocked.add(stream);
+            }
+          }
+          // a set-aside event still moves its stream on, so that nobody waits for it in vain: the
+          // read-your-writes check sees it set aside instead
+          if (envelope.getSequence() > 0) streams.merge(stream, envelope.getSequence(), Math::max);
         }
         advanced.put(tp, record.offset() + 1);
       }

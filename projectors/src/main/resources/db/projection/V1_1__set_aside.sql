@@ -1,11 +1,14 @@
 -- Events a projection could not apply, set aside so that it goes on with every other resource.
--- An event whose stream already has one set aside waits here behind it (behind = true), so that a
--- stream is always applied in order; `./sky set-aside retry <projection>` re-applies them.
+-- A later event of a resource (aggregate) that already has one set aside waits here behind it
+-- (behind = true), so that a resource's events are always applied in order; `./sky set-aside retry
+-- <projection>` re-applies them. stream_key and sequence say which write's result is missing.
 CREATE TABLE set_aside (
   topic         text        NOT NULL,
   partition     int         NOT NULL,
   kafka_offset  bigint      NOT NULL,
   stream_key    text        NOT NULL,
+  sequence      bigint      NOT NULL,
+  aggregate_id  text        NOT NULL,
   event_type    text        NOT NULL,
   event_id      text,
   request_id    text,
@@ -14,4 +17,4 @@ CREATE TABLE set_aside (
   set_aside_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (topic, partition, kafka_offset)
 );
-CREATE INDEX set_aside_stream ON set_aside (stream_key);
+CREATE INDEX set_aside_stream ON set_aside (stream_key, sequence);

@@ -93,8 +93,9 @@ final class OperatorCommands {
         if (active.isEmpty()) continue;
         for (SetAside.Entry e : db.read(c -> SetAside.list(c, active.get().schema()))) {
           total++;
-          out.printf("%s %s/%d@%d %s stream %s request %s at %s%s%n  %s%n", projection.name(), e.topic(), e.partition(),
-              e.offset(), e.type().substring(e.type().lastIndexOf('.') + 1), e.streamKey(), e.requestId(), e.at(),
+          out.printf("%s %s/%d@%d %s of %s (stream %s#%d) request %s at %s%s%n  %s%n", projection.name(), e.topic(),
+              e.partition(), e.offset(), e.type().substring(e.type().lastIndexOf('.') + 1), e.aggregateId(), e.streamKey(),
+              e.sequence(), e.requestId(), e.at(),
               e.behind() ? " (waits behind an earlier one)" : "", e.error());
         }
       }

@@ -38,7 +38,8 @@ public final class CommandSender {
     Envelope envelope = envelopes.command(command, aggregateId, projectId, actor(caller), HttpSetup.requestId(ctx),
         streamKey, clock.instant());
     CommandAccepted accepted = bus.send(topic, envelope);
-    waiter.await(projection, accepted.getStreamKey(), accepted.getSequence());
+    waiter.await(projection, accepted.getStreamKey(), accepted.getSequence() - accepted.getEventCount() + 1,
+        accepted.getSequence());
     return accepted;
   }
 

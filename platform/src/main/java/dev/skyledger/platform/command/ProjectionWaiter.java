@@ -81,9 +81,14 @@ public final class ProjectionWaiter implements AutoCloseable {
 
   /**
    * True when caught up; false (logged) when the bound ran out first. When the projection has set
-   * aside an event of the stream, an {@link ApiException} (500) says so instead.
+   * aside the awaited event, an {@link ApiException} (500) says so instead.
    */
   public boolean await(String projection, String streamKey, long sequence) {
+    return await(projection, streamKey, sequence, sequence);
+  }
+
+  /** As above, for a write whose events are {@code firstSequence} to {@code sequence} of the stream. */
+  public boolean await(String projection, String streamKey, long firstSequence, long sequence) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long nextCheck = 0;
     long interval = FALLBACK_MS;
@@ -91,13 +96,13 @@ public final class ProjectionWaiter implements AutoCloseable {
     while (true) {
       boolean announcedReached = schema != null && announced.getOrDefault(schema + "|" + streamKey, 0L) >= sequence;
       if (announcedReached || System.nanoTime() >= nextCheck) {
-        Check check = check(projection, streamKey);
+        Check check = check(projection, streamKey, firstSequence, sequence);
         schema = check.schema();
         if (check.position() >= sequence) {
           if (check.setAside()) {
             throw new ApiException(500, "Internal Server Error", "The request was accepted and recorded, but the "
-                + projection + " view has set aside an event of " + streamKey + " that it could not apply, so the "
-                + "result cannot be shown until an operator re-applies it (./sky set-aside).");
+                + projection + " view has set aside an event of it that it could not apply, so the result cannot "
+                + "be shown until an operator re-applies it (./sky set-aside).");
           }
           return true;
         }
@@ -128,7 +133,7 @@ public final class ProjectionWaiter implements AutoCloseable {
    * One connection for the whole check. The schema is read again after the position: a replay may
    * have switched to a schema the live projector has not reached yet, and readers will read that one.
    */
-  private Check check(String projection, String streamKey) {
+  private Check check(String projection, String streamKey, long firstSequence, long sequence) {
     return db.read(c -> {
       String schema = registry.activeSchema(c, projection).orElse(null);
       if (schema == null) return new Check(null, 0, false);
@@ -136,9 +141,11 @@ public final class ProjectionWaiter implements AutoCloseable {
       boolean setAside;
       try (PreparedStatement s = c.prepareStatement(
           "SELECT (SELECT sequence FROM \"" + schema + "\".stream_positions WHERE stream_key = ?), "
-              + "EXISTS (SELECT 1 FROM \"" + schema + "\".set_aside WHERE stream_key = ?)")) {
+              + "EXISTS (SELECT 1 FROM \"" + schema + "\".set_aside WHERE stream_key = ? AND sequence BETWEEN ? AND ?)")) {
         s.setString(1, streamKey);
         s.setString(2, streamKey);
+        s.setLong(3, firstSequence);
+        s.setLong(4, sequence);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           position = r.getLong(1);

@@ -61,9 +61,15 @@ public final class ProjectionWriter {
   private void setAside(java.sql.Connection c, ConsumerRecord<String, Envelope> record, String stream, boolean behind,
                         String error) throws SQLException {
     Envelope e = record.value();
-    SetAside.add(c, record, stream, e.getType(), e.getEventId(), e.getRequestId(), behind, error);
-    log.error("projection {} set aside {} {}/{}@{} of stream {} (request {}): {}", projection.name(), e.getType(),
-        record.topic(), record.partition(), record.offset(), stream, e.getRequestId(), error);
+    SetAside.add(c, record, stream, e.getSequence(), resourceOf(e, stream), e.getType(), e.getEventId(),
+        e.getRequestId(), behind, error);
+    log.error("projection {} set aside {} {}/{}@{} of {} (request {}): {}", projection.name(), e.getType(),
+        record.topic(), record.partition(), record.offset(), resourceOf(e, stream), e.getRequestId(), error);
+  }
+
+  /** The resource an event is about: its events are applied in order, so they wait behind one set aside. */
+  static String resourceOf(Envelope e, String stream) {
+    return e.getAggregateId() != null ? e.getAggregateId() : stream;
   }
 
   /**
@@ -158,7 +164,7 @@ public final class ProjectionWriter {
           while (r.next()) next.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
         }
       }
-      Set<String> blocked = SetAside.blockedStreams(c);
+      Set<String> blocked = SetAside.blockedAggregates(c);
       int count = 0;
       for (ConsumerRecord<String, Envelope> record : records) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -167,8 +173,9 @@ public final class ProjectionWriter {
         Envelope envelope = record.value();
         if (envelope != null) {
           String stream = envelope.getStreamKey() != null ? envelope.getStreamKey() : String.valueOf(record.key());
-          if (blocked.contains(stream)) {
-            setAside(c, record, stream, true, "waits behind an earlier event of stream " + stream + " that was set aside");
+          String resource = resourceOf(envelope, stream);
+          if (blocked.contains(resource)) {
+            setAside(c, record, stream, true, "waits behind an earlier event of " + resource + " that was set aside");
           } else if (!oneByOne) {
             applyOne(c, record);
             count++;
@@ -182,11 +189,11 @@ public final class ProjectionWriter {
               if (DatabaseException.isTransient(e)) throw e;
               c.rollback(savepoint);
               setAside(c, record, stream, false, describe(e));
-              blocked.add(stream);
+              blocked.add(resource);
             }
           }
           // a set-aside event still moves its stream on, so that nobody waits for it in vain: the
-          // read-your-writes check sees it set aside instead
+          // read-your-writes check finds it set aside instead
           if (envelope.getSequence() > 0) streams.merge(stream, envelope.getSequence(), Math::max);
         }
         advanced.put(tp, record.offset() + 1);

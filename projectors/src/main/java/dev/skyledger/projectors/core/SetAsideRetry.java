@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Re-applies what a projection's live schema set aside, in log order, while the projector keeps
  * running (both take the schema's lock per transaction). An event that fails again stays, and so do
- * the later events of its stream, which must not overtake it.
+ * the later events of its resource, which must not overtake it.
  */
 public final class SetAsideRetry {
   /** What a retry did: applied and taken off the list, and still set aside. */
@@ -42,11 +42,11 @@ public final class SetAsideRetry {
     int applied = 0;
     try (KafkaConsumer<String, Envelope> consumer = kafka.reader("set-aside-" + projection.name())) {
       for (SetAside.Entry entry : entries) {
-        if (stillBlocked.contains(entry.streamKey())) continue;
+        if (stillBlocked.contains(entry.aggregateId())) continue;
         if (writer.reapply(entry, fetch(consumer, entry))) {
           applied++;
         } else {
-          stillBlocked.add(entry.streamKey());
+          stillBlocked.add(entry.aggregateId());
         }
       }
     }

@@ -72,8 +72,9 @@ class SetAsideTest {
     db.close();
   }
 
+  /** An event about the project whose id is the payload's first field. */
   private Envelope event(SpecificRecord payload, String stream, long sequence, String request) {
-    Envelope command = envelopes.command(payload, "a", "p", Envelopes.system(), request, stream, T);
+    Envelope command = envelopes.command(payload, (String) payload.get(0), "p", Envelopes.system(), request, stream, T);
     return Envelope.newBuilder(command).setSequence(sequence).build();
   }
 
@@ -127,7 +128,7 @@ class SetAsideTest {
   }
 
   @Test
-  void anEventThatCannotBeAppliedIsSetAside_itsStreamWaits_everyOtherStreamGoesOn_andARetryReappliesInOrder()
+  void anEventThatCannotBeAppliedIsSetAside_itsResourceWaits_everyOtherGoesOn_andARetryReappliesInOrder()
       throws Exception {
     Envelope unknown = Envelope.newBuilder(event(project("p-x", "x"), "domain/future", 1, "req-future"))
         .setType("dev.skyledger.events.future.SomethingNew").setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
@@ -137,10 +138,11 @@ class SetAsideTest {
         event(project("p-dup", "second"), "domain/two", 1, "req-2"),
         event(new ProjectUpdated("p-dup", "second-renamed", "", true), "domain/two", 2, "req-3"),
         unknown,
-        event(project("p-other", "other"), "domain/three", 1, "req-4"));
+        // the same stream, another resource: not held up
+        event(project("p-other", "other"), "domain/two", 3, "req-4"));
     ProjectionWriter writer = new ProjectionWriter(projection, db, envelopes, schema);
 
-    assertEquals(2, writer.apply(records), "the first project and the other stream's");
+    assertEquals(2, writer.apply(records), "the first project and the other resource's");
     assertEquals(Optional.of("first"), projectName("p-dup"), "the behind update did not overtake its stream");
     assertEquals(Optional.of("other"), projectName("p-other"));
     List<SetAside.Entry> aside = db.read(c -> SetAside.list(c, schema));
@@ -156,13 +158,13 @@ class SetAsideTest {
     assertEquals(Long.valueOf(records.get(4).offset() + 1), writer.offsets().get(new TopicPartition(topic, 0)),
         "the projection moved past all of them");
 
-    // the next batch of the waiting stream waits too, and nothing is applied twice on a re-delivery
-    var more = log(event(new ProjectUpdated("p-dup", "third", "", true), "domain/two", 3, "req-5"));
+    // the next batch of the waiting resource waits too, and nothing is applied twice on a re-delivery
+    var more = log(event(new ProjectUpdated("p-dup", "third", "", true), "domain/two", 4, "req-5"));
     assertEquals(0, writer.apply(more));
     assertEquals(0, writer.apply(records));
     assertEquals(4, db.read(c -> SetAside.list(c, schema)).size());
 
-    // the operator removes what stood in the way; the retry applies the stream in order; the unknown type stays
+    // the operator removes what stood in the way; the retry applies the resource's events in order; the unknown type stays
     db.read(c -> c.createStatement().executeUpdate("DELETE FROM \"" + schema + "\".projects WHERE id = 'p-dup'"));
     SetAsideRetry.Result result = new SetAsideRetry(db, kafka, envelopes, schemas).retry(projection);
     assertEquals(3, result.applied());
@@ -171,8 +173,8 @@ class SetAsideTest {
     List<SetAside.Entry> left = db.read(c -> SetAside.list(c, schema));
     assertEquals("domain/future", left.get(0).streamKey());
 
-    // and the stream is free again for the live writer
-    var later = log(event(new ProjectUpdated("p-dup", "fourth", "", true), "domain/two", 4, "req-6"));
+    // and the resource is free again for the live writer
+    var later = log(event(new ProjectUpdated("p-dup", "fourth", "", true), "domain/two", 5, "req-6"));
     assertEquals(1, writer.apply(later));
     assertEquals(Optional.of("fourth"), projectName("p-dup"));
   }

@@ -40,6 +40,7 @@ public final class HttpSetup {
     config.http.prefer405over404 = true;
     config.router.ignoreTrailingSlashes = true;
     config.startup.showJavalinBanner = false;
+    config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(json)));
     config.routes.before(ctx -> {
       String id = "req-" + UUID.randomUUID();
       ctx.attribute(REQUEST_ID, id);

@@ -168,6 +168,40 @@ class NetworkApiTest {
   }
 
   @Test
+  void aPortCarriesOnlyItsOwnProjectsSecurityGroups() {
+    JsonNode shared = create(admin.token(), "networks", "{\"network\":{\"name\":\"shared-sg\",\"shared\":true}}");
+    String net = shared.path("id").asText();
+    subnet(admin.token(), net, "172.17.0.0/24");
+    // alice's default group: its id is derived from her project id, so bob can know it
+    JsonNode alicesPort = create(alice.token(), "ports", "{\"port\":{\"network_id\":\"" + net + "\"}}");
+    String alicesDefault = alicesPort.path("security_groups").path(0).asText();
+    String alicesOwn = create(alice.token(), "security-groups", "{\"security_group\":{\"name\":\"web\"}}")
+        .path("id").asText();
+
+    for (String group : new String[] {alicesDefault, alicesOwn}) {
+      var port = http.send("POST", "/network/v2.0/ports", bob.token(),
+          "{\"port\":{\"network_id\":\"" + net + "\",\"security_groups\":[\"" + group + "\"]}}");
+      assertEquals(404, port.status(), port.raw().body());
+      assertEquals("SecurityGroupNotFound", port.json().path("NeutronError").path("type").asText());
+    }
+    JsonNode bobsPort = create(bob.token(), "ports", "{\"port\":{\"network_id\":\"" + net + "\"}}");
+    String bobsPortId = bobsPort.path("id").asText();
+    var update = http.send("PUT", "/network/v2.0/ports/" + bobsPortId, bob.token(),
+        "{\"port\":{\"security_groups\":[\"" + alicesDefault + "\"]}}");
+    assertEquals(404, update.status(), update.raw().body());
+    assertEquals(bobsPort.path("security_groups"),
+        http.send("GET", "/network/v2.0/ports/" + bobsPortId, bob.token(), null).json().path("port").path("security_groups"),
+        "nothing changed");
+    var unknown = http.send("POST", "/network/v2.0/ports", bob.token(), "{\"port\":{\"network_id\":\"" + net
+        + "\",\"security_groups\":[\"" + java.util.UUID.randomUUID() + "\"]}}");
+    assertEquals(404, unknown.status(), "a group that does not exist at all, as Neutron answers");
+    // not even an admin puts bob's port into alice's group
+    var byAdmin = http.send("PUT", "/network/v2.0/ports/" + bobsPortId, admin.token(),
+        "{\"port\":{\"security_groups\":[\"" + alicesOwn + "\"]}}");
+    assertEquals(404, byAdmin.status(), byAdmin.raw().body());
+  }
+
+  @Test
   void listsFilterPageAndCutFields() {
     String net = network(alice.token(), "pages");
     subnet(alice.token(), net, "10.30.0.0/24");

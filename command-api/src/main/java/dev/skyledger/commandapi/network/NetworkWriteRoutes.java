@@ -244,7 +244,7 @@ public final class NetworkWriteRoutes {
         .setMacAddress(body.string("mac_address", null, 64))
         .setFixedIps(fixedIps(body))
         .setDeviceId(body.string("device_id", "", 255)).setDeviceOwner(body.string("device_owner", "", 255))
-        .setSecurityGroups(groups == null ? List.of() : groups.stream().map(g -> NeutronBody.uuid("security_groups", g)).toList())
+        .setSecurityGroups(groups == null ? List.of() : writes.ownSecurityGroups(project, groups))
         .setHostId(body.string("binding:host_id", "", 255))
         .setAdminStateUp(body.bool("admin_state_up", true))
         .setPortSecurityEnabled(secured)
@@ -277,7 +277,7 @@ public final class NetworkWriteRoutes {
     writes.send(ctx, caller, p.networkId(), new UpdatePort(p.id(), p.networkId(), body.string("name", null, 255),
         body.string("description", null, 255), body.bool("admin_state_up", null), body.string("device_id", null, 255),
         body.string("device_owner", null, 255), body.string("binding:host_id", null, 255), body.string("mac_address", null, 64),
-        groups == null ? null : groups.stream().map(g -> NeutronBody.uuid("security_groups", g)).toList(),
+        writes.ownSecurityGroups(p.projectId(), groups),
         fixedIps(body), body.bool("port_security_enabled", null), ""), p.id(), p.projectId());
     writes.answer(ctx, 200, "port", render.port(writes.port(caller, p.id()), null));
   }

@@ -12,6 +12,7 @@ import dev.skyledger.platform.network.NetworkCatalog;
 import dev.skyledger.platform.network.NetworkJson;
 import dev.skyledger.platform.network.NetworkQuotas;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -48,6 +49,23 @@ final class NeutronWrites {
     if (asked == null || asked.equals(caller.projectId())) return caller.projectId();
     if (!caller.isAdmin()) throw new ApiException(403, "PolicyNotAuthorized", "(rule:create:project_id) is disallowed by policy.");
     return asked;
+  }
+
+  /**
+   * The security groups a port of {@code projectId} names, each checked to be that project's own
+   * (Neutron's rule): another tenant's group, even one whose id is known or derived, does not exist
+   * for it, so a port can never be put behind (or through) another tenant's firewall.
+   */
+  List<String> ownSecurityGroups(String projectId, List<String> ids) {
+    if (ids == null) return null;
+    List<String> checked = new java.util.ArrayList<>();
+    for (String raw : ids) {
+      String id = NeutronBody.uuid("security_groups", raw);
+      boolean own = catalog.securityGroup(EVERYONE, id).filter(g -> g.projectId().equals(projectId)).isPresent();
+      if (!own) throw new ApiException(404, "SecurityGroupNotFound", "Security group " + id + " does not exist");
+      checked.add(id);
+    }
+    return checked;
   }
 
   NetworkCatalog.Network network(TokenClaims caller, String id) {

@@ -79,6 +79,12 @@ import dev.skyledger.queryapi.audit.AuditLog;
 import dev.skyledger.queryapi.audit.AuditRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,6 +118,8 @@ public final class Cloud implements AutoCloseable {
       Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_NETWORK_TIMEOUT_SECONDS", "30")),
       Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_SPAWN_TIMEOUT_SECONDS", "120")),
       Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_DELETE_TIMEOUT_SECONDS", "30"))};
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<ProjectorRunner> projectorRunners = new ArrayList<>();
   private CommandBus bus;
   private ProjectionWaiter waiter;
   private Javalin http;
@@ -150,6 +158,7 @@ public final class Cloud implements AutoCloseable {
       ProjectorRunner runner = new ProjectorRunner(projection, viewWriters, kafka, envelopes, schemas);
       runner.start();
       running.add(0, runner);
+      projectorRunners.add(runner);
     }
 
     startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
@@ -161,6 +170,13 @@ public final class Cloud implements AutoCloseable {
         bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
     startProcessor("compute-host-liveness", new HostLivenessTopology(config, envelopes, Clock.systemUTC()).build(), kafka);
     startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
+
+    org.apache.kafka.clients.admin.Admin admin = kafka.admin();
+    running.add(0, admin::close);
+    CloudHealth health = new CloudHealth(config, processors, projectorRunners, viewWriters, admin);
+    health.bind(metrics);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
 
     KeyPair keys = TokenKeys.loadOrCreate(config.keyDir());
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());
@@ -228,6 +244,16 @@ public final class Cloud implements AutoCloseable {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));
       commandApi.routes(cfg);
       queryApi.routes(cfg);
+      requestMetrics(cfg);
+      cfg.routes.get("/healthz", ctx -> ctx.contentType("application/json").result("{\"status\":\"live\"}"));
+      cfg.routes.get("/readyz", ctx -> {
+        var ready = health.ready(json);
+        ctx.status(ready.getKey() ? 200 : 503).contentType("application/json").result(ready.getValue().toString());
+      });
+      cfg.routes.get("/metrics", ctx -> {
+        health.refresh();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+      });
       cfg.routes.get("/", ctx -> ctx.contentType("application/json").result(
           "{\"name\":\"Skyledger\",\"services\":{\"identity\":\"" + catalog.url("/identity/v3")
               + "\",\"image\":\"" + catalog.url("/image") + "\",\"network\":\"" + catalog.url("/network") + "\",\"compute\":\"" + catalog.url("/compute/v2.1") + "\"}}"));
@@ -261,6 +287,21 @@ public final class Cloud implements AutoCloseable {
     }
   }
 
+  /** Times every request by method, route (the template, not the ids) and status: {@code http_server_requests}. */
+  private void requestMetrics(io.javalin.config.JavalinConfig cfg) {
+    cfg.routes.before(ctx -> ctx.attribute("sky.started", System.nanoTime()));
+    cfg.routes.after(ctx -> {
+      Long started = ctx.attribute("sky.started");
+      if (started == null) return;
+      var endpoint = ctx.endpoints().lastHttpEndpoint();
+      Timer.builder("http.server.requests")
+          .tag("method", ctx.method().name())
+          .tag("route", endpoint == null ? "unmatched" : endpoint.path)
+          .tag("status", Integer.toString(ctx.statusCode()))
+          .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    });
+  }
+
   /** One decider topology as its own Streams application; it leaves its group on a clean stop. */
   private void startProcessor(String name, org.apache.kafka.streams.Topology topology, KafkaClients kafka) {
     KafkaStreams streams = new KafkaStreams(topology, kafka.streams(name));
@@ -268,6 +309,10 @@ public final class Cloud implements AutoCloseable {
       log.error("{} processor failed; replacing its thread", name, e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+    // its metrics (the processors' own, and the decider shell's command-failed sensors) on /metrics
+    KafkaStreamsMetrics streamMetrics = new KafkaStreamsMetrics(streams, List.of(io.micrometer.core.instrument.Tag.of("processor", name)));
+    streamMetrics.bindTo(metrics);
+    running.add(0, streamMetrics);
     streams.start();
     processors.put(name, streams);
     // leaving the group on a clean stop means a restart does not wait for the old member's session to expire

@@ -128,6 +128,37 @@ class PoisonInputTest {
   }
 
   @Test
+  void anEventOfANewerReleaseIsSetAside_andHealthAndMetricsSayWhere() throws Exception {
+    // a newer release's event type, straight onto the identity events: no projector here can read it
+    Envelopes envelopes = new Envelopes(new PayloadCodec());
+    String id = UUID.randomUUID().toString().replace("-", "");
+    Envelope future = Envelope.newBuilder(envelopes.command(new CreateProject(id, "default", "x", "", true, List.of()),
+            id, id, Envelopes.system(), "req-from-the-future", "domain/future", Instant.now()))
+        .setType("dev.skyledger.events.identity.ProjectArchived").setSequence(1).build();
+    try (KafkaProducer<String, Envelope> producer = new KafkaClients(env.config()).producer("poison-test")) {
+      producer.send(new ProducerRecord<>(env.config().topic(Topics.IDENTITY_EVENTS), "domain/future", future)).get();
+    }
+
+    var ready = KeystoneAdmin.await(() -> {
+      var r = http.send("GET", "/readyz", null, null);
+      return r.json() != null && r.json().path("projections").path("identity").path("set_aside").asInt() >= 1
+          ? r : new HttpClientForTests.Response(0, r.raw(), r.json());
+    }, 200, Duration.ofSeconds(20)).last();
+    assertEquals(200, ready.status(), "set aside, the identity view is still running and caught up: " + ready.raw().body());
+    assertEquals("RUNNING", ready.json().path("processors").path("identity").asText());
+    everyOtherTenantIsServed("after-future");
+    String metrics = http.send("GET", "/metrics", null, null).raw().body();
+    assertTrue(metrics.contains("sky_projection_set_aside{projection=\"identity\"} 1.0"), metrics);
+    // the processors' Kafka Streams metrics; sensors a task adds when it starts (the decider shell's
+    // command-failed) join them at the binder's next refresh, within a minute
+    assertTrue(metrics.contains("kafka_stream_") && metrics.contains("processor=\"identity\""),
+        "the processors' metrics are exported: " + metrics.lines().filter(l -> l.startsWith("kafka")).limit(5).toList());
+    assertTrue(metrics.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/network/v2.0/networks\""),
+        "requests by route and status");
+    assertEquals(200, http.send("GET", "/healthz", null, null).status());
+  }
+
+  @Test
   void aPoisonedCommandAlreadyInTheLogStopsNobody() throws Exception {
     // as an older release would have published it, past today's edge: straight onto the command topic
     var claims = http.withSubject("GET", "/identity/v3/auth/tokens", admin.token(), admin.token()).json().path("token");

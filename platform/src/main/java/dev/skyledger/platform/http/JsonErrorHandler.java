@@ -42,6 +42,8 @@ final class JsonErrorHandler extends ErrorHandler {
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpSetup.REQUEST_ID_HEADER, requestId);
+    // Jetty drops the connection after a request it refused: say so, or a client reuses it and fails
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(body), callback);
   }
 }

@@ -42,6 +42,11 @@ public final class BackgroundLoop implements AutoCloseable {
     return running;
   }
 
+  /** Whether the loop's thread is still going (false once it stopped, by a close or a failure). */
+  public boolean alive() {
+    return thread.isAlive();
+  }
+
   /** Sleeps unless closed meanwhile; returns whether the loop should go on. */
   public boolean pause(long millis) {
     try {

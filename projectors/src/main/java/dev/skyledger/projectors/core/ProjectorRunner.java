@@ -99,6 +99,15 @@ public final class ProjectorRunner implements AutoCloseable {
     }
   }
 
+  public Projection projection() {
+    return projection;
+  }
+
+  /** Whether its loop is running. */
+  public boolean alive() {
+    return loop != null && loop.alive();
+  }
+
   @Override
   public void close() {
     if (loop != null) loop.close();

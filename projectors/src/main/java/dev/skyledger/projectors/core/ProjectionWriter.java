@@ -79,8 +79,7 @@ public final class ProjectionWriter {
   public boolean reapply(SetAside.Entry entry, ConsumerRecord<String, Envelope> record) {
     return db.inTransaction(c -> {
       try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL search_path TO \"" + schema + "\"");
-        s.execute("SELECT pg_advisory_xact_lock(hashtext('projection:" + schema + "'))");
+        lock(s);
       }
       Savepoint savepoint = c.setSavepoint();
       try {
@@ -95,6 +94,16 @@ public final class ProjectionWriter {
       SetAside.remove(c, entry);
       return true;
     });
+  }
+
+  /**
+   * Points the transaction at the schema and takes its lock: one writer at a time per schema, so a
+   * second projector process, a replay racing the live one or a set-aside retry waits here, then
+   * sees the offsets the first committed and skips what it applied.
+   */
+  private void lock(Statement s) throws SQLException {
+    s.execute("SET LOCAL search_path TO \"" + schema + "\"");
+    s.execute("SELECT pg_advisory_xact_lock(hashtext('projection:" + schema + "'))");
   }
 
   private static String describe(Throwable e) {
@@ -156,10 +165,7 @@ public final class ProjectionWriter {
     Map<String, Long> streams = new HashMap<>();
     int applied = db.inTransaction(c -> {
       try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL search_path TO \"" + schema + "\"");
-        // one writer at a time per schema: a second projector process (or a replay racing the live
-        // one) waits here, then sees the offsets the first committed and skips what it applied
-        s.execute("SELECT pg_advisory_xact_lock(hashtext('projection:" + schema + "'))");
+        lock(s);
         try (ResultSet r = s.executeQuery("SELECT topic, partition, next_offset FROM projector_offsets")) {
           while (r.next()) next.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
         }

@@ -173,7 +173,8 @@ public final class Cloud implements AutoCloseable {
 
     org.apache.kafka.clients.admin.Admin admin = kafka.admin();
     running.add(0, admin::close);
-    CloudHealth health = new CloudHealth(config, processors, projectorRunners, viewWriters, admin);
+    // on the readers' pool: a scrape must never take a connection the projectors write with
+    CloudHealth health = new CloudHealth(config, processors, projectorRunners, db, admin);
     health.bind(metrics);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);

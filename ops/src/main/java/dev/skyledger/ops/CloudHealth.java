@@ -9,8 +9,6 @@ import dev.skyledger.projectors.core.ProjectorRunner;
 import dev.skyledger.projectors.core.SetAside;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,14 +90,7 @@ final class CloudHealth {
     var active = schemas.active(name);
     if (active.isEmpty()) return new ProjectionState(name, runner.alive(), -1, 0);
     String schema = active.get().schema();
-    Map<TopicPartition, Long> applied = db.read(c -> {
-      Map<TopicPartition, Long> offsets = new HashMap<>();
-      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
-          "SELECT topic, partition, next_offset FROM \"" + schema + "\".projector_offsets")) {
-        while (r.next()) offsets.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
-      }
-      return offsets;
-    });
+    Map<TopicPartition, Long> applied = schemas.appliedOffsets(schema);
     long setAside = db.read(c -> SetAside.count(c, schema));
     long lag = 0;
     try {

@@ -178,14 +178,7 @@ final class OperatorCommands {
           out.printf("%-12s %-14s%n", projection.name(), "(not built)");
           continue;
         }
-        Map<String, Long> applied = db.read(c -> {
-          Map<String, Long> offsets = new HashMap<>();
-          try (var s = c.createStatement(); var r = s.executeQuery(
-              "SELECT topic, partition, next_offset FROM \"" + active.get().schema() + "\".projector_offsets")) {
-            while (r.next()) offsets.put(r.getString(1) + "/" + r.getInt(2), r.getLong(3));
-          }
-          return offsets;
-        });
+        Map<TopicPartition, Long> applied = schemas.appliedOffsets(active.get().schema());
         Map<TopicPartition, OffsetSpec> query = new HashMap<>();
         for (var topic : projection.topics()) {
           String name = config.topic(topic);

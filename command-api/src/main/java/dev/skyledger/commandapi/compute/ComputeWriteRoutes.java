@@ -86,8 +86,7 @@ public final class ComputeWriteRoutes {
   }
 
   private ObjectNode body(Context ctx, String resource) {
-    JsonNode root;
-    root = JsonBody.parse(ctx, render.mapper());
+    JsonNode root = JsonBody.parse(ctx, render.mapper());
     if (root == null || !root.isObject() || !root.path(resource).isObject()) {
       throw ApiException.badRequest("Invalid input for field/attribute " + resource + ". Value: " + root
           + ". '" + resource + "' is a required property");
@@ -160,8 +159,7 @@ public final class ComputeWriteRoutes {
 
   private void putSpec(Context ctx) {
     TokenClaims caller = caller(ctx);
-    JsonNode root;
-    root = JsonBody.parse(ctx, render.mapper());
+    JsonNode root = JsonBody.parse(ctx, render.mapper());
     String key = ctx.pathParam("key");
     if (root == null || !root.isObject() || root.size() != 1 || !root.has(key) || !root.get(key).isValueNode()) {
       throw ApiException.badRequest("Request body and URI mismatch");
@@ -179,8 +177,7 @@ public final class ComputeWriteRoutes {
 
   private void flavorAction(Context ctx) {
     TokenClaims caller = caller(ctx);
-    JsonNode root;
-    root = JsonBody.parse(ctx, render.mapper());
+    JsonNode root = JsonBody.parse(ctx, render.mapper());
     String id = ctx.pathParam("id");
     if (root != null && root.path("addTenantAccess").path("tenant").isTextual()) {
       send(ctx, caller, "flavors", new AddFlavorAccess(id, root.get("addTenantAccess").get("tenant").asText()), id, null);
@@ -251,8 +248,7 @@ public final class ComputeWriteRoutes {
   /** {@code PUT /os-services/enable|disable|disable-log-reason {"host","binary"[,"disabled_reason"]}} (microversion 2.1). */
   private void serviceStatus(Context ctx, boolean enabled, boolean withReason) {
     TokenClaims caller = caller(ctx);
-    JsonNode body;
-    body = JsonBody.parse(ctx, render.mapper());
+    JsonNode body = JsonBody.parse(ctx, render.mapper());
     if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
       throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
     }

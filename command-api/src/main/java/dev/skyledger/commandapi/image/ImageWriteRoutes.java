@@ -215,8 +215,7 @@ public final class ImageWriteRoutes {
     }
     ImageCatalog.Image image = visible(ctx, caller);
     Metadata m = Metadata.of(image);
-    JsonNode ops;
-    ops = JsonBody.parse(ctx, render.mapper());
+    JsonNode ops = JsonBody.parse(ctx, render.mapper());
     if (ops == null || !ops.isArray()) throw ApiException.badRequest("A JSON patch is a list of operations.");
     for (JsonNode op : ops) apply(m, op);
     send(ctx, caller, image, m);

@@ -41,8 +41,7 @@ final class NeutronBody {
   }
 
   private static JsonNode root(Context ctx, ObjectMapper json) {
-    JsonNode root;
-    root = JsonBody.parse(ctx, json);
+    JsonNode root = JsonBody.parse(ctx, json);
     if (root == null || !root.isObject()) throw ApiException.badRequest("Malformed request body: expected a JSON object.");
     return root;
   }

@@ -292,8 +292,7 @@ final class RouterWriteRoutes {
   private void setQuota(Context ctx) {
     TokenClaims caller = w.auth.admin(ctx);
     String project = ctx.pathParam("project");
-    JsonNode root;
-    root = JsonBody.parse(ctx, w.render.mapper());
+    JsonNode root = JsonBody.parse(ctx, w.render.mapper());
     JsonNode quota = root == null ? null : root.get("quota");
     if (quota == null || !quota.isObject()) throw ApiException.badRequest("Resource body required: expected 'quota'.");
     Map<String, Integer> limits = new LinkedHashMap<>();

@@ -35,8 +35,12 @@ public final class CommandFailures {
     log.error("{} failed on {}; skipped", processor, what, e);
   }
 
-  public void undecodable(Envelope command) {
+  /** A command this release cannot read: counted, logged, and refused with a 400. */
+  public CommandRejected undecodable(Envelope command, RuntimeException e) {
     undecodable.record();
+    log.warn("{} cannot read command {} of type {} (request {})", processor, command.getEventId(), command.getType(),
+        command.getRequestId(), e);
+    return new CommandRejected(400, "Bad Request", "Undecodable command of type " + command.getType() + ".");
   }
 
   public CommandRejected failed(Envelope command, RuntimeException e) {

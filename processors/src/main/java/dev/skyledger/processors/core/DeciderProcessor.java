@@ -2,7 +2,6 @@ package dev.skyledger.processors.core;
 
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandAccepted;
-import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.kafka.Envelopes;
 import java.util.ArrayList;
@@ -88,10 +87,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
     try {
       payload = envelopes.open(command);
     } catch (RuntimeException e) {
-      log.warn("undecodable command {} of type {} (request {})", command.getEventId(), command.getType(),
-          command.getRequestId(), e);
-      failures.undecodable(command);
-      reply(record, command, new CommandRejected(400, "Bad Request", "Undecodable command of type " + command.getType() + "."));
+      reply(record, command, failures.undecodable(command, e));
       return;
     }
     Outcome outcome;
@@ -104,11 +100,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
       reply(record, command, failures.failed(command, e));
       return;
     }
-    if (outcome.events().isEmpty() && outcome.answer() instanceof CommandRejected) {
-      kv.discard();
-    } else {
-      kv.commit();
-    }
+    kv.commit();
     for (Envelope envelope : outcome.events()) {
       context.forward(new Record<>(command.getStreamKey(), envelope, record.timestamp()), eventSink);
       copyToInboxes(command.getStreamKey(), envelope, record.timestamp());

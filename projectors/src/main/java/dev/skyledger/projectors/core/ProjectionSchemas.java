@@ -37,6 +37,18 @@ public final class ProjectionSchemas {
     });
   }
 
+  /** The next offset to apply of each partition {@code schema} has seen (its {@code projector_offsets}). */
+  public Map<TopicPartition, Long> appliedOffsets(String schema) {
+    return db.read(c -> {
+      Map<TopicPartition, Long> offsets = new java.util.HashMap<>();
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+          "SELECT topic, partition, next_offset FROM \"" + schema + "\".projector_offsets")) {
+        while (r.next()) offsets.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
+      }
+      return offsets;
+    });
+  }
+
   /** The live schema, created and migrated (first generation) if the projection has none yet. */
   public Active activeOrCreate(Projection projection) {
     Optional<Active> active = active(projection.name());

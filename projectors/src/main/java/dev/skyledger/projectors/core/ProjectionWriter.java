@@ -119,7 +119,7 @@ public final class ProjectionWriter {
     this.db = db;
     this.envelopes = envelopes;
     this.schema = schema;
-    loadOffsets();
+    next.putAll(new ProjectionSchemas(db).appliedOffsets(schema));
   }
 
   public String schema() {
@@ -129,18 +129,6 @@ public final class ProjectionWriter {
   /** The next offset to apply of each partition this schema has seen. */
   public Map<TopicPartition, Long> offsets() {
     return Map.copyOf(next);
-  }
-
-  private void loadOffsets() {
-    db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "SELECT topic, partition, next_offset FROM \"" + schema + "\".projector_offsets")) {
-        try (ResultSet r = s.executeQuery()) {
-          while (r.next()) next.put(new TopicPartition(r.getString(1), r.getInt(2)), r.getLong(3));
-        }
-      }
-      return null;
-    });
   }
 
   /**

@@ -100,7 +100,11 @@ public final class HttpSetup {
       UserText.problem(param.getKey()).ifPresent(why -> {
         throw ApiException.badRequest("Invalid query parameter name: " + why + ".");
       });
-      for (String value : param.getValue()) UserText.check("query parameter '" + param.getKey() + "'", value);
+      for (String value : param.getValue()) {
+        UserText.problem(value).ifPresent(why -> {
+          throw ApiException.badRequest("Invalid input for query parameter '" + param.getKey() + "': " + why + ".");
+        });
+      }
     }
   }
 

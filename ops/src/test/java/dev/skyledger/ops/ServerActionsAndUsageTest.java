@@ -157,6 +157,82 @@ class ServerActionsAndUsageTest {
     assertTrue(found, listed.toString());
   }
 
+  /**
+   * The types of the events the audit trail holds for one request, once every expected one is
+   * there (the audit projector reads each topic at its own pace).
+   */
+  static List<String> caused(String requestId, List<String> expected) throws InterruptedException {
+    List<String> types = new ArrayList<>();
+    await(admin.token(), "/ops/v1/audit/events?limit=1000&request_id=" + requestId, a -> {
+      types.clear();
+      for (JsonNode e : a.path("events")) types.add(e.path("type").asText());
+      return types.containsAll(expected);
+    });
+    return types;
+  }
+
+  static void causedExactly(String what, String requestId, List<String> expected) throws InterruptedException {
+    List<String> types = caused(requestId, expected);
+    assertEquals(expected.stream().sorted().toList(), types.stream().sorted().toList(),
+        what + " (request " + requestId + ") caused exactly these events: " + types);
+  }
+
+  /**
+   * Each request is followed to every event it caused, through the saga's steps and the host's
+   * answers, and to nothing another request caused: a reboot's end names the reboot, a deletion's
+   * teardown names the deletion, not the server's creation.
+   */
+  @Test
+  void everyRequestIsFollowedToEveryEventItCausedAndNoOther() throws Exception {
+    var port = http.send("POST", "/network/v2.0/ports", alice.token(), "{\"port\":{\"network_id\":\"" + networkId + "\"}}");
+    assertEquals(201, port.status(), port.raw().body());
+    causedExactly("a port", port.header(HttpSetup.REQUEST_ID_HEADER), List.of("PortCreated"));
+
+    var image = http.send("POST", "/image/v2/images", alice.token(),
+        "{\"name\":\"followed\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}");
+    String image2 = image.json().path("id").asText();
+    var upload = http.bytes("PUT", "/image/v2/images/" + image2 + "/file", alice.token(), new byte[2048],
+        Map.of("Content-Type", "application/octet-stream"));
+    assertEquals(204, upload.statusCode());
+    causedExactly("an image", image.header(HttpSetup.REQUEST_ID_HEADER), List.of("ImageCreated"));
+    causedExactly("an image upload", upload.headers().firstValue(HttpSetup.REQUEST_ID_HEADER).orElseThrow(),
+        List.of("ImageUploadStarted", "ImageActivated"));
+
+    var created = http.send("POST", "/compute/v2.1/servers", alice.token(), "{\"server\":{\"name\":\"followed\","
+        + "\"imageRef\":\"" + image2 + "\",\"flavorRef\":\"1\",\"networks\":[{\"uuid\":\"" + networkId + "\"}]}}");
+    assertEquals(202, created.status(), created.raw().body());
+    String id = created.json().path("server").path("id").asText();
+    await(alice.token(), "/compute/v2.1/servers/" + id, s -> s.path("server").path("status").asText().equals("ACTIVE"));
+    causedExactly("a server's creation", created.header(HttpSetup.REQUEST_ID_HEADER), List.of("InstanceRequested",
+        "QuotaReserved", "InstanceScheduled", "PortCreated", "InstanceNetworked", "ImageCached", "InstanceSpawned", "InstanceActive"));
+
+    // the admin reboots alice's server: the reboot's events name the admin, not the server's creator
+    var reboot = http.send("POST", "/compute/v2.1/servers/" + id + "/action", admin.token(),
+        "{\"reboot\":{\"type\":\"HARD\"}}");
+    assertEquals(202, reboot.status(), reboot.raw().body());
+    String rebootRequest = reboot.header(HttpSetup.REQUEST_ID_HEADER);
+    causedExactly("a reboot", rebootRequest, List.of("InstancePowerActionStarted", "InstancePowerChanged",
+        "InstancePowerActionDone"));
+    JsonNode done = http.send("GET", "/ops/v1/audit/events?limit=1000&request_id=" + rebootRequest, admin.token(), null)
+        .json().path("events");
+    for (JsonNode e : done) {
+      assertEquals("admin", e.path("actor").path("user_name").asText(), "the reboot is the admin's doing: " + e);
+    }
+    await(alice.token(), "/compute/v2.1/servers/" + id, s -> s.path("server").path("status").asText().equals("ACTIVE"));
+
+    var snapshot = http.send("POST", "/compute/v2.1/servers/" + id + "/action", alice.token(),
+        "{\"createImage\":{\"name\":\"followed-snap\"}}");
+    assertEquals(202, snapshot.status(), snapshot.raw().body());
+    causedExactly("a snapshot", snapshot.header(HttpSetup.REQUEST_ID_HEADER), List.of("ImageCreated",
+        "InstanceSnapshotStarted", "ImageUploadStarted", "ImageActivated", "InstanceSnapshotted", "InstanceSnapshotDone"));
+    await(alice.token(), "/compute/v2.1/servers/" + id, s -> s.path("server").path("OS-EXT-STS:task_state").isNull());
+
+    var delete = http.send("DELETE", "/compute/v2.1/servers/" + id, alice.token(), null);
+    assertEquals(204, delete.status(), delete.raw().body());
+    causedExactly("a server's deletion", delete.header(HttpSetup.REQUEST_ID_HEADER), List.of("InstanceDeleteRequested",
+        "QuotaReleased", "PortDeleted", "InstanceDestroyed", "InstanceDeleted"));
+  }
+
   private String userName(String userId) {
     var user = http.send("GET", "/identity/v3/users/" + userId, admin.token(), null);
     return user.json() == null ? "" : user.json().path("user").path("name").asText();

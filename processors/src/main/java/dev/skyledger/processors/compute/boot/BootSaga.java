@@ -212,9 +212,7 @@ final class BootSaga {
 
   private void requested(ServerSpec spec, Envelope envelope, long now, List<Out> out) {
     if (state.boot(spec.getInstanceId()).isPresent()) return;
-    var actor = envelope.getActor();
-    Origin origin = new Origin(envelope.getRequestId(), actor.getUserId(), actor.getUserName(), actor.getProjectId(),
-        List.copyOf(actor.getRoles()));
+    Origin origin = Origin.of(envelope.getRequestId(), envelope.getActor());
     var flavor = spec.getFlavor();
     int disk = flavor.getDiskGb() + flavor.getEphemeralGb() + (flavor.getSwapMb() + 1023) / 1024;
     List<PortRef> ports = new ArrayList<>();
@@ -408,26 +406,20 @@ final class BootSaga {
     Answer refused = refusal(verb, b, action.equals("start") ? Set.of(Step.SHUTOFF) : Set.of(Step.ACTIVE));
     if (refused != null) return refused;
     List<Out> out = new ArrayList<>();
-    Boot asked = askedBy(b, actor, requestId);
-    asked = fact(asked, new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
-    out.add(out(asked, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
-    b = b.withSequence(asked.sequence());
+    b = fact(askedBy(b, actor, requestId), new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
+    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
     long sequence = b.sequence();
     state.putBoot(b.withPendingAction(action).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
     return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
   }
 
   /**
-   * The server as seen by an action's records: on behalf of who asked, through their request (so
-   * os-instance-actions and the audit trail name the reboot's author, not the server's creator).
+   * The server from now on acts on behalf of who asked, through their request: the action's facts,
+   * the host's command and its answer, and the fact that ends the action name the reboot's (or
+   * snapshot's) author and request, not the server's creator.
    */
   private static Boot askedBy(Boot b, Actor actor, String requestId) {
-    if (requestId == null) return b;
-    Origin origin = new Origin(requestId, actor.getUserId(), actor.getUserName(), actor.getProjectId(),
-        List.copyOf(actor.getRoles()));
-    return new Boot(b.instanceId(), b.projectId(), b.name(), b.hostname(), b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(),
-        b.imageId(), b.imageChecksum(), b.imageSize(), b.imageLocation(), b.publicKey(), b.userData(), b.securityGroups(),
-        b.ports(), b.step(), b.hostId(), b.claimed(), b.spawnSent(), b.deadline(), b.sequence(), origin, b.pendingAction());
+    return requestId == null ? b : b.withOrigin(Origin.of(requestId, actor));
   }
 
   /** A server an action may be asked for: not deleted, of that project, and the caller's project's (or an admin asks). */
@@ -482,11 +474,9 @@ final class BootSaga {
     Answer refused = refusal("createImage", b, Set.of(Step.ACTIVE, Step.SHUTOFF));
     if (refused != null) return refused;
     List<Out> out = new ArrayList<>();
-    Boot asked = askedBy(b, actor, requestId);
-    asked = fact(asked, new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
-    out.add(out(asked, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
+    b = fact(askedBy(b, actor, requestId), new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
+    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
         b.projectId(), "raw"), b.instanceId(), 0));
-    b = b.withSequence(asked.sequence());
     long sequence = b.sequence();
     state.putBoot(b.withPendingAction(SNAPSHOT + c.getImageId()).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
     return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
@@ -532,12 +522,15 @@ final class BootSaga {
     if (found.isEmpty()) {
       // never seen by the saga: nothing is held; the tombstone keeps the stream's numbering
       Boot gone = new Boot(e.getInstanceId(), e.getProjectId(), "", "", 0, 0, 0, null, null, null, 0, null, null, null,
-          List.of(), List.of(), Step.DELETING, null, false, false, 0, 0, null, null);
+          List.of(), List.of(), Step.DELETING, null, false, false, 0, 0,
+          Origin.of(envelope.getRequestId(), envelope.getActor()), null);
       deleted(gone, out);
       return;
     }
     Boot b = found.get();
     if (b.step() == Step.DELETING || b.step() == Step.DELETED) return;
+    // from here on the teardown is the deletion's doing: its ports, the destroy, the host's answer, the end
+    b = b.withOrigin(Origin.of(envelope.getRequestId(), envelope.getActor()));
     b = releasePorts(b, out);
     if (b.spawnSent()) {
       out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));

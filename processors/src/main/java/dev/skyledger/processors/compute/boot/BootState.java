@@ -37,7 +37,12 @@ final class BootState {
   }
 
   /** Who asked for the server and through which request: the saga's commands and facts carry them. */
-  record Origin(String requestId, String userId, String userName, String projectId, List<String> roles) {}
+  record Origin(String requestId, String userId, String userName, String projectId, List<String> roles) {
+    static Origin of(String requestId, dev.skyledger.events.core.Actor actor) {
+      return new Origin(requestId, actor.getUserId(), actor.getUserName(), actor.getProjectId(),
+          List.copyOf(actor.getRoles()));
+    }
+  }
 
   /** One server. */
   record Boot(String instanceId, String projectId, String name, String hostname, int vcpus, int memoryMb, int diskGb,
@@ -79,6 +84,17 @@ final class BootState {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
           imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
           sequence, origin, action);
+    }
+
+    /**
+     * The server acted on by another request (an action, a deletion): what the saga records and
+     * asks for from here on is caused by it, and the host's answers, which carry the request of
+     * the command they answer, name it too.
+     */
+    Boot withOrigin(Origin next) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
+          sequence, next, pendingAction);
     }
 
     Optional<PortRef> port(String portId) {

@@ -431,7 +431,24 @@ class BootSagaTest {
     }
     List<BootSaga.Out> later = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
         T0 + 300);
-    assertEquals("req-1", later.get(0).origin().requestId(), "the server's own records keep its creation's request");
+    assertEquals("req-reboot", later.get(0).origin().requestId(), "the action's end is the reboot's doing");
+    assertEquals("bob", later.get(0).origin().userName());
+  }
+
+  @Test
+  void aDeletionsTeardownAndItsEndNameTheDeletionsRequest() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    Envelope delete = Envelope.newBuilder(envelope("instance/vm1", "vm1")).setRequestId("req-delete")
+        .setActor(new Actor("u2", "bob", "p1", List.of("member"))).build();
+    List<BootSaga.Out> teardown = saga.on(new InstanceDeleteRequested("vm1", "p1"), delete, T0 + 300);
+    assertEquals(2, teardown.size(), "the port deleted and the domain destroyed");
+    for (BootSaga.Out o : teardown) assertEquals("req-delete", o.origin().requestId());
+    List<BootSaga.Out> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    assertEquals("req-delete", done.get(0).origin().requestId());
+    assertEquals("bob", done.get(0).origin().userName());
   }
 
   @Test

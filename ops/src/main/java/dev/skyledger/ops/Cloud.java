@@ -142,7 +142,7 @@ public final class Cloud implements AutoCloseable {
   public Cloud start(String host, int port) {
     KafkaClients kafka = new KafkaClients(config);
     kafka.ensureTopics();
-    db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 40);
+    db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 40, config.security().statementTimeout());
     running.add(db);
     List<Projection> projections = List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
         new ComputeProjection(json), new HostProjection(), new AuditProjection(json));

@@ -33,23 +33,23 @@ public final class TokenKeys {
     }
   }
 
-  /** Loads the key pair from {@code dir}, creating it (private key readable by the owner only) if absent. */
+  /**
+   * Loads the key pair from {@code dir}, creating it if absent: the directory is (made) readable by
+   * the owner only (0700) and the private key is born 0600, written to a file that never had wider
+   * permissions and moved into place whole, so no other user can read it at any moment.
+   */
   public static KeyPair loadOrCreate(Path dir) {
     Path priv = dir.resolve(PRIVATE_FILE);
     Path pub = dir.resolve(PUBLIC_FILE);
     try {
+      ownerOnly(dir);
       if (!Files.exists(priv)) {
-        Files.createDirectories(dir);
         KeyPair pair = generate();
-        Files.writeString(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
-        Files.writeString(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
-        try {
-          Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
+        write(pub, Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n", "rw-r--r--");
+        write(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n", "rw-------");
         return pair;
       }
+      setPermissions(priv, "rw-------");
       KeyFactory factory = KeyFactory.getInstance("Ed25519");
       PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(read(priv)));
       PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(read(pub)));
@@ -58,6 +58,39 @@ public final class TokenKeys {
       throw new UncheckedIOException("cannot read or write token keys in " + dir, e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("token keys in " + dir + " are not Ed25519 keys", e);
+    }
+  }
+
+  private static void ownerOnly(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      try {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return;
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(dir);
+      }
+    }
+    setPermissions(dir, "rwx------");
+  }
+
+  /** Creates {@code file} with {@code permissions} from its first byte (a temporary file moved into place). */
+  private static void write(Path file, String content, String permissions) throws IOException {
+    Path tmp;
+    try {
+      tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+    } catch (UnsupportedOperationException e) {
+      tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+    }
+    Files.writeString(tmp, content);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void setPermissions(Path path, String permissions) throws IOException {
+    try {
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system
     }
   }
 

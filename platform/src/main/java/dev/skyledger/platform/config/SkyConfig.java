@@ -25,6 +25,7 @@ import java.util.Map;
  * @param imageMaxBytes the largest image upload accepted
  * @param imageQuotaCount how many images a project may have
  * @param imageQuotaBytes how many bytes of image data a project may store
+ * @param security lockout after failed passwords, and the longest a query may run
  */
 public record SkyConfig(
     String kafkaBootstrap,
@@ -43,9 +44,31 @@ public record SkyConfig(
     Path imageDir,
     long imageMaxBytes,
     int imageQuotaCount,
-    long imageQuotaBytes) {
+    long imageQuotaBytes,
+    Security security) {
 
   public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
+
+  /**
+   * Keystone's security compliance options and the database's guard: after
+   * {@code lockoutFailureAttempts} failed passwords in a row (0: never) a user is locked out for
+   * {@code lockoutDuration}; a query the API runs is cancelled after {@code statementTimeout}.
+   */
+  public record Security(int lockoutFailureAttempts, Duration lockoutDuration, Duration statementTimeout) {
+    public static Security defaults() {
+      return new Security(6, Duration.ofMinutes(5), Duration.ofSeconds(10));
+    }
+
+    static Security fromEnvironment(Map<String, String> env) {
+      Security d = defaults();
+      return new Security(
+          Integer.parseInt(env.getOrDefault("SKY_LOCKOUT_FAILURE_ATTEMPTS", String.valueOf(d.lockoutFailureAttempts()))),
+          Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_LOCKOUT_DURATION_SECONDS",
+              String.valueOf(d.lockoutDuration().toSeconds())))),
+          Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_STATEMENT_TIMEOUT_MS",
+              String.valueOf(d.statementTimeout().toMillis())))));
+    }
+  }
 
   /** Reads SKY_* variables; missing ones take the defaults of a single-machine deployment. */
   public static SkyConfig fromEnvironment(Map<String, String> env) {
@@ -66,18 +89,26 @@ public record SkyConfig(
         Path.of(env.getOrDefault("SKY_IMAGE_DIR", "var/images")),
         Long.parseLong(env.getOrDefault("SKY_IMAGE_MAX_BYTES", String.valueOf(64L << 30))),
         Integer.parseInt(env.getOrDefault("SKY_IMAGE_QUOTA_COUNT", "100")),
-        Long.parseLong(env.getOrDefault("SKY_IMAGE_QUOTA_BYTES", String.valueOf(100L << 30))));
+        Long.parseLong(env.getOrDefault("SKY_IMAGE_QUOTA_BYTES", String.valueOf(100L << 30))),
+        Security.fromEnvironment(env));
   }
 
   public SkyConfig withPublicUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
-        imageQuotaBytes);
+        imageQuotaBytes, security);
   }
 
   public SkyConfig withImageQuota(int count, long bytes) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
-        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, count, bytes);
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, count, bytes,
+        security);
+  }
+
+  public SkyConfig withSecurity(Security next) {
+    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
+        imageQuotaBytes, next);
   }
 
   /** The real name of a catalogue topic in this deployment. */

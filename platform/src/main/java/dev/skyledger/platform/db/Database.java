@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
   private final String url;
   private final String user;
   private final String password;
+  private final java.util.Properties connectionProperties = new java.util.Properties();
   private final BlockingQueue<Connection> idle;
   private final Semaphore permits;
   /** The connection this thread holds while it runs work, for work that calls the pool again. */
@@ -31,9 +32,23 @@ public final class Database implements AutoCloseable {
   private volatile boolean closed;
 
   public Database(String url, String user, String password, int maxConnections) {
+    this(url, user, password, maxConnections, null);
+  }
+
+  /**
+   * {@code statementTimeout} (null: none): PostgreSQL cancels any statement of this pool that runs
+   * longer (SQLState 57014), so one costly query cannot hold a connection, and the pool, for long.
+   */
+  public Database(String url, String user, String password, int maxConnections, java.time.Duration statementTimeout) {
     this.url = url;
     this.user = user;
     this.password = password;
+    connectionProperties.setProperty("user", user);
+    connectionProperties.setProperty("password", password == null ? "" : password);
+    connectionProperties.setProperty("connectTimeout", "5");
+    if (statementTimeout != null && !statementTimeout.isZero()) {
+      connectionProperties.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
+    }
     this.idle = new ArrayBlockingQueue<>(maxConnections);
     this.permits = new Semaphore(maxConnections, true);
   }
@@ -117,7 +132,7 @@ public final class Database implements AutoCloseable {
     boolean broken = false;
     try {
       connection = idle.poll();
-      if (connection == null) connection = DriverManager.getConnection(url, user, password);
+      if (connection == null) connection = DriverManager.getConnection(url, connectionProperties);
       held.set(connection);
       return work.run(connection);
     } catch (SQLException e) {

@@ -12,6 +12,14 @@ public final class DatabaseException extends RuntimeException {
     return getCause() instanceof SQLException s ? s.getSQLState() : null;
   }
 
+  /** Whether {@code e} is a statement PostgreSQL cancelled at the pool's statement timeout. */
+  public static boolean isTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) return "57014".equals(sql.getSQLState());
+    }
+    return false;
+  }
+
   /**
    * Whether {@code e} says the database could not be used just now (no connection, the connection
    * lost, the server shutting down or out of resources, a deadlock or serialization failure), so the

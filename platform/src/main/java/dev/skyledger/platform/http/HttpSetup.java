@@ -65,6 +65,25 @@ public final class HttpSetup {
     config.routes.exception(io.javalin.http.HttpResponseException.class,
         (e, ctx) -> write(ctx, json, e.getStatus(), titleOf(e.getStatus()), e.getStatus() == 413
             ? "The request body is larger than " + MAX_BODY_BYTES + " bytes." : e.getMessage()));
+    // the database cannot serve just now (down, restarting, out of connections) or cancelled a
+    // statement that ran too long: a 503 the client may retry, with the request id, never a 500
+    config.routes.exception(dev.skyledger.platform.db.DatabaseException.class, (e, ctx) -> {
+      if (dev.skyledger.platform.db.DatabaseException.isTimeout(e)) {
+        log.warn("request {} {} {}: a query ran past the statement timeout", requestId(ctx), ctx.method(), ctx.path());
+        write(ctx, json, 503, "Service Unavailable", "The request took too long in the database and was cancelled"
+            + " (request " + requestId(ctx) + "); narrow its filters or try again.");
+      } else if (dev.skyledger.platform.db.DatabaseException.isTransient(e)) {
+        log.warn("request {} {} {}: the database is unavailable: {}", requestId(ctx), ctx.method(), ctx.path(),
+            e.getMessage());
+        ctx.header("Retry-After", "5");
+        write(ctx, json, 503, "Service Unavailable", "The database is unavailable just now (request "
+            + requestId(ctx) + "); try again shortly.");
+      } else {
+        log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
+        write(ctx, json, 500, "Internal Server Error",
+            "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");
+      }
+    });
     config.routes.exception(Exception.class, (e, ctx) -> {
       log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
       write(ctx, json, 500, "Internal Server Error",

@@ -126,4 +126,24 @@ class DatabaseTest {
       }
     }));
   }
+
+  @Test
+  void aStatementPastTheTimeoutIsCancelledAndTheConnectionServesTheNextOne() {
+    try (Database guarded = new Database(db.url(), db.user(), db.password(), 1, java.time.Duration.ofMillis(300))) {
+      long started = System.nanoTime();
+      DatabaseException e = assertThrows(DatabaseException.class, () -> guarded.read(c -> {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_sleep(5)")) {
+          return r.next();
+        }
+      }));
+      assertTrue(DatabaseException.isTimeout(e), e.getMessage());
+      assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(3), "cancelled at the timeout, not after 5 s");
+      assertEquals(1L, (long) guarded.read(c -> {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1")) {
+          r.next();
+          return r.getLong(1);
+        }
+      }));
+    }
+  }
 }

@@ -32,7 +32,8 @@ public record TestEnvironment(SkyConfig config, Path dir) {
         dir.resolve("images"),
         1L << 30,
         100,
-        1L << 30);
+        1L << 30,
+        SkyConfig.Security.defaults());
     return new TestEnvironment(config, dir);
   }
 

@@ -46,7 +46,8 @@ class IdentityTopologyTest {
   Path tmp;
 
   private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
-      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 1, 1L);
+      "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 1, 1L,
+      SkyConfig.Security.defaults());
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private final List<TopologyTestDriver> drivers = new java.util.ArrayList<>();
 

@@ -20,11 +20,12 @@ public final class Payloads {
       BootstrapIdentity.class, CreateProject.class, UpdateProject.class, DeleteProject.class,
       CreateUser.class, UpdateUser.class, ChangePassword.class, DeleteUser.class,
       CreateRole.class, UpdateRole.class, DeleteRole.class, AssignRole.class, UnassignRole.class, RevokeToken.class,
+      RecordAuthFailure.class, ResetAuthFailures.class,
       // identity events
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
       RoleCreated.class, RoleUpdated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
-      TokenRevoked.class,
+      TokenRevoked.class, UserAuthFailed.class, UserAuthFailuresReset.class,
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,

@@ -224,8 +224,10 @@ public final class Cloud implements AutoCloseable {
         return serverCatalog.hostOf(serverId);
       }
     };
-    CommandApi commandApi = new CommandApi(
-        new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher, config.tokenLifetime()),
+    IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,
+        config.tokenLifetime(), config.security());
+    running.add(0, identityWrites);
+    CommandApi commandApi = new CommandApi(identityWrites,
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),

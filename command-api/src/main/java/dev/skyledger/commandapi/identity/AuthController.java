@@ -2,11 +2,11 @@ package dev.skyledger.commandapi.identity;
 
 import dev.skyledger.events.identity.RevokeToken;
 import dev.skyledger.platform.auth.Authenticator;
-import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.Role;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.auth.TokenCodec;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.http.HttpSetup;
 import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.platform.identity.IdentityDirectory;
 import dev.skyledger.platform.identity.IdentityJson;
@@ -25,23 +25,23 @@ import java.util.UUID;
  * everywhere else.
  */
 final class AuthController {
-  private static final String AUTH_FAILED = "The request you have made requires authentication.";
+  private static final String AUTH_FAILED = PasswordCheck.AUTH_FAILED;
 
   private final IdentityDirectory directory;
   private final IdentityJson render;
   private final TokenCodec tokens;
   private final Authenticator authenticator;
-  private final PasswordHasher hasher;
+  private final PasswordCheck passwords;
   private final IdentityCommands commands;
   private final Duration lifetime;
 
   AuthController(IdentityDirectory directory, IdentityJson render, TokenCodec tokens, Authenticator authenticator,
-                 PasswordHasher hasher, IdentityCommands commands, Duration lifetime) {
+                 PasswordCheck passwords, IdentityCommands commands, Duration lifetime) {
     this.directory = directory;
     this.render = render;
     this.tokens = tokens;
     this.authenticator = authenticator;
-    this.hasher = hasher;
+    this.passwords = passwords;
     this.commands = commands;
     this.lifetime = lifetime;
   }
@@ -57,7 +57,7 @@ final class AuthController {
     Instant expiresAt = now.plus(lifetime);
     TokenClaims previous = null;
     if (methods.contains("password")) {
-      user = passwordUser(identity.object("password").object("user"));
+      user = passwordUser(identity.object("password").object("user"), HttpSetup.requestId(ctx), now);
     } else if (methods.contains("token")) {
       String token = identity.object("token").string("id");
       previous = authenticator.validate(token).orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
@@ -90,7 +90,7 @@ final class AuthController {
     ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null).toString());
   }
 
-  private IdentityDirectory.User passwordUser(JsonBody spec) {
+  private IdentityDirectory.User passwordUser(JsonBody spec, String requestId, Instant now) {
     String password = spec.string("password");
     Optional<IdentityDirectory.User> user;
     Optional<String> id = spec.optionalString("id");
@@ -101,9 +101,7 @@ final class AuthController {
       user = directory.userByName(domainId(spec.optionalObject("domain")
           .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.identity.password.user.domain'."))), name);
     }
-    IdentityDirectory.User found = user.filter(u -> u.enabled() && hasher.matches(password, u.passwordHash()))
-        .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
-    return found;
+    return passwords.check(user, password, requestId, now);
   }
 
   private Optional<IdentityDirectory.Project> scope(JsonBody auth, IdentityDirectory.User user) {

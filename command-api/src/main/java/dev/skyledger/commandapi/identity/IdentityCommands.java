@@ -28,4 +28,9 @@ final class IdentityCommands {
   CommandAccepted send(Context ctx, TokenClaims caller, SpecificRecord command, String aggregateId, String projectId) {
     return sender.send(ctx, caller, Topics.IDENTITY_COMMANDS, DOMAIN, "identity", command, aggregateId, projectId);
   }
+
+  /** A command the identity service makes itself because of request {@code requestId}; decided, not awaited in the views. */
+  CommandAccepted record(String requestId, SpecificRecord command, String aggregateId) {
+    return sender.sendAsSystem(requestId, Topics.IDENTITY_COMMANDS, DOMAIN, command, aggregateId, null);
+  }
 }

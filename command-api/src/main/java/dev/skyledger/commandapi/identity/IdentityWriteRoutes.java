@@ -4,24 +4,28 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.TokenCodec;
 import dev.skyledger.platform.command.CommandSender;
+import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.identity.IdentityDirectory;
 import dev.skyledger.platform.identity.IdentityJson;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
 
 /** The identity (Keystone v3) write routes under {@code /identity/v3}. */
-public final class IdentityWriteRoutes {
+public final class IdentityWriteRoutes implements AutoCloseable {
   private static final String V3 = "/identity/v3";
 
   private final AuthController auth;
   private final ProjectCommandController projects;
   private final UserCommandController users;
   private final RoleCommandController roles;
+  private final PasswordCheck passwords;
 
   public IdentityWriteRoutes(CommandSender sender, IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
-                             Authenticator authenticator, PasswordHasher hasher, Duration tokenLifetime) {
+                             Authenticator authenticator, PasswordHasher hasher, Duration tokenLifetime,
+                             SkyConfig.Security security) {
     IdentityCommands commands = new IdentityCommands(sender);
-    this.auth = new AuthController(directory, render, tokens, authenticator, hasher, commands, tokenLifetime);
+    this.passwords = new PasswordCheck(hasher, commands, security);
+    this.auth = new AuthController(directory, render, tokens, authenticator, passwords, commands, tokenLifetime);
     this.projects = new ProjectCommandController(authenticator, commands, directory, render);
     this.users = new UserCommandController(authenticator, commands, directory, render, hasher);
     this.roles = new RoleCommandController(authenticator, commands, directory, render);
@@ -43,5 +47,11 @@ public final class IdentityWriteRoutes {
     r.delete(V3 + "/roles/{id}", roles::delete);
     r.put(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::grant);
     r.delete(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::revoke);
+  }
+
+  /** Stops recording password checks (those already queued are still sent). */
+  @Override
+  public void close() {
+    passwords.close();
   }
 }

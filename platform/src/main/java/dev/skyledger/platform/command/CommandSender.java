@@ -43,6 +43,17 @@ public final class CommandSender {
     return accepted;
   }
 
+  /**
+   * Sends a command the service itself makes (as the system) because of request {@code requestId},
+   * and returns once it is decided; no view is waited for.
+   */
+  public CommandAccepted sendAsSystem(String requestId, Topic<String, Envelope> topic, String streamKey,
+                                      SpecificRecord command, String aggregateId, String projectId) {
+    Envelope envelope = envelopes.command(command, aggregateId, projectId, Envelopes.system(), requestId, streamKey,
+        clock.instant());
+    return bus.send(topic, envelope);
+  }
+
   public static Actor actor(TokenClaims caller) {
     return Actor.newBuilder()
         .setUserId(caller.userId())

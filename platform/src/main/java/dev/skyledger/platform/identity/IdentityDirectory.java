@@ -17,8 +17,10 @@ import java.util.Optional;
  * needs to authenticate and scope, and what the identity read API lists.
  */
 public final class IdentityDirectory {
+  /** {@code failedAuthCount}, {@code failedAuthAt}: wrong passwords in a row, and the last one's time (or null). */
   public record User(String id, String domainId, String name, String passwordHash, String email,
-                     String description, boolean enabled, String defaultProjectId, Instant passwordChangedAt) {}
+                     String description, boolean enabled, String defaultProjectId, Instant passwordChangedAt,
+                     int failedAuthCount, Instant failedAuthAt) {}
 
   public record Project(String id, String domainId, String name, String description, boolean enabled,
                         List<String> tags) {}
@@ -32,7 +34,7 @@ public final class IdentityDirectory {
   public record Filter(String name, Boolean enabled, String domainId) {}
 
   private static final String USER_COLUMNS = "id, domain_id, name, password_hash, email, description, enabled, "
-      + "default_project_id, password_changed_at";
+      + "default_project_id, password_changed_at, failed_auth_count, failed_auth_at";
   private static final String PROJECT_COLUMNS = "id, domain_id, name, description, enabled, tags";
 
   private final Database db;
@@ -112,8 +114,10 @@ public final class IdentityDirectory {
 
   private User user(ResultSet r) throws SQLException {
     var changed = r.getTimestamp(9);
+    var failedAt = r.getTimestamp(11);
     return new User(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-        r.getBoolean(7), r.getString(8), changed == null ? null : changed.toInstant());
+        r.getBoolean(7), r.getString(8), changed == null ? null : changed.toInstant(), r.getInt(10),
+        failedAt == null ? null : failedAt.toInstant());
   }
 
   private Project project(ResultSet r) throws SQLException {

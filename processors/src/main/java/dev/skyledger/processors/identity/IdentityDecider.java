@@ -30,6 +30,10 @@ final class IdentityDecider {
     if (command instanceof BootstrapIdentity c) return bootstrap(c, actor, s);
     if (command instanceof ChangePassword c) return changePassword(c, actor, s);
     if (command instanceof RevokeToken c) return revokeToken(c, actor, s);
+    if (command instanceof RecordAuthFailure c) return authFailure(c.getUserId(), new UserAuthFailed(c.getUserId()), actor, s);
+    if (command instanceof ResetAuthFailures c) {
+      return authFailure(c.getUserId(), new UserAuthFailuresReset(c.getUserId()), actor, s);
+    }
     if (!isAdmin(actor, s)) {
       return Decision.forbidden("You are not authorized to perform the requested action: admin required.");
     }
@@ -152,6 +156,16 @@ final class IdentityDecider {
     return Decision.accept(c.getUserId(), new UserPasswordChanged(c.getUserId(), c.getPasswordHash()));
   }
 
+  /**
+   * A password check's outcome, recorded by the API itself (as the system: the caller has no token
+   * yet): only for a user that exists, so an attacker guessing names writes nothing.
+   */
+  private static Decision authFailure(String userId, SpecificRecord event, Actor actor, IdentityState s) {
+    if (!isSystem(actor)) return Decision.forbidden("Only the identity service records password checks.");
+    if (s.user(userId).isEmpty()) return Decision.notFound("Could not find user: " + userId + ".");
+    return Decision.accept(userId, event);
+  }
+
   private static Decision deleteUser(DeleteUser c, IdentityState s) {
     if (s.user(c.getUserId()).isEmpty()) return Decision.notFound("Could not find user: " + c.getUserId() + ".");
     return Decision.accept(c.getUserId(), new UserDeleted(c.getUserId()));
@@ -257,6 +271,7 @@ final class IdentityDecider {
       s.unassign(new Assignment(e.getProjectId(), e.getUserId(), e.getRoleId()));
     }
     // TokenRevoked changes no write-side state: revocation is enforced by every API process.
+    // UserAuthFailed and its reset neither: the lockout is judged where passwords are checked.
   }
 
   /** The resource an identity event is about (its envelope's aggregate id). */
@@ -274,6 +289,8 @@ final class IdentityDecider {
     if (event instanceof RoleAssigned e) return e.getUserId();
     if (event instanceof RoleUnassigned e) return e.getUserId();
     if (event instanceof TokenRevoked e) return e.getAuditId();
+    if (event instanceof UserAuthFailed e) return e.getUserId();
+    if (event instanceof UserAuthFailuresReset e) return e.getUserId();
     throw new IllegalArgumentException("not an identity event: " + event.getSchema().getFullName());
   }
 

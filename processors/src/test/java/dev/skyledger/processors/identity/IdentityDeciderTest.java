@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.identity.RecordAuthFailure;
+import dev.skyledger.events.identity.ResetAuthFailures;
+import dev.skyledger.events.identity.UserAuthFailed;
+import dev.skyledger.events.identity.UserAuthFailuresReset;
 import dev.skyledger.events.identity.AssignRole;
 import dev.skyledger.events.identity.BootstrapIdentity;
 import dev.skyledger.events.identity.ChangePassword;
@@ -371,6 +375,20 @@ class IdentityDeciderTest {
   }
 
   // ---- given/then helpers ----------------------------------------------------------------------
+
+  @Test
+  void onlyTheServiceRecordsAFailedPasswordAndOnlyForAUserThatExists() {
+    givenAliceAdminAndBobMember();
+
+    Decision recorded = IdentityDecider.decide(new RecordAuthFailure(BOB), Envelopes.system(), state);
+    assertAccepted(recorded);
+    assertEquals(List.of(new UserAuthFailed(BOB)), recorded.events());
+    assertEquals(List.of(new UserAuthFailuresReset(BOB)),
+        IdentityDecider.decide(new ResetAuthFailures(BOB), Envelopes.system(), state).events());
+    assertRejected(404, IdentityDecider.decide(new RecordAuthFailure("u-nobody"), Envelopes.system(), state));
+    assertRejected(403, IdentityDecider.decide(new ResetAuthFailures(BOB), BOB_AS_MEMBER, state));
+    assertRejected(403, IdentityDecider.decide(new RecordAuthFailure(ALICE), ALICE_AS_ADMIN, state));
+  }
 
   private void givenAliceAdminAndBobMember() {
     given(

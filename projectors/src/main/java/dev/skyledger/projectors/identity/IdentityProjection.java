@@ -50,12 +50,19 @@ public final class IdentityProjection implements Projection {
           e.getUserId(), e.getDomainId(), e.getName(), e.getPasswordHash(), e.getEmail(), e.getDescription(),
           e.getEnabled(), e.getDefaultProjectId(), e.getPasswordHash() == null ? null : at, at, at);
     } else if (event instanceof UserUpdated e) {
+      // a disabled user enabled again starts with no failed passwords (how an admin lifts a lockout)
       Projection.execute(c, "UPDATE users SET name = ?, email = ?, description = ?, enabled = ?, default_project_id = ?, "
-              + "updated_at = ? WHERE id = ?", e.getName(), e.getEmail(), e.getDescription(), e.getEnabled(),
-          e.getDefaultProjectId(), at, e.getUserId());
+              + "updated_at = ?, failed_auth_count = CASE WHEN NOT enabled AND ? THEN 0 ELSE failed_auth_count END "
+              + "WHERE id = ?", e.getName(), e.getEmail(), e.getDescription(), e.getEnabled(),
+          e.getDefaultProjectId(), at, e.getEnabled(), e.getUserId());
     } else if (event instanceof UserPasswordChanged e) {
-      Projection.execute(c, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?",
-          e.getPasswordHash(), at, at, e.getUserId());
+      Projection.execute(c, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
+          + "failed_auth_count = 0, failed_auth_at = NULL WHERE id = ?", e.getPasswordHash(), at, at, e.getUserId());
+    } else if (event instanceof UserAuthFailed e) {
+      Projection.execute(c, "UPDATE users SET failed_auth_count = failed_auth_count + 1, failed_auth_at = ? WHERE id = ?",
+          at, e.getUserId());
+    } else if (event instanceof UserAuthFailuresReset e) {
+      Projection.execute(c, "UPDATE users SET failed_auth_count = 0, failed_auth_at = NULL WHERE id = ?", e.getUserId());
     } else if (event instanceof UserDeleted e) {
       Projection.execute(c, "DELETE FROM role_assignments WHERE user_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM users WHERE id = ?", e.getUserId());

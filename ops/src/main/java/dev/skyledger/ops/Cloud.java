@@ -183,7 +183,7 @@ public final class Cloud implements AutoCloseable {
     TokenCodec tokens = new TokenCodec(json, keys.getPublic(), keys.getPrivate());
     RevocationList revocations = new RevocationList();
     RevocationFeed feed = new RevocationFeed(kafka, envelopes, revocations, config.tokenLifetime());
-    feed.start();
+    feed.start(config.security().revocationMaxBehind());
     running.add(0, feed);
     bus = new CommandBus(kafka, envelopes, Duration.ofSeconds(30));
     bus.start();

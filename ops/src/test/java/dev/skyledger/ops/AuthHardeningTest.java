@@ -71,7 +71,7 @@ class AuthHardeningTest {
     capture.start();
     root.addAppender(capture);
     cloud = TestClouds.start(env, "secret", env.config().withSecurity(
-        new SkyConfig.Security(ATTEMPTS, LOCKOUT, Duration.ofSeconds(10))));
+        new SkyConfig.Security(ATTEMPTS, LOCKOUT, Duration.ofSeconds(10), Duration.ofSeconds(30))));
     http = new HttpClientForTests(cloud.config().publicUrl());
     admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
   }

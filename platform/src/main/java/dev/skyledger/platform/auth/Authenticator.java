@@ -23,9 +23,16 @@ public final class Authenticator {
     this.clock = clock;
   }
 
-  /** The claims of a token that works now, or empty. */
+  /**
+   * The claims of a token that works now, or empty. When this process's revocation list is too far
+   * behind the identity log to say whether a token was revoked, no token is accepted: a 503.
+   */
   public Optional<TokenClaims> validate(String token) {
     if (token == null) return Optional.empty();
+    revocations.tooFarBehind(clock.instant()).ifPresent(behind -> {
+      throw ApiException.unavailable("Tokens cannot be validated just now: the revocation list is " + behind.toSeconds()
+          + " s behind the identity log (the message broker may be unreachable); try again shortly.");
+    });
     TokenClaims known = verified.get(token);
     Optional<TokenClaims> claims = known != null ? Optional.of(known) : codec.verify(token);
     if (known == null && claims.isPresent()) {

@@ -40,6 +40,8 @@ public final class RevocationFeed implements AutoCloseable {
   private final Envelopes envelopes;
   private final RevocationList list;
   private final Duration lifetime;
+  /** How often the feed asks where the log ends, to know how current its list is. */
+  private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile KafkaConsumer<String, Envelope> consumer;
   private BackgroundLoop loop;
@@ -51,6 +53,15 @@ public final class RevocationFeed implements AutoCloseable {
     this.lifetime = lifetime;
   }
 
+  /**
+   * Starts reading; once caught up, tokens are accepted only while the list is at most
+   * {@code maxBehind} behind the log (fail closed when the broker cannot be reached).
+   */
+  public void start(Duration maxBehind) {
+    list.requireCurrentWithin(maxBehind);
+    start();
+  }
+
   public void start() {
     loop = BackgroundLoop.start("revocation-feed", this::run, this::wakeup, log);
   }
@@ -58,6 +69,11 @@ public final class RevocationFeed implements AutoCloseable {
   /** Waits until the events that existed at start have been read. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static boolean reached(KafkaConsumer<String, Envelope> c, Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) if (c.position(e.getKey()) < e.getValue()) return false;
+    return true;
   }
 
   private void wakeup() {
@@ -82,10 +98,20 @@ public final class RevocationFeed implements AutoCloseable {
         c.seek(p, start == null ? ends.get(p) : start.offset());
       }
       long lastPrune = System.currentTimeMillis();
+      // a checkpoint: the log's end at a moment; once read up to it, the list is current as of that moment
+      Instant checkpointAt = Instant.now();
+      Map<TopicPartition, Long> checkpoint = ends;
       while (loop.running()) {
         for (ConsumerRecord<String, Envelope> record : c.poll(Duration.ofMillis(100))) apply(record.value());
-        if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> c.position(p) >= ends.get(p))) {
+        if (checkpoint != null && reached(c, checkpoint)) {
+          list.confirmCurrent(checkpointAt);
           caughtUp.countDown();
+          checkpoint = null;
+        }
+        if (checkpoint == null && Duration.between(checkpointAt, Instant.now()).compareTo(CHECK_EVERY) >= 0) {
+          checkpointAt = Instant.now();
+          // a broker that cannot be reached throws here: the loop starts again, the list ages meanwhile
+          checkpoint = c.endOffsets(partitions, Duration.ofSeconds(5));
         }
         if (System.currentTimeMillis() - lastPrune > 60_000) {
           list.prune(Instant.now(), lifetime);

@@ -16,6 +16,33 @@ public final class RevocationList {
   private final Map<String, Instant> projects = new ConcurrentHashMap<>();
   private final Map<String, Instant> userProjects = new ConcurrentHashMap<>();
   private final Map<String, Instant> roles = new ConcurrentHashMap<>();
+  /** Every revocation committed before this moment is in the list (null: not known to be). */
+  private volatile Instant currentAsOf;
+  /** How far behind the list may be and still be trusted (null: a list without a feed, always trusted). */
+  private volatile java.time.Duration maxBehind;
+
+  /** From now on tokens are accepted only while the list is at most {@code bound} behind the log. */
+  public void requireCurrentWithin(java.time.Duration bound) {
+    this.maxBehind = bound;
+  }
+
+  /** The feed has read every revocation committed before {@code asOf}. */
+  public void confirmCurrent(Instant asOf) {
+    Instant was = currentAsOf;
+    if (was == null || asOf.isAfter(was)) currentAsOf = asOf;
+  }
+
+  /**
+   * How far behind the log the list is, when that is more than its bound: then no token may be
+   * accepted on its word (fail closed); empty when it is current enough.
+   */
+  public java.util.Optional<java.time.Duration> tooFarBehind(Instant now) {
+    java.time.Duration bound = maxBehind;
+    if (bound == null) return java.util.Optional.empty();
+    Instant asOf = currentAsOf;
+    java.time.Duration behind = asOf == null ? java.time.Duration.ofDays(365) : java.time.Duration.between(asOf, now);
+    return behind.compareTo(bound) > 0 ? java.util.Optional.of(behind) : java.util.Optional.empty();
+  }
 
   public void revokeToken(String auditId, Instant expiresAt) {
     tokens.put(auditId, expiresAt);

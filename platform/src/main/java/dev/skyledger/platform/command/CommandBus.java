@@ -62,16 +62,13 @@ public final class CommandBus implements AutoCloseable {
   }
 
   private void listen(BackgroundLoop loop) {
-    try {
-      while (loop.running()) {
-        for (ConsumerRecord<String, Envelope> record : replies.poll(Duration.ofMillis(200))) {
-          String cause = record.value().getCausationId();
-          CompletableFuture<Envelope> future = cause == null ? null : pending.remove(cause);
-          if (future != null) future.complete(record.value());
-        }
+    // supervised: a failure starts this again on the same consumer, at its position
+    while (loop.running()) {
+      for (ConsumerRecord<String, Envelope> record : replies.poll(Duration.ofMillis(200))) {
+        String cause = record.value() == null ? null : record.value().getCausationId();
+        CompletableFuture<Envelope> future = cause == null ? null : pending.remove(cause);
+        if (future != null) future.complete(record.value());
       }
-    } finally {
-      replies.close();
     }
   }
 
@@ -103,6 +100,7 @@ public final class CommandBus implements AutoCloseable {
   @Override
   public void close() {
     if (loop != null) loop.close();
+    if (replies != null) replies.close(Duration.ofSeconds(5));
     if (producer != null) producer.close(Duration.ofSeconds(5));
   }
 }

@@ -52,11 +52,14 @@ public record SkyConfig(
   /**
    * Keystone's security compliance options and the database's guard: after
    * {@code lockoutFailureAttempts} failed passwords in a row (0: never) a user is locked out for
-   * {@code lockoutDuration}; a query the API runs is cancelled after {@code statementTimeout}.
+   * {@code lockoutDuration}; a query the API runs is cancelled after {@code statementTimeout}; no
+   * token is accepted while this process's revocation list is more than {@code revocationMaxBehind}
+   * behind the identity log.
    */
-  public record Security(int lockoutFailureAttempts, Duration lockoutDuration, Duration statementTimeout) {
+  public record Security(int lockoutFailureAttempts, Duration lockoutDuration, Duration statementTimeout,
+                         Duration revocationMaxBehind) {
     public static Security defaults() {
-      return new Security(6, Duration.ofMinutes(5), Duration.ofSeconds(10));
+      return new Security(6, Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     static Security fromEnvironment(Map<String, String> env) {
@@ -66,7 +69,9 @@ public record SkyConfig(
           Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_LOCKOUT_DURATION_SECONDS",
               String.valueOf(d.lockoutDuration().toSeconds())))),
           Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_STATEMENT_TIMEOUT_MS",
-              String.valueOf(d.statementTimeout().toMillis())))));
+              String.valueOf(d.statementTimeout().toMillis())))),
+          Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_REVOCATION_MAX_BEHIND_SECONDS",
+              String.valueOf(d.revocationMaxBehind().toSeconds())))));
     }
   }
 

@@ -59,7 +59,10 @@ public final class HttpSetup {
       }
       checkPathAndQuery(ctx);
     });
-    config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage()));
+    // a 5xx names the request, so that what the client shows can be found in the log and the audit trail
+    config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(),
+        e.status() >= 500 && !e.getMessage().contains("(request ") ? e.getMessage() + " (request " + requestId(ctx) + ")"
+            : e.getMessage()));
     // Javalin picks the handler registered for the most specific class, and has its own (plain text)
     // for its HttpResponseExceptions, such as "no such endpoint": they need a handler of their own
     config.routes.exception(io.javalin.http.HttpResponseException.class,

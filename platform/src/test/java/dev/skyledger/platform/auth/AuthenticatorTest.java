@@ -56,4 +56,18 @@ class AuthenticatorTest {
             now, now.plusSeconds(600)));
     assertTrue(authenticator.validate(forged).isEmpty());
   }
+
+  @Test
+  void givenARevocationListTooFarBehindTheLog_whenATokenIsValidated_thenNoneIsAcceptedUntilItCatchesUp() {
+    String token = token(now.minusSeconds(60), Duration.ofHours(1));
+    revocations.requireCurrentWithin(Duration.ofSeconds(30));
+    var refused = org.junit.jupiter.api.Assertions.assertThrows(dev.skyledger.platform.http.ApiException.class,
+        () -> authenticator.validate(token), "never caught up: fail closed");
+    assertEquals(503, refused.status());
+    revocations.confirmCurrent(now.minusSeconds(45));
+    assertEquals(503, org.junit.jupiter.api.Assertions.assertThrows(dev.skyledger.platform.http.ApiException.class,
+        () -> authenticator.validate(token)).status(), "45 s behind a 30 s bound");
+    revocations.confirmCurrent(now.minusSeconds(2));
+    assertTrue(authenticator.validate(token).isPresent());
+  }
 }

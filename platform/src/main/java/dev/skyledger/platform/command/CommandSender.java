@@ -5,6 +5,7 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.http.HttpSetup;
 import dev.skyledger.platform.kafka.Envelopes;
 import io.javalin.http.Context;
@@ -38,8 +39,14 @@ public final class CommandSender {
     Envelope envelope = envelopes.command(command, aggregateId, projectId, actor(caller), HttpSetup.requestId(ctx),
         streamKey, clock.instant());
     CommandAccepted accepted = bus.send(topic, envelope);
-    waiter.await(projection, accepted.getStreamKey(), accepted.getSequence() - accepted.getEventCount() + 1,
-        accepted.getSequence());
+    try {
+      waiter.await(projection, accepted.getStreamKey(), accepted.getSequence() - accepted.getEventCount() + 1,
+          accepted.getSequence());
+    } catch (dev.skyledger.platform.db.DatabaseException e) {
+      // decided and recorded: it takes effect; only reading the result back is what cannot be done now
+      throw ApiException.unavailable("The request was accepted and recorded and will take effect, but its result "
+          + "cannot be read back: the database is unavailable just now (request " + envelope.getRequestId() + ").");
+    }
     return accepted;
   }
 

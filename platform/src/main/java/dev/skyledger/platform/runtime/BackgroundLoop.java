@@ -7,7 +7,7 @@ import org.slf4j.Logger;
  * wakes the loop (for example a Kafka consumer's {@code wakeup}) and waits for it, bounded.
  *
  * <p>The loop is supervised: a failure while running (PostgreSQL or Kafka gone, a bug) is logged
- * and counted, and the body is started again after a back-off (1 s, doubling to 30 s; back to 1 s
+ * and counted, and the body is started again after a back-off (1 s, doubling to 5 s; back to 1 s
  * once a run has lasted a minute), so the loop resumes from where its body starts (its stored
  * offsets, its consumer's position) instead of dying silently. Only a close ends it.
  */
@@ -19,7 +19,7 @@ public final class BackgroundLoop implements AutoCloseable {
   }
 
   static final long FIRST_BACKOFF_MS = 1000;
-  static final long MAX_BACKOFF_MS = 30_000;
+  static final long MAX_BACKOFF_MS = 5_000;
   private static final long STEADY_MS = 60_000;
 
   private final Thread thread;

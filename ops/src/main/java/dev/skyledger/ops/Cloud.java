@@ -211,6 +211,12 @@ public final class Cloud implements AutoCloseable {
     ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
     ServerCatalog serverCatalog = new ServerCatalog(db, registry, json);
     ComputeUsage computeUsage = new ComputeUsage(db, registry, json);
+    health.bindCompute(metrics, () -> {
+      ServerCatalog.InFlight inFlight = serverCatalog.inFlight();
+      List<HostDirectory.Host> hosts = hostDirectory.hosts();
+      long up = hosts.stream().filter(HostDirectory.Host::up).count();
+      return new CloudHealth.ComputeFigures(inFlight.building(), inFlight.deleting(), up, hosts.size() - up);
+    });
     ServerReadRoutes serverReads = new ServerReadRoutes(authenticator, serverCatalog,
         new ServerJson(json, catalog.url("/compute/v2.1"), networks), catalog);
     ServerWriteRoutes.ServerProjects serverProjects = new ServerWriteRoutes.ServerProjects() {

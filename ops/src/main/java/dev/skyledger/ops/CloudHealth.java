@@ -39,6 +39,27 @@ final class CloudHealth {
   private final Admin admin;
   private volatile Map<String, ProjectionState> last = Map.of();
 
+  /** The compute side an operator watches: the saga's open boots and deletions, hosts up and down (-1: unknown). */
+  record ComputeFigures(long building, long deleting, long hostsUp, long hostsDown) {
+    static final ComputeFigures UNKNOWN = new ComputeFigures(-1, -1, -1, -1);
+  }
+
+  private java.util.function.Supplier<ComputeFigures> computeSource = () -> ComputeFigures.UNKNOWN;
+  private volatile ComputeFigures compute = ComputeFigures.UNKNOWN;
+
+  /** Gauges of the compute side, read from {@code source} at each {@link #refresh()}. */
+  void bindCompute(MeterRegistry registry, java.util.function.Supplier<ComputeFigures> source) {
+    this.computeSource = source;
+    Gauge.builder("sky.saga.open.boots", () -> compute.building())
+        .description("servers still building (the boot saga's open work)").register(registry);
+    Gauge.builder("sky.saga.open.deletions", () -> compute.deleting())
+        .description("servers being deleted").register(registry);
+    Gauge.builder("sky.hosts", () -> compute.hostsUp()).tag("state", "up")
+        .description("compute hosts by liveness").register(registry);
+    Gauge.builder("sky.hosts", () -> compute.hostsDown()).tag("state", "down")
+        .description("compute hosts by liveness").register(registry);
+  }
+
   CloudHealth(SkyConfig config, Map<String, KafkaStreams> processors, List<ProjectorRunner> projectors, Database db,
               Admin admin) {
     this.config = config;
@@ -76,6 +97,7 @@ final class CloudHealth {
       Map<String, ProjectionState> now = new HashMap<>();
       projections().forEach(p -> now.put(p.name(), p));
       last = now;
+      compute = computeSource.get();
     } catch (RuntimeException e) {
       // a scrape while the database or broker is away shows the last known figures
     }

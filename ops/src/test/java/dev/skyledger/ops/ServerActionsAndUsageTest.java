@@ -229,7 +229,12 @@ class ServerActionsAndUsageTest {
 
     var delete = http.send("DELETE", "/compute/v2.1/servers/" + id, alice.token(), null);
     assertEquals(204, delete.status(), delete.raw().body());
-    causedExactly("a server's deletion", delete.header(HttpSetup.REQUEST_ID_HEADER), List.of("InstanceDeleteRequested",
+    String metrics = http.send("GET", "/metrics", null, null).raw().body();
+    assertTrue(metrics.contains("sky_hosts{state=\"up\"} 1.0") && metrics.contains("sky_hosts{state=\"down\"} 0.0"),
+        "hosts up and down: " + metrics.lines().filter(l -> l.startsWith("sky_")).toList());
+    assertTrue(metrics.contains("sky_saga_open_boots 0.0") && metrics.contains("sky_saga_open_deletions"),
+        metrics.lines().filter(l -> l.startsWith("sky_")).toList().toString());
+        causedExactly("a server's deletion", delete.header(HttpSetup.REQUEST_ID_HEADER), List.of("InstanceDeleteRequested",
         "QuotaReleased", "PortDeleted", "InstanceDestroyed", "InstanceDeleted"));
   }
 

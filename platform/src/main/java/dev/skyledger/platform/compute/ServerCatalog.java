@@ -160,6 +160,21 @@ public final class ServerCatalog {
     return column("host", id);
   }
 
+  /** Servers still building, and servers being deleted: the saga's open work, for the operator's gauges. */
+  public record InFlight(long building, long deleting) {}
+
+  public InFlight inFlight() {
+    String servers = schema() + "servers";
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT count(*) FILTER (WHERE status = 'BUILD'), "
+          + "count(*) FILTER (WHERE task_state = 'deleting') FROM " + servers + " WHERE deleted_at IS NULL");
+           ResultSet r = s.executeQuery()) {
+        r.next();
+        return new InFlight(r.getLong(1), r.getLong(2));
+      }
+    });
+  }
+
   private Optional<String> column(String column, String id) {
     String servers = schema() + "servers";
     return db.read(c -> {

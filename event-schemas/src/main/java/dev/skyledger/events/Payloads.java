@@ -66,7 +66,7 @@ public final class Payloads {
       SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
       CreateServerGroup.class, ServerGroupCreated.class, DeleteServerGroup.class, ServerGroupDeleted.class,
       // host agents
-      HostRegistered.class, HostHeartbeat.class, HostStopped.class, HostLivenessChanged.class,
+      HostRegistered.class, HostInventoryReported.class, HostHeartbeat.class, HostStopped.class, HostLivenessChanged.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,
       InstanceSpawned.class, InstanceSpawnFailed.class, InstanceDestroyed.class, InstancePowerChanged.class,
       InstanceActionFailed.class, ImageCached.class, SnapshotInstance.class, InstanceSnapshotted.class);

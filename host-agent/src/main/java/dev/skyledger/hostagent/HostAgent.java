@@ -5,6 +5,7 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.HostHeartbeat;
 import dev.skyledger.events.host.ImageCached;
+import dev.skyledger.events.host.HostInventoryReported;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.HostStopped;
 import dev.skyledger.events.host.DestroyInstance;
@@ -143,6 +144,8 @@ public final class HostAgent implements AutoCloseable {
         settings.hostIp(), c.vcpus(), c.memoryMb(), c.localGb(), settings.cpuAllocationRatio(),
         settings.ramAllocationRatio(), settings.diskAllocationRatio(), "skyledger-0.1.0",
         (int) Math.max(1, settings.heartbeat().toSeconds())), true);
+    // what is running here now: the saga destroys what no server of this host owns any more
+    publish(new HostInventoryReported(settings.hostId(), driver.domains()), true);
   }
 
   /** Reports one heartbeat now. */

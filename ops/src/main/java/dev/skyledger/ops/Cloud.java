@@ -132,6 +132,16 @@ public final class Cloud implements AutoCloseable {
     return config;
   }
 
+  /** How long an image may stay saving before its upload is judged dead (SKY_IMAGE_UPLOAD_TIMEOUT_SECONDS). */
+  private Duration imageUploadTimeout = Duration.ofSeconds(
+      Long.parseLong(System.getenv().getOrDefault("SKY_IMAGE_UPLOAD_TIMEOUT_SECONDS", "3600")));
+
+  /** Sets the bound after which an upload left saving is ended (before {@link #start}). */
+  public Cloud imageUploadTimeout(Duration bound) {
+    this.imageUploadTimeout = bound;
+    return this;
+  }
+
   /** Sets the boot saga's step deadlines (before {@link #start}). */
   public Cloud bootTimeouts(int networkSeconds, int spawnSeconds, int deleteSeconds) {
     this.bootTimeouts = new int[] {networkSeconds, spawnSeconds, deleteSeconds};
@@ -204,6 +214,7 @@ public final class Cloud implements AutoCloseable {
     ImageCatalog images = new ImageCatalog(db, registry, json);
     ImageJson imageJson = new ImageJson(json);
     ImageStore imageStore = new FileImageStore(config.imageDir());
+    running.add(0, new ImageJanitor(images, imageStore, sender, clock, imageUploadTimeout).start());
     NetworkCatalog networks = new NetworkCatalog(db, registry, json);
     NetworkJson networkJson = new NetworkJson(json);
     HostDirectory hostDirectory = new HostDirectory(db, registry, clock);

@@ -96,9 +96,26 @@ public final class FileImageStore implements ImageStore {
   @Override
   public String commit(Staged staged) throws IOException {
     FileStaged s = (FileStaged) staged;
-    Path target = root.resolve(s.imageId());
-    Files.move(s.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    String name = s.file().getFileName().toString();
+    Path target = root.resolve(name.substring(0, name.length() - ".part".length()));
+    Files.move(s.file(), target, StandardCopyOption.ATOMIC_MOVE);
     return SCHEME + target;
+  }
+
+  @Override
+  public void removeStaged(java.time.Instant before) {
+    if (!Files.isDirectory(root)) return;
+    try (var files = Files.list(root)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".part"))::iterator) {
+        try {
+          if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+          // gone meanwhile, or not ours to delete: tried again next time
+        }
+      }
+    } catch (IOException ignored) {
+      // the directory cannot be listed just now: tried again next time
+    }
   }
 
   @Override

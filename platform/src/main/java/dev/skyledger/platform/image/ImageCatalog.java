@@ -94,6 +94,12 @@ public final class ImageCatalog {
         || (i.visibility().equals("shared") && viewer.projectId() != null && member(i.id(), viewer.projectId()).isPresent()));
   }
 
+  /** Images left {@code saving} since before {@code before}: uploads that died (the image janitor ends them). */
+  public List<Image> savingSince(Instant before) {
+    return query("SELECT " + COLUMNS + " FROM " + table() + " WHERE status = 'saving' AND updated_at < ?",
+        List.of(java.sql.Timestamp.from(before)));
+  }
+
   public Optional<Image> find(String id) {
     List<Image> found = query("SELECT " + COLUMNS + " FROM " + table() + " WHERE id = ?", List.of(id));
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));

@@ -27,7 +27,10 @@ public interface ImageStore {
   /** Streams {@code data} into the store; more than {@code maxBytes} fails and leaves nothing behind. */
   Staged stage(String imageId, InputStream data, long maxBytes) throws IOException;
 
-  /** Makes a staged upload the image's data; returns its location. */
+  /**
+   * Makes a staged upload the image's data; returns its location, new for every commit, so that an
+   * upload that comes again (a snapshot command redelivered) never overwrites data an image holds.
+   */
   String commit(Staged staged) throws IOException;
 
   /** Forgets a staged upload. */
@@ -40,4 +43,7 @@ public interface ImageStore {
   ReadableByteChannel open(String location, long offset, long length) throws IOException;
 
   void delete(String location);
+
+  /** Removes staged uploads begun before {@code before} and never committed or discarded (their writer died). */
+  default void removeStaged(java.time.Instant before) {}
 }

@@ -140,6 +140,7 @@ final class BootSaga {
   List<Out> on(SpecificRecord fact, Envelope envelope, long now) {
     List<Out> out = new ArrayList<>();
     if (fact instanceof HostRegistered e) registered(e);
+    else if (fact instanceof dev.skyledger.events.host.HostInventoryReported e) inventory(e, out);
     else if (fact instanceof HostLivenessChanged e) state.putHost(state.host(e.getHostId()).withUp(e.getUp()));
     else if (fact instanceof ComputeServiceStatusChanged e) {
       state.putHost(state.host(e.getHostId()).withEnabled(e.getEnabled()));
@@ -200,6 +201,23 @@ final class BootSaga {
   private void registered(HostRegistered e) {
     state.putHost(state.host(e.getHostId()).registered(e.getAvailabilityZone(), e.getVcpus(), e.getMemoryMb(),
         e.getLocalGb(), e.getCpuAllocationRatio(), e.getRamAllocationRatio(), e.getDiskAllocationRatio()).withUp(true));
+  }
+
+  /**
+   * A host back from an absence lists its domains: those no server on this host owns any more (it
+   * was deleted or failed meanwhile, or was never placed here) are destroyed, as the system. Their
+   * claims were released when the servers ended, so nothing is counted twice.
+   */
+  private void inventory(dev.skyledger.events.host.HostInventoryReported e, List<Out> out) {
+    for (String instanceId : e.getInstanceIds()) {
+      Optional<Boot> boot = state.boot(instanceId);
+      boolean owned = boot.isPresent() && e.getHostId().equals(boot.get().hostId())
+          && boot.get().step() != Step.DELETED && boot.get().step() != Step.ERROR;
+      if (owned) continue;
+      String project = boot.map(Boot::projectId).orElse(null);
+      out.add(new Out(Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,
+          project, 0, boot.map(Boot::origin).orElse(null), true, correlationOf(instanceId)));
+    }
   }
 
   private void release(Boot b) {

@@ -79,6 +79,7 @@ public final class BootSagaTopology {
   /** What the feeder copies from host.events, by envelope type. */
   static final Set<String> HOST_FACTS = Set.of(
       HostRegistered.getClassSchema().getFullName(), HostLivenessChanged.getClassSchema().getFullName(),
+      dev.skyledger.events.host.HostInventoryReported.getClassSchema().getFullName(),
       InstanceSpawned.getClassSchema().getFullName(),
       InstanceSpawnFailed.getClassSchema().getFullName(), InstanceDestroyed.getClassSchema().getFullName(),
       InstancePowerChanged.getClassSchema().getFullName(), InstanceActionFailed.getClassSchema().getFullName(),
@@ -153,6 +154,21 @@ public final class BootSagaTopology {
     };
   }
 
+  /** How close to the wall clock the facts being read must be for the saga to count as caught up. */
+  static final long CAUGHT_UP_MS = 5_000;
+
+  /**
+   * The time the saga's deadlines are judged at, as the liveness processor judges silence: the wall
+   * clock while the saga is caught up (the facts it reads are fresh, or there has been nothing to
+   * read for a while), else the newest time among the facts it has read. A saga that was down and
+   * is reading its backlog thus never fails a boot whose success it simply has not read yet.
+   */
+  static long judgedAt(long wall, long lastRecordTime, long lastProcessedAt) {
+    boolean fresh = lastRecordTime >= wall - CAUGHT_UP_MS;
+    boolean quiet = wall - lastProcessedAt >= CAUGHT_UP_MS;
+    return fresh || quiet ? wall : lastRecordTime;
+  }
+
   /** Copies the hosts' facts the saga acts on (never their heartbeats). */
   private static final class Feeder implements Processor<String, Envelope, String, Envelope> {
     private ProcessorContext<String, Envelope> context;
@@ -181,6 +197,10 @@ public final class BootSagaTopology {
     private StagedKeyValues kv;
     private CommandFailures failures;
 
+    /** The newest time of a fact read, and the wall time of the last read: what deadlines are judged against. */
+    private long lastRecordTime;
+    private long lastProcessedAt;
+
     SagaProcessor(Envelopes envelopes, BootSaga.Settings settings, Clock clock, ActorCheck actorCheck) {
       this.envelopes = envelopes;
       this.settings = settings;
@@ -197,8 +217,10 @@ public final class BootSagaTopology {
       this.state = new BootState(kv);
       this.saga = new BootSaga(state, settings);
       this.failures = new CommandFailures(context.metrics(), "boot-saga", log);
+      // just started: nothing read yet, so no deadline is judged passed until the backlog shows its times
+      this.lastProcessedAt = clock.millis();
       context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, at -> {
-        long now = clock.millis();
+        long now = judgedAt(clock.millis(), lastRecordTime, lastProcessedAt);
         List<BootSaga.Out> outs;
         try {
           outs = saga.timeouts(now);
@@ -222,6 +244,8 @@ public final class BootSagaTopology {
     @Override
     public void process(Record<String, Envelope> record) {
       Envelope e = record.value();
+      lastProcessedAt = clock.millis();
+      lastRecordTime = Math.max(lastRecordTime, e.getTime().toEpochMilli());
       SpecificRecord fact;
       try {
         fact = envelopes.open(e);

@@ -436,6 +436,41 @@ class BootSagaTest {
   }
 
   @Test
+  void aHostBackFromAnAbsenceHasTheDomainsNoServerOwnsDestroyedAndNothingElse() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("gone", 0)), T0);
+    on(new InstanceSpawned("gone", "h1"), T0 + 100);
+    on(new InstanceRequested(spec("kept", 0)), T0);
+    on(new InstanceSpawned("kept", "h1"), T0 + 100);
+    // the host goes silent; "gone" is deleted meanwhile, its deletion completing at the deadline
+    on(new InstanceDeleteRequested("gone", "p1"), T0 + 200);
+    saga.timeouts(T0 + 200 + 21_000);
+    assertEquals(1, state.host("h1").claimedVcpus(), "only the kept server's claim is left");
+
+    List<BootSaga.Out> outs = on(new dev.skyledger.events.host.HostInventoryReported("h1",
+        List.of("gone", "kept", "stranger")), T0 + 30_000);
+    List<String> destroyed = of(outs, DestroyInstance.class).stream().map(DestroyInstance::getInstanceId).sorted().toList();
+    assertEquals(List.of("gone", "stranger"), destroyed);
+    assertTrue(outs.stream().allMatch(BootSaga.Out::asSystem));
+    assertEquals(1, state.host("h1").claimedVcpus(), "claims are not touched: never counted twice");
+  }
+
+  @Test
+  void deadlinesAreJudgedAtWhatTheSagaHasReadWhileItReadsABacklog() {
+    long wall = T0 + 600_000;
+    assertEquals(wall, BootSagaTopology.judgedAt(wall, wall - 100, wall - 10), "reading fresh facts: the wall clock");
+    assertEquals(wall, BootSagaTopology.judgedAt(wall, wall - 300_000, wall - 6_000), "nothing to read for a while");
+    assertEquals(T0 + 20_000, BootSagaTopology.judgedAt(wall, T0 + 20_000, wall - 10),
+        "reading a backlog: the newest fact read");
+    // a spawn answered while the saga was down is read before its deadline is judged passed
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertTrue(saga.timeouts(BootSagaTopology.judgedAt(wall, T0 + 20_000, wall - 10)).isEmpty());
+    on(new InstanceSpawned("vm1", "h1"), T0 + 20_000);
+    assertTrue(of(saga.timeouts(wall), InstanceFailed.class).isEmpty(), "it is ACTIVE, not failed");
+  }
+
+  @Test
   void aDeletionsTeardownAndItsEndNameTheDeletionsRequest() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 1)), T0);

@@ -243,6 +243,12 @@ public final class NetworkReadRoutes {
       throw new ApiException(400, "HTTPBadRequest", "Invalid sort_dir '" + sortDir + "': use asc or desc.");
     }
     String marker = ctx.queryParam("marker");
+    // a page starts after a row the caller can see: another tenant's row is not a marker (its place in
+    // the order would tell of it)
+    if (marker != null && query.apply(viewer(caller), new NetworkCatalog.Query(Map.of("id", List.of(marker)), null,
+        true, null, null)).isEmpty()) {
+      throw new ApiException(404, "HTTPNotFound", "Marker " + marker + " could not be found.");
+    }
     NetworkCatalog.Query q = new NetworkCatalog.Query(NetworkCatalog.filters(ctx.queryParamMap(), columns), sortKey,
         !"desc".equals(sortDir), marker, limit == null ? null : limit + 1);
     List<ObjectNode> items = new ArrayList<>(query.apply(viewer(caller), q));

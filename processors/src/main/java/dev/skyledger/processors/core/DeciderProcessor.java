@@ -25,6 +25,11 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
   public interface Decider<S> {
     S state(KeyValues kv);
 
+    /** The state of one task, which may also read the topology's global views through {@code context}. */
+    default S state(KeyValues kv, ProcessorContext<?, ?> context) {
+      return state(kv);
+    }
+
     Decision decide(SpecificRecord command, Envelope envelope, S state);
 
     void evolve(S state, SpecificRecord event);
@@ -74,7 +79,7 @@ public final class DeciderProcessor implements Processor<String, Envelope, Strin
     this.context = context;
     KeyValueStore<String, String> store = context.getStateStore(storeName);
     this.kv = new StagedKeyValues(new StoreKeyValues(store));
-    this.state = decider.state(kv);
+    this.state = decider.state(kv, context);
     if (actorCheck != null) this.recheck = actorCheck.bind(context);
     this.failures = new CommandFailures(context.metrics(), storeName.replaceFirst("-state$", ""), log);
   }

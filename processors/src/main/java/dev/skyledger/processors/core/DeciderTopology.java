@@ -31,9 +31,17 @@ public final class DeciderTopology {
   public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
                                Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider,
                                ActorCheck actorCheck, List<Inbox> inboxes) {
+    return build(config, envelopes, commands, events, store, decider, actorCheck, inboxes, List.of());
+  }
+
+  /** As above, with global views of other partitions' resources the decider's state reads. */
+  public static Topology build(SkyConfig config, Envelopes envelopes, Topic<String, Envelope> commands,
+                               Topic<String, Envelope> events, String store, DeciderProcessor.Decider<?> decider,
+                               ActorCheck actorCheck, List<Inbox> inboxes, List<GlobalView> views) {
     var serde = commands.valueSerde();
     StreamsBuilder builder = new StreamsBuilder();
     if (actorCheck != null) actorCheck.addTo(builder);
+    views.forEach(v -> v.addTo(builder));
     Topology topology = builder.build();
     topology.addSource("commands", Serdes.String().deserializer(), serde.deserializer(), config.topic(commands));
     topology.addProcessor("decider",

@@ -15,6 +15,45 @@ public final class Deciders {
     Decision decide(SpecificRecord command, Actor actor, S state);
   }
 
+  /** As {@link #of}, with a state that also reads the topology's global views through the task's context. */
+  public static <S> DeciderProcessor.Decider<S> withViews(
+      java.util.function.BiFunction<KeyValues, org.apache.kafka.streams.processor.api.ProcessorContext<?, ?>, S> state,
+      Decide<S> decide, BiConsumer<S, SpecificRecord> evolve, Function<SpecificRecord, String> aggregateOf,
+      Function<SpecificRecord, String> projectOf) {
+    DeciderProcessor.Decider<S> plain = of(kv -> state.apply(kv, null), decide, evolve, aggregateOf, projectOf);
+    return new DeciderProcessor.Decider<>() {
+      @Override
+      public S state(KeyValues kv) {
+        return plain.state(kv);
+      }
+
+      @Override
+      public S state(KeyValues kv, org.apache.kafka.streams.processor.api.ProcessorContext<?, ?> context) {
+        return state.apply(kv, context);
+      }
+
+      @Override
+      public Decision decide(SpecificRecord command, dev.skyledger.events.core.Envelope envelope, S s) {
+        return plain.decide(command, envelope, s);
+      }
+
+      @Override
+      public void evolve(S s, SpecificRecord event) {
+        plain.evolve(s, event);
+      }
+
+      @Override
+      public String aggregateOf(SpecificRecord event) {
+        return plain.aggregateOf(event);
+      }
+
+      @Override
+      public String projectOf(SpecificRecord event) {
+        return plain.projectOf(event);
+      }
+    };
+  }
+
   public static <S> DeciderProcessor.Decider<S> of(Function<KeyValues, S> state, Decide<S> decide,
                                                    BiConsumer<S, SpecificRecord> evolve,
                                                    Function<SpecificRecord, String> aggregateOf,

@@ -376,6 +376,8 @@ final class NetworkDecider {
     if (!c.getHostId().isEmpty() && !isAdmin(actor) && !COMPUTE.equals(c.getViaService())) {
       return policy("create_port:binding:host_id");
     }
+    Decision foreign = foreignGroup(c.getSecurityGroups(), c.getProjectId(), s);
+    if (foreign != null) return foreign;
     if (!c.getPortSecurityEnabled() && !c.getSecurityGroups().isEmpty()) {
       return Decision.reject(400, "PortSecurityAndIPRequiredForSecurityGroups",
           "Port security must be enabled and port must have an IP address in order to use security groups.");
@@ -581,7 +583,11 @@ final class NetworkDecider {
     if (c.getDeviceId() != null) b.setDeviceId(c.getDeviceId());
     if (c.getDeviceOwner() != null) b.setDeviceOwner(c.getDeviceOwner());
     if (c.getHostId() != null) b.setHostId(c.getHostId());
-    if (c.getSecurityGroups() != null) b.setSecurityGroups(c.getSecurityGroups());
+    if (c.getSecurityGroups() != null) {
+      Decision foreign = foreignGroup(c.getSecurityGroups(), old.getProjectId(), s);
+      if (foreign != null) return foreign;
+      b.setSecurityGroups(c.getSecurityGroups());
+    }
     if (c.getPortSecurityEnabled() != null) b.setPortSecurityEnabled(c.getPortSecurityEnabled());
     if (c.getMacAddress() != null) {
       Optional<String> mac = Mac.parse(c.getMacAddress());
@@ -623,6 +629,20 @@ final class NetworkDecider {
           "Port has security group associated. Cannot disable port security or ip address until security group is removed.");
     }
     return Decision.accept(updated.getPortId(), new PortUpdated(updated));
+  }
+
+  /**
+   * Neutron's rule, decided here and not only at the API: a port carries only security groups of its
+   * own project; another project's group does not exist for it (whoever asks, an admin too).
+   */
+  private static Decision foreignGroup(List<String> groups, String portProject, NetworkState s) {
+    for (String id : groups) {
+      Optional<String> owner = s.securityGroupOwner(id);
+      if (owner.isPresent() && !owner.get().equals(portProject)) {
+        return Decision.reject(404, "SecurityGroupNotFound", "Security group " + id + " does not exist");
+      }
+    }
+    return null;
   }
 
   private static Decision deletePort(DeletePort c, Actor actor, NetworkState s) {

@@ -24,8 +24,21 @@ import java.util.Optional;
 final class NetworkState {
   private final KeyValues kv;
 
+  /** Every security group's project, from every partition (null: not known here, as in unit tests). */
+  private final KeyValues groupOwners;
+
   NetworkState(KeyValues kv) {
+    this(kv, null);
+  }
+
+  NetworkState(KeyValues kv, KeyValues groupOwners) {
     this.kv = kv;
+    this.groupOwners = groupOwners;
+  }
+
+  /** The project of a security group decided on any partition, when this state can see them all. */
+  Optional<String> securityGroupOwner(String id) {
+    return groupOwners == null ? Optional.empty() : groupOwners.get(id);
   }
 
   Optional<Network> network(String id) {

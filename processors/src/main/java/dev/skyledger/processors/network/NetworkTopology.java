@@ -31,8 +31,8 @@ public final class NetworkTopology {
 
   public Topology build() {
     return DeciderTopology.build(config, envelopes, Topics.NETWORK_COMMANDS, Topics.NETWORK_EVENTS, STORE,
-        Deciders.of(NetworkState::new, NetworkDecider::decide, NetworkDecider::evolve, NetworkDecider::aggregateOf,
-            NetworkDecider::projectOf),
-        new IdentityViewStore(config, envelopes), inboxes);
+        Deciders.withViews((kv, context) -> new NetworkState(kv, SecurityGroupOwners.bind(context)),
+            NetworkDecider::decide, NetworkDecider::evolve, NetworkDecider::aggregateOf, NetworkDecider::projectOf),
+        new IdentityViewStore(config, envelopes), inboxes, List.of(new SecurityGroupOwners(config, envelopes)));
   }
 }

@@ -765,6 +765,29 @@ class NetworkDeciderTest {
   }
 
   @Test
+  void givenAnotherProjectsSecurityGroup_whenAPortNamesIt_thenTheDeciderSaysItDoesNotExist_evenToAnAdmin() {
+    MapKeyValues owners = new MapKeyValues();
+    owners.put("sg-theirs", OTHER_PROJECT);
+    owners.put("sg-ours", DEMO_PROJECT);
+    NetworkState seeing = new NetworkState(new MapKeyValues(), owners);
+    NetworkDecider.evolve(seeing, new NetworkCreated(new Network(NET, DEMO_PROJECT, NET, "", true, false, false, 1500)));
+    Decision subnet = NetworkDecider.decide(new CreateSubnet(v4Subnet(SUBNET, NET, "10.0.0.0/24", "10.0.0.1")),
+        BOB_AS_MEMBER, seeing);
+    subnet.events().forEach(e -> NetworkDecider.evolve(seeing, e));
+
+    CreatePort theirs = new CreatePort("port-1", NET, DEMO_PROJECT, "", "", null, null, "", "", List.of("sg-theirs"), "",
+        true, true, "");
+    assertRejected(404, "SecurityGroupNotFound", NetworkDecider.decide(theirs, BOB_AS_MEMBER, seeing));
+    assertRejected(404, "SecurityGroupNotFound", NetworkDecider.decide(theirs, ALICE_AS_ADMIN, seeing));
+    Decision ours = NetworkDecider.decide(new CreatePort("port-1", NET, DEMO_PROJECT, "", "", null, null, "", "",
+        List.of("sg-ours", "sg-not-heard-of-yet"), "", true, true, ""), BOB_AS_MEMBER, seeing);
+    assertAccepted(ours);
+    ours.events().forEach(e -> NetworkDecider.evolve(seeing, e));
+    assertRejected(404, "SecurityGroupNotFound", NetworkDecider.decide(new UpdatePort("port-1", NET, null, null, null,
+        null, null, null, null, List.of("sg-theirs"), null, null, ""), BOB_AS_MEMBER, seeing));
+  }
+
+  @Test
   void givenPort_whenComputeBindsItToAServer_thenBoundToItsHostAndASecondServerIsRefusedWith409() {
     givenDefaultSubnet();
     accepted(port("port-1"), BOB_AS_MEMBER);

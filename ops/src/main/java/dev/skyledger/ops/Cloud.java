@@ -108,6 +108,7 @@ public final class Cloud implements AutoCloseable {
 
   private final SkyConfig config;
   private final List<AutoCloseable> running = new ArrayList<>();
+  private CloudHealth health;
   private final Map<String, KafkaStreams> processors = new java.util.LinkedHashMap<>();
   private final ObjectMapper json = Json.newMapper();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
@@ -184,7 +185,7 @@ public final class Cloud implements AutoCloseable {
     org.apache.kafka.clients.admin.Admin admin = kafka.admin();
     running.add(0, admin::close);
     // on the readers' pool: a scrape must never take a connection the projectors write with
-    CloudHealth health = new CloudHealth(config, processors, projectorRunners, db, admin);
+    health = new CloudHealth(config, processors, projectorRunners, db, admin);
     health.bind(metrics);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
@@ -347,6 +348,20 @@ public final class Cloud implements AutoCloseable {
    * Makes sure the built-in roles and the first admin user and project exist, and that the admin's
    * password is the one given (idempotent: a restart with the same password changes nothing).
    */
+  /**
+   * Waits until every processor runs and every projection is caught up (what {@code /readyz}
+   * says), at most {@code bound}; returns the readiness document of the last check.
+   */
+  public Map.Entry<Boolean, com.fasterxml.jackson.databind.node.ObjectNode> awaitReady(Duration bound)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      var ready = health.ready(json);
+      if (ready.getKey() || System.nanoTime() >= deadline) return ready;
+      Thread.sleep(200);
+    }
+  }
+
   public void bootstrap(String adminUser, String adminPassword, String adminProject) {
     PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
     String hash = hasher.hash(adminPassword);

@@ -4,6 +4,7 @@ import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.embedded.EmbeddedDatabase;
 import dev.skyledger.platform.embedded.EmbeddedKafka;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,6 +85,13 @@ final class UpCommand {
       cloud.start(host, port);
       cloud.bootstrap("admin", adminPassword, "admin");
       cloud.startSimulatedHosts(hosts);
+      // what /readyz says, as a load balancer would ask it: every processor running, every view caught up
+      var ready = cloud.awaitReady(Duration.ofSeconds(120));
+      if (!ready.getKey()) out.println("warning: not every part is ready yet: " + ready.getValue());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cloud.close();
+      throw new IllegalStateException("interrupted while starting", e);
     } catch (RuntimeException e) {
       cloud.close();
       if (postgres != null) postgres.close();

@@ -57,6 +57,7 @@ class DatabaseOutageTest {
     List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicInteger next = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong slowest = new java.util.concurrent.atomic.AtomicLong();
     List<Thread> writers = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
       boolean identity = w == 0;
@@ -69,6 +70,7 @@ class DatabaseOutageTest {
               : http.send("POST", "/network/v2.0/networks", member.token(), json(obj("network", obj("name", name))));
           long took = (System.nanoTime() - started) / 1_000_000;
           statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
+          slowest.accumulateAndGet(took, Math::max);
           if (r.status() == 201) {
             (identity ? projects : networks).add(name);
           } else if (r.status() != 503) {
@@ -98,6 +100,7 @@ class DatabaseOutageTest {
     while (projects.size() + networks.size() < acknowledgedBefore + 10 && System.nanoTime() < deadline) Thread.sleep(200);
     writing.set(false);
     for (Thread t : writers) t.join(60_000);
+    System.out.println("database outage: answers " + statuses + ", slowest " + slowest.get() + " ms");
     assertTrue(projects.size() + networks.size() >= acknowledgedBefore + 10,
         "writes are served again after the database came back: " + statuses);
     assertTrue(statuses.containsKey(503), "the outage was seen as 503s: " + statuses);

@@ -50,7 +50,8 @@ public final class CommandBus implements AutoCloseable {
 
   /** Connects; replies published from now on are seen. */
   public void start() {
-    producer = kafka.producer("commands");
+    // a broker that cannot be reached answers the caller 503 within this bound, not after minutes
+    producer = kafka.producer("commands", Duration.ofSeconds(10));
     replies = kafka.reader("replies");
     String topic = kafka.config().topic(Topics.COMMAND_REPLIES);
     List<TopicPartition> partitions = replies.partitionsFor(topic).stream()
@@ -89,6 +90,9 @@ public final class CommandBus implements AutoCloseable {
           + " s; it may still take effect (request " + command.getRequestId() + ").");
     } catch (ExecutionException e) {
       throw ApiException.unavailable("The command could not be published: " + e.getCause().getMessage());
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // the broker could not be reached within the producer's bound (its metadata, say)
+      throw ApiException.unavailable("The command could not be published: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApiException.unavailable("Interrupted while waiting for the decision.");

@@ -110,6 +110,12 @@ public record SkyConfig(
         security);
   }
 
+  public SkyConfig withKafkaBootstrap(String bootstrap) {
+    return new SkyConfig(bootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
+        imageQuotaBytes, security);
+  }
+
   public SkyConfig withJdbcUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, url, dbUser, dbPassword, keyDir, publicUrl,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,

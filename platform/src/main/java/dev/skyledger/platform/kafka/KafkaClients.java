@@ -39,7 +39,21 @@ public final class KafkaClients {
 
   /** An idempotent producer for commands: acks=all, no lingering (latency matters on the command path). */
   public KafkaProducer<String, Envelope> producer(String clientId) {
+    return producer(clientId, null);
+  }
+
+  /**
+   * As above, giving up on a record after {@code bound} (null: Kafka's defaults, minutes): for a
+   * caller that is waiting, a broker that cannot be reached is a quick answer, not a long hang.
+   */
+  public KafkaProducer<String, Envelope> producer(String clientId, java.time.Duration bound) {
     Map<String, Object> props = new HashMap<>();
+    if (bound != null) {
+      int ms = (int) bound.toMillis();
+      props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+      props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, ms / 2));
+      props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+    }
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     props.put(ProducerConfig.CLIENT_ID_CONFIG, config.instanceId() + "-" + clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");

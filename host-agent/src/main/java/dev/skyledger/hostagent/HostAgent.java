@@ -219,6 +219,8 @@ public final class HostAgent implements AutoCloseable {
     imageCommand(command, 10, c.getProjectId(), new StartImageUpload(c.getImageId()));
     try (InputStream disk = driver.snapshot(c.getInstanceId())) {
       ImageUploads.Uploaded up = uploads.upload(c.getImageId(), disk);
+      // an agent being stopped mid-copy never declares a partial copy complete
+      if (Thread.currentThread().isInterrupted()) throw new IOException("the snapshot was interrupted");
       imageCommand(command, 11, c.getProjectId(), new CompleteImageUpload(c.getImageId(), up.size(), up.size(), up.md5(),
           "sha512", up.sha512(), up.location()));
       return new InstanceSnapshotted(c.getInstanceId(), settings.hostId(), c.getImageId(), up.size());

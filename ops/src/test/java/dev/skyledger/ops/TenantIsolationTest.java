@@ -67,6 +67,13 @@ class TenantIsolationTest {
       var key = http.send("POST", "/compute/v2.1/os-keypairs", who.token(), json(obj("keypair", obj("name", p + "key"))));
       assertEquals(200, key.status(), key.raw().body());
     }
+    // a private flavor only alice's project may use
+    var flavor = http.send("POST", "/compute/v2.1/flavors", admin.token(), json(obj("flavor", obj("name", "alice-only",
+        "ram", 256, "vcpus", 1, "disk", 1, "os-flavor-access:is_public", false))));
+    assertEquals(200, flavor.status(), flavor.raw().body());
+    ids.put("alice-flavor", flavor.json().path("flavor").path("id").asText());
+    assertEquals(200, http.send("POST", "/compute/v2.1/flavors/" + ids.get("alice-flavor") + "/action", admin.token(),
+        json(obj("addTenantAccess", obj("tenant", alice.projectId())))).status());
     for (KeystoneAdmin.Scoped who : List.of(alice, eve)) {
       String p = who == alice ? "alice-" : "eve-";
       var image = http.send("POST", "/image/v2/images", who.token(),
@@ -178,6 +185,10 @@ class TenantIsolationTest {
         refused("boot with alice's key pair", "POST", c + "/servers", boot(Map.of("key_name", "alice-key"))),
         new Attempt("page servers from alice's", "GET", c + "/servers?marker=" + id("alice-server"), null,
             Set.of(400)),
+        new Attempt("page flavors from alice's private one", "GET", c + "/flavors?marker=" + id("alice-flavor"), null,
+            Set.of(400)),
+        notFound("read alice's private flavor", "GET", c + "/flavors/" + id("alice-flavor"), null),
+        refused("boot with alice's private flavor", "POST", c + "/servers", boot(Map.of("flavorRef", id("alice-flavor")))),
         new Attempt("page images from alice's", "GET", "/image/v2/images?marker=" + id("alice-image"), null,
             Set.of(400, 404)),
         new Attempt("page networks from alice's", "GET", n + "/networks?marker=" + id("alice-net"), null,

@@ -92,6 +92,16 @@ public final class ComputeCatalog {
       String column = FLAVOR_SORT_KEYS.getOrDefault(q.sortKey() == null ? "flavorid" : q.sortKey(), "id");
       String dir = q.ascending() ? "ASC" : "DESC";
       if (q.marker() != null) {
+        // the marker must be a flavor the caller can see: another project's private flavor is not one
+        List<Object> markerArgs = new ArrayList<>();
+        markerArgs.add(q.marker());
+        String visible = flavorVisible(v, markerArgs);
+        try (PreparedStatement s = prepare(c, "SELECT 1 FROM " + table("flavors") + " WHERE id = ? AND " + visible,
+            markerArgs); ResultSet r = s.executeQuery()) {
+          if (!r.next()) {
+            throw new dev.skyledger.platform.http.ApiException(400, "badRequest", "marker [" + q.marker() + "] not found");
+          }
+        }
         sql.append(" AND (").append(column).append(", id) ").append(q.ascending() ? ">" : "<").append(" (SELECT ")
             .append(column).append(", id FROM ").append(table("flavors")).append(" WHERE id = ?)");
         args.add(q.marker());

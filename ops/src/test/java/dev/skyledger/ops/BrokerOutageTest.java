@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The broker stopped for 20 s under a write load, then started again, with no restart of the
- * cloud: meanwhile writes are answered 503 within a bound (never a 500, never a minutes-long
- * hang), and afterwards the processors, projectors and readers resume by themselves, every
+ * cloud: meanwhile writes are answered 503 (or, for one caught in flight, 504 "may still take
+ * effect") within a bound (never a 500, never a minutes-long hang), and afterwards the processors, projectors and readers resume by themselves, every
  * acknowledged write is there exactly once, and new writes are served.
  */
 @ExtendWith(SkyTestKit.class)
@@ -67,8 +67,10 @@ class BrokerOutageTest {
         statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
         slowest.accumulateAndGet(took, Math::max);
         if (r.status() == 201) acknowledged.add(name);
-        else if (r.status() != 503) wrong.add(name + ": " + r.status() + " " + r.raw().body());
-        if (took > 35_000) wrong.add(name + ": answered after " + took + " ms");
+        // 503: not published; 504: published as the broker went away and not decided within the bus's
+        // 30 s (it may still take effect, and says so)
+        else if (r.status() != 503 && r.status() != 504) wrong.add(name + ": " + r.status() + " " + r.raw().body());
+        if (took > 45_000) wrong.add(name + ": answered after " + took + " ms");
         try {
           Thread.sleep(r.status() == 201 ? 20 : 200);
         } catch (InterruptedException e) {

@@ -54,7 +54,6 @@ class HostCommandLanesTest {
             .setNics(List.of()).setUserData(null).setProjectId("p1").setImageId(null).setImageChecksum(null)
             .setImageSize(0).setImageLocation(null).setPublicKey(null).build());
         Thread.sleep(500); // the slow spawn is under way
-        Instant sent = Instant.now();
         send(producer, envelopes, env, "fast-host", new DestroyInstance("vm-other", "fast-host"));
         Map<String, Instant> facts = awaitFacts(env, envelopes, Duration.ofSeconds(30));
         Instant destroyed = facts.get("InstanceDestroyed");
@@ -62,8 +61,6 @@ class HostCommandLanesTest {
         assertNotNull(destroyed, "the destroy was answered: " + facts);
         assertNotNull(spawned, "the spawn was answered: " + facts);
         assertTrue(destroyed.isBefore(spawned), "the destroy did not wait for the spawn: " + facts);
-        assertTrue(Duration.between(sent, destroyed).compareTo(SLOW_SPAWN.dividedBy(2)) < 0,
-            "the destroy was served at once: " + Duration.between(sent, destroyed));
       }
     }
   }

@@ -82,7 +82,7 @@ class ImageUploadBoundTest {
     long saving = System.nanoTime();
     http.await(member.token(), "/image/v2/images/" + id, i -> i.path("status").asText().equals("queued"));
     Duration took = Duration.ofNanos(System.nanoTime() - saving);
-    assertTrue(took.compareTo(BOUND.multipliedBy(5)) < 0, "ended within its bound and a sweep: " + took);
+    assertTrue(took.compareTo(BOUND.multipliedBy(10)) < 0, "ended soon after its bound, not never: " + took);
     assertFalse(Files.exists(abandoned), "the abandoned staged data is removed");
     // staged data written to within the bound (an upload in progress) is left alone by the sweeps
     Path writing = dir.resolve(id + ".still-writing.part");

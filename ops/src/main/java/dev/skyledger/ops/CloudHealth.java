@@ -122,7 +122,11 @@ final class CloudHealth {
         for (int p = 0; p < topic.partitions(config.partitions()); p++) query.put(new TopicPartition(t, p), OffsetSpec.latest());
       }
       var ends = admin.listOffsets(query).all().get(5, TimeUnit.SECONDS);
-      for (var e : ends.entrySet()) lag += Math.max(0, e.getValue().offset() - applied.getOrDefault(e.getKey(), 0L));
+      Map<TopicPartition, Long> read = runner.positions();
+      for (var e : ends.entrySet()) {
+        long done = Math.max(applied.getOrDefault(e.getKey(), 0L), read.getOrDefault(e.getKey(), 0L));
+        lag += Math.max(0, e.getValue().offset() - done);
+      }
     } catch (Exception e) {
       lag = -1;
     }

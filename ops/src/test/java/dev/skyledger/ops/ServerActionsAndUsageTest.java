@@ -236,6 +236,12 @@ class ServerActionsAndUsageTest {
         metrics.lines().filter(l -> l.startsWith("sky_")).toList().toString());
         causedExactly("a server's deletion", delete.header(HttpSetup.REQUEST_ID_HEADER), List.of("InstanceDeleteRequested",
         "QuotaReleased", "PortDeleted", "InstanceDestroyed", "InstanceDeleted"));
+
+    // once all is done, every view is 0 behind its log (transaction markers are not lag)
+    await(admin.token(), "/readyz", r -> {
+      for (JsonNode p : r.path("projections")) if (p.path("lag").asLong(-1) != 0) return false;
+      return r.path("projections").size() > 0;
+    });
   }
 
   private String userName(String userId) {

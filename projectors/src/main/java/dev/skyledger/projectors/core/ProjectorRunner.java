@@ -32,6 +32,7 @@ public final class ProjectorRunner implements AutoCloseable {
   private final Envelopes envelopes;
   private final ProjectionSchemas schemas;
   private volatile KafkaConsumer<String, Envelope> consumer;
+  private volatile Map<TopicPartition, Long> positions = Map.of();
   private BackgroundLoop loop;
 
   public ProjectorRunner(Projection projection, Database db, KafkaClients kafka, Envelopes envelopes,
@@ -84,7 +85,13 @@ public final class ProjectorRunner implements AutoCloseable {
           }
         }
         ConsumerRecords<String, Envelope> records = c.poll(Duration.ofMillis(20));
-        if (records.isEmpty()) continue;
+        if (records.isEmpty()) {
+          // read to the end: the positions pass the transaction markers, which no event occupies
+          Map<TopicPartition, Long> read = new java.util.HashMap<>();
+          for (TopicPartition p : partitions) read.put(p, c.position(p));
+          positions = read;
+          continue;
+        }
         List<ConsumerRecord<String, Envelope>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
         try {
@@ -97,6 +104,15 @@ public final class ProjectorRunner implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Where this runner's reader stood the last time it had read everything there was (past the
+   * transaction markers, which the stored offsets of applied events never pass): health counts lag
+   * from the later of the two, so an idle projection is 0 behind, not a few markers.
+   */
+  public Map<TopicPartition, Long> positions() {
+    return positions;
   }
 
   public Projection projection() {

@@ -6,17 +6,15 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.processors.core.ActorCheck;
+import dev.skyledger.processors.core.GlobalView;
 import dev.skyledger.processors.core.StoreKeyValues;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +41,7 @@ public final class IdentityViewStore implements ActorCheck {
 
   @Override
   public void addTo(StreamsBuilder builder) {
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String())
-            .withLoggingDisabled(),
-        config.topic(Topics.IDENTITY_EVENTS),
-        Consumed.with(Serdes.String(), Topics.IDENTITY_EVENTS.valueSerde()).withName("identity-view-source"),
+    GlobalView.addEventStore(builder, config, STORE, Topics.IDENTITY_EVENTS, "identity-view-source",
         () -> new Updater(envelopes));
   }
 

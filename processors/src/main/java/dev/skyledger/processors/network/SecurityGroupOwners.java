@@ -10,14 +10,11 @@ import dev.skyledger.processors.core.GlobalView;
 import dev.skyledger.processors.core.KeyValues;
 import dev.skyledger.processors.core.StoreKeyValues;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Which project each security group belongs to, in every task of the network decider: ports are
@@ -38,11 +35,7 @@ final class SecurityGroupOwners implements GlobalView {
 
   @Override
   public void addTo(StreamsBuilder builder) {
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String())
-            .withLoggingDisabled(),
-        config.topic(Topics.NETWORK_EVENTS),
-        Consumed.with(Serdes.String(), Topics.NETWORK_EVENTS.valueSerde()).withName("security-group-owners-source"),
+    GlobalView.addEventStore(builder, config, STORE, Topics.NETWORK_EVENTS, "security-group-owners-source",
         () -> new Updater(envelopes));
   }
 

@@ -82,16 +82,10 @@ public final class HttpSetup {
         write(ctx, json, 503, "Service Unavailable", "The database is unavailable just now (request "
             + requestId(ctx) + "); try again shortly.");
       } else {
-        log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
-        write(ctx, json, 500, "Internal Server Error",
-            "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");
+        internalError(ctx, json, e);
       }
     });
-    config.routes.exception(Exception.class, (e, ctx) -> {
-      log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
-      write(ctx, json, 500, "Internal Server Error",
-          "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");
-    });
+    config.routes.exception(Exception.class, (e, ctx) -> internalError(ctx, json, e));
     config.routes.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty()) {
         write(ctx, json, 404, "Not Found", "The resource could not be found: " + ctx.path());
@@ -128,6 +122,13 @@ public final class HttpSetup {
         });
       }
     }
+  }
+
+  /** A failure the caller cannot help: logged with its trace, answered 500 with the request id and no trace. */
+  private static void internalError(Context ctx, ObjectMapper json, Exception e) {
+    log.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
+    write(ctx, json, 500, "Internal Server Error",
+        "An unexpected error prevented the request from being fulfilled (request " + requestId(ctx) + ").");
   }
 
   private static void write(Context ctx, ObjectMapper json, int status, String title, String message) {

@@ -57,6 +57,7 @@ public final class Payloads {
       FlavorCreated.class, FlavorUpdated.class, FlavorDeleted.class, FlavorAccessAdded.class, FlavorAccessRemoved.class,
       CreateKeypair.class, DeleteKeypair.class, KeypairCreated.class, KeypairDeleted.class,
       SetComputeQuota.class, ComputeQuotaSet.class, SetComputeServiceStatus.class, ComputeServiceStatusChanged.class,
+      SetComputeServiceForcedDown.class, ComputeServiceForcedDownChanged.class,
       CreateServer.class, DeleteServer.class, UpdateServer.class, SetServerMetadata.class, DeleteServerMetadataItem.class,
       ReleaseServerQuota.class,
       InstanceRequested.class, QuotaReserved.class, QuotaReleased.class, InstanceDeleteRequested.class,

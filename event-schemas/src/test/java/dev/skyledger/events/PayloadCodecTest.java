@@ -78,6 +78,28 @@ class PayloadCodecTest {
   }
 
   @Test
+  void givenInstanceRequestedWrittenBeforeReservations_whenDecode_thenNoReservationAndFirstOfItsRequest() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.compute.InstanceRequested.v1.avsc");
+    Schema specSchema = v1.getField("server").schema();
+    GenericRecord flavor = new org.apache.avro.generic.GenericRecordBuilder(specSchema.getField("flavor").schema())
+        .set("flavorId", "1").set("name", "m1.tiny").set("vcpus", 1).set("ramMb", 512).set("diskGb", 1).build();
+    GenericRecord spec = new org.apache.avro.generic.GenericRecordBuilder(specSchema)
+        .set("instanceId", "server-1").set("projectId", "p").set("userId", "u").set("name", "old").set("hostname", "old")
+        .set("flavor", flavor).build();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("server", spec);
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.compute.InstanceRequested) codec.decode(
+        "dev.skyledger.events.compute.InstanceRequested", bytes);
+
+    assertEquals("old", decoded.getServer().getName());
+    assertEquals(null, decoded.getServer().getReservationId());
+    assertEquals(0, decoded.getServer().getLaunchIndex());
+    assertEquals(2, codec.versionOf("dev.skyledger.events.compute.CreateServer"));
+  }
+
+  @Test
   void givenTheSchemaHistoryDirectory_whenListed_thenEveryReleaseIsInTheIndex() throws IOException {
     java.nio.file.Path dir = java.nio.file.Path.of("src/main/resources/schema-history");
     List<String> files;

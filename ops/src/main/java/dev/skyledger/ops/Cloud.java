@@ -49,6 +49,9 @@ import dev.skyledger.projectors.identity.IdentityProjection;
 import dev.skyledger.queryapi.QueryApi;
 import dev.skyledger.projectors.hosts.HostProjection;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.compute.Microversion;
 import dev.skyledger.platform.compute.HostDirectory;
 import dev.skyledger.hostagent.HostAgent;
 import dev.skyledger.platform.compute.ServerCatalog;
@@ -230,7 +233,7 @@ public final class Cloud implements AutoCloseable {
       return new CloudHealth.ComputeFigures(inFlight.building(), inFlight.deleting(), up, hosts.size() - up);
     });
     ServerReadRoutes serverReads = new ServerReadRoutes(authenticator, serverCatalog,
-        new ServerJson(json, catalog.url("/compute/v2.1"), networks), catalog);
+        new ServerJson(json, catalog.url("/compute/v2.1"), networks, hostDirectory::statuses), catalog);
     ServerWriteRoutes.ServerProjects serverProjects = new ServerWriteRoutes.ServerProjects() {
       @Override
       public Optional<String> projectOf(String serverId) {
@@ -242,6 +245,17 @@ public final class Cloud implements AutoCloseable {
         return serverCatalog.hostOf(serverId);
       }
     };
+    ServerWriteRoutes.ServerView serverView = new ServerWriteRoutes.ServerView() {
+      @Override
+      public Optional<ObjectNode> show(TokenClaims caller, String serverId) {
+        return serverReads.show(caller, serverId);
+      }
+
+      @Override
+      public Optional<ObjectNode> updated(TokenClaims caller, String serverId, Microversion version) {
+        return serverReads.updated(caller, serverId, version);
+      }
+    };
     IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,
         config.tokenLifetime(), config.security());
     running.add(0, identityWrites);
@@ -249,7 +263,7 @@ public final class Cloud implements AutoCloseable {
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),
-        new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverReads::show,
+        new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverView,
             hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1"), catalog.url("/image"))
             .withGroups(serverReads::showGroup));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),

@@ -77,18 +77,18 @@ class ComputeApiTest {
   // ---- versions ---------------------------------------------------------------------------------
 
   @Test
-  void versionDocumentsNameMicroversion21AndALaterOneIsNotAcceptable() {
+  void versionDocumentsNameMicroversions21To216AndALaterOneIsNotAcceptable() {
     var root = http.send("GET", "/compute", null, null);
     assertEquals(200, root.status(), root.raw().body());
     JsonNode v = root.json().path("versions").path(0);
     assertEquals("v2.1", v.path("id").asText());
-    assertEquals("2.1", v.path("version").asText());
+    assertEquals("2.16", v.path("version").asText());
     assertEquals("2.1", v.path("min_version").asText());
     assertEquals("CURRENT", v.path("status").asText());
 
     var one = http.send("GET", V21, null, null);
     assertEquals(200, one.status(), one.raw().body());
-    assertEquals("2.1", one.json().path("version").path("version").asText());
+    assertEquals("2.16", one.json().path("version").path("version").asText());
     assertEquals("2.1", one.json().path("version").path("min_version").asText());
 
     HttpResponse<byte[]> tooNew = http.bytes("GET", V21 + "/flavors", alice.token(), null,
@@ -321,9 +321,13 @@ class ComputeApiTest {
     assertFault(404, "itemNotFound", get("/os-keypairs/bob-only", alice.token()));
     assertFalse(get("/os-keypairs", alice.token()).raw().body().contains("bob-only"));
     assertEquals(md5Fingerprint(line), get("/os-keypairs/imported", alice.token()).json().path("keypair").path("fingerprint").asText());
-    assertFault(403, "forbidden", get("/os-keypairs?user_id=" + bob.userId(), alice.token()));
+    assertFalse(get("/os-keypairs?user_id=" + bob.userId(), alice.token()).raw().body().contains("bob-only"),
+        "before 2.10 user_id is not read");
+    assertFault(403, "forbidden", http.compute("2.10", "GET", V21 + "/os-keypairs?user_id=" + bob.userId(), alice.token(), null));
     assertFault(404, "itemNotFound", send("DELETE", "/os-keypairs/bob-only", alice.token(), null));
-    assertFault(403, "forbidden", send("POST", "/os-keypairs", alice.token(),
+    assertFault(400, "badRequest", send("POST", "/os-keypairs", alice.token(),
+        json(obj("keypair", obj("name", "for-bob", "public_key", line, "user_id", bob.userId())))));
+    assertFault(403, "forbidden", http.compute("2.10", "POST", V21 + "/os-keypairs", alice.token(),
         json(obj("keypair", obj("name", "for-bob", "public_key", line, "user_id", bob.userId())))));
     assertEquals(200, get("/os-keypairs/bob-only", bob.token()).status());
   }

@@ -62,6 +62,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -153,7 +154,7 @@ class ComputeUsageApiTest {
     ComputeReadRoutes routes = new ComputeReadRoutes(auth, new ComputeCatalog(db, registry, JSON),
         new ComputeJson(JSON, compute), services, new HostReadRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), JSON),
         new ServerReadRoutes(auth, new ServerCatalog(db, registry, JSON), new ServerJson(JSON, compute,
-            new NetworkCatalog(db, registry, JSON)), services), usage,
+            new NetworkCatalog(db, registry, JSON), Map::of), services), usage,
         new InstanceActionRoutes(auth, new InstanceActionLog(db, registry, JSON), JSON),
         new TenantUsageRoutes(auth, usage, JSON, Clock.fixed(NOW, ZoneOffset.UTC)));
     app = Javalin.create(cfg -> {

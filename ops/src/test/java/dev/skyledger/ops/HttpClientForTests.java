@@ -30,8 +30,18 @@ final class HttpClientForTests {
   }
 
   Response send(String method, String path, String token, String body, String contentType) {
+    return send(method, path, token, body, contentType, Map.of());
+  }
+
+  /** A compute request at a microversion ({@code OpenStack-API-Version: compute 2.x}). */
+  Response compute(String microversion, String method, String path, String token, String body) {
+    return send(method, path, token, body, "application/json", Map.of("OpenStack-API-Version", "compute " + microversion));
+  }
+
+  Response send(String method, String path, String token, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (token != null) b.header("X-Auth-Token", token);
+    headers.forEach(b::header);
     if (body != null && contentType != null) b.header("Content-Type", contentType);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {

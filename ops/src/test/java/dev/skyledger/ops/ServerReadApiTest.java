@@ -120,7 +120,8 @@ class ServerReadApiTest {
     int port = env.freePort();
     ServiceCatalog services = new ServiceCatalog("http://127.0.0.1:" + port, "RegionOne", ServiceCatalog.deployed());
     ServerReadRoutes routes = new ServerReadRoutes(auth, new ServerCatalog(db, registry, JSON),
-        new ServerJson(JSON, services.url("/compute/v2.1"), new NetworkCatalog(db, registry, JSON)), services);
+        new ServerJson(JSON, services.url("/compute/v2.1"), new NetworkCatalog(db, registry, JSON), Map::of),
+        services);
     app = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, JSON);
       routes.routes(cfg);

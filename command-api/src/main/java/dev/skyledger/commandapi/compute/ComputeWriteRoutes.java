@@ -12,6 +12,7 @@ import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.Keypair;
 import dev.skyledger.events.compute.RemoveFlavorAccess;
 import dev.skyledger.events.compute.SetComputeQuota;
+import dev.skyledger.events.compute.SetComputeServiceForcedDown;
 import dev.skyledger.events.compute.SetComputeServiceStatus;
 import dev.skyledger.events.compute.SetFlavorExtraSpecs;
 import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
@@ -21,8 +22,10 @@ import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.compute.ComputeCatalog;
 import dev.skyledger.platform.compute.ComputeJson;
 import dev.skyledger.platform.compute.ComputeQuotas;
+import dev.skyledger.platform.compute.Microversion;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.compute.SshKeys;
+import dev.skyledger.platform.compute.X509Keys;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.http.JsonBody;
 import io.javalin.config.JavalinConfig;
@@ -30,6 +33,7 @@ import io.javalin.http.Context;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
@@ -72,6 +76,7 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/os-services/enable", ctx -> serviceStatus(ctx, true, false));
     r.put(V21 + "/os-services/disable", ctx -> serviceStatus(ctx, false, false));
     r.put(V21 + "/os-services/disable-log-reason", ctx -> serviceStatus(ctx, false, true));
+    r.put(V21 + "/os-services/force-down", this::forceDown);
     r.put(V21 + "/os-quota-sets/{project}", this::setQuota);
     r.delete(V21 + "/os-quota-sets/{project}", this::resetQuota);
   }
@@ -180,6 +185,11 @@ public final class ComputeWriteRoutes {
     JsonNode root = JsonBody.parse(ctx, render.mapper());
     String id = ctx.pathParam("id");
     if (root != null && root.path("addTenantAccess").path("tenant").isTextual()) {
+      // 2.7: access to a public flavor is a conflict (before, Nova recorded it to no effect)
+      if (Microversions.negotiate(ctx).atLeast(7) && caller.isAdmin()
+          && catalog.flavor(new ComputeCatalog.Viewer(caller.projectId(), true), id).map(ComputeCatalog.Flavor::isPublic).orElse(false)) {
+        throw new ApiException(409, "conflict", "Can not add access to a public flavor.");
+      }
       send(ctx, caller, "flavors", new AddFlavorAccess(id, root.get("addTenantAccess").get("tenant").asText()), id, null);
     } else if (root != null && root.path("removeTenantAccess").path("tenant").isTextual()) {
       send(ctx, caller, "flavors", new RemoveFlavorAccess(id, root.get("removeTenantAccess").get("tenant").asText()), id, null);
@@ -191,8 +201,14 @@ public final class ComputeWriteRoutes {
 
   // ---- key pairs --------------------------------------------------------------------------------
 
+  /**
+   * {@code POST /os-keypairs}: import a public key or have a pair made. From 2.2 a pair has a
+   * type (ssh, or x509: a PEM certificate) and creation answers 201; from 2.10 an admin may create
+   * one for another user ({@code user_id}).
+   */
   private void createKeypair(Context ctx) {
     TokenClaims caller = caller(ctx);
+    Microversion version = Microversions.negotiate(ctx);
     ObjectNode k = body(ctx, "keypair");
     JsonNode name = k.get("name");
     if (name == null || !name.isTextual() || !KEYPAIR_NAME.matcher(name.asText()).matches()) {
@@ -200,17 +216,26 @@ public final class ComputeWriteRoutes {
     }
     for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
       String field = it.next();
-      if (!field.equals("name") && !field.equals("public_key") && !field.equals("type") && !field.equals("user_id")) {
+      boolean allowed = field.equals("name") || field.equals("public_key") || (field.equals("type") && version.atLeast(2))
+          || (field.equals("user_id") && version.atLeast(10));
+      if (!allowed) {
         throw ApiException.badRequest("Invalid input for field/attribute keypair. Additional properties are not allowed ('" + field + "' was unexpected)");
       }
     }
-    if (k.has("type") && !"ssh".equals(k.get("type").asText())) {
-      throw ApiException.badRequest("Invalid input for field/attribute type: only ssh key pairs are supported (x509 needs microversion 2.2).");
+    String type = "ssh";
+    if (k.has("type")) {
+      if (!k.get("type").isTextual() || !Set.of("ssh", "x509").contains(k.get("type").asText())) {
+        throw invalid("type", k.get("type"), k.get("type") + " is not one of ['ssh', 'x509']");
+      }
+      type = k.get("type").asText();
     }
     String userId = caller.userId();
-    if (k.path("user_id").isTextual() && !k.get("user_id").asText().equals(userId)) {
-      if (!caller.isAdmin()) throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-keypairs:create to be performed.");
-      userId = k.get("user_id").asText();
+    if (k.has("user_id")) {
+      if (!k.get("user_id").isTextual()) throw invalid("user_id", k.get("user_id"), "it is not a string");
+      if (!k.get("user_id").asText().equals(userId)) {
+        if (!caller.isAdmin()) throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-keypairs:create to be performed.");
+        userId = k.get("user_id").asText();
+      }
     }
     String publicKey;
     String privateKey = null;
@@ -218,29 +243,34 @@ public final class ComputeWriteRoutes {
       if (!k.get("public_key").isTextual()) throw invalid("public_key", k.get("public_key"), "it is not a string");
       publicKey = k.get("public_key").asText().trim();
     } else {
-      SshKeys.Generated generated = SshKeys.generate("Generated-by-Skyledger");
+      SshKeys.Generated generated = type.equals("x509") ? X509Keys.generate(userId, sender.clock().instant())
+          : SshKeys.generate("Generated-by-Skyledger");
       publicKey = generated.publicKey();
       privateKey = generated.privateKeyPem();
     }
-    String fingerprint = SshKeys.fingerprint(publicKey)
+    String fingerprint = (type.equals("x509") ? X509Keys.fingerprint(publicKey) : SshKeys.fingerprint(publicKey))
         .orElseThrow(() -> ApiException.badRequest("Keypair data is invalid: failed to generate fingerprint"));
     String project = caller.projectId();
     int limit = project == null ? -1 : ComputeQuotas.effective(catalog.quotaOverrides(project)).get("key_pairs");
-    Keypair keypair = new Keypair(userId, name.asText(), publicKey, fingerprint, "ssh");
+    Keypair keypair = new Keypair(userId, name.asText(), publicKey, fingerprint, type);
     send(ctx, caller, "user/" + userId, new CreateKeypair(keypair, project == null ? "" : project, limit), name.asText(), project);
     ObjectNode root = render.mapper().createObjectNode();
     ObjectNode out = root.putObject("keypair");
     out.put("name", keypair.getName()).put("public_key", publicKey).put("fingerprint", fingerprint).put("user_id", userId);
+    if (version.atLeast(2)) out.put("type", type);
     // the private key is in this answer only: it is neither kept nor logged
     if (privateKey != null) out.put("private_key", privateKey);
-    ctx.contentType("application/json").result(root.toString());
+    ctx.status(version.atLeast(2) ? 201 : 200).contentType("application/json").result(root.toString());
   }
 
+  /** {@code DELETE /os-keypairs/{name}}: 202, from 2.2 204; from 2.10 an admin may name another user. */
   private void deleteKeypair(Context ctx) {
     TokenClaims caller = caller(ctx);
-    String userId = ctx.queryParam("user_id") != null ? ctx.queryParam("user_id") : caller.userId();
+    Microversion version = Microversions.negotiate(ctx);
+    String asked = version.atLeast(10) ? ctx.queryParam("user_id") : null;
+    String userId = asked != null ? asked : caller.userId();
     send(ctx, caller, "user/" + userId, new DeleteKeypair(userId, ctx.pathParam("name")), ctx.pathParam("name"), caller.projectId());
-    ctx.status(202);
+    ctx.status(version.atLeast(2) ? 204 : 202);
   }
 
   // ---- compute services -------------------------------------------------------------------------
@@ -268,6 +298,36 @@ public final class ComputeWriteRoutes {
     ObjectNode service = root.putObject("service").put("host", host).put("binary", binary)
         .put("status", enabled ? "enabled" : "disabled");
     if (withReason) service.put("disabled_reason", reason);
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  /**
+   * {@code PUT /os-services/force-down {"host","binary","forced_down"}} (2.11): an operator fences
+   * a host it knows is dead (or lifts that). A forced-down host is down whatever its heartbeats
+   * say: it takes no new servers and its servers' {@code host_status} is DOWN.
+   */
+  private void forceDown(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    if (!Microversions.negotiate(ctx).atLeast(11)) throw new ApiException(404, "itemNotFound", "The resource could not be found.");
+    JsonNode body = JsonBody.parse(ctx, render.mapper());
+    if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
+      throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
+    }
+    JsonNode forced = body.get("forced_down");
+    if (forced == null || !(forced.isBoolean() || (forced.isTextual()
+        && Set.of("true", "false", "True", "False").contains(forced.asText())))) {
+      throw invalid("forced_down", forced, forced + " is not of type 'boolean'");
+    }
+    boolean forcedDown = forced.isBoolean() ? forced.asBoolean() : Boolean.parseBoolean(forced.asText().toLowerCase(java.util.Locale.ROOT));
+    String host = body.get("host").asText();
+    String binary = body.get("binary").asText();
+    if (!binary.equals("nova-compute")) {
+      throw new ApiException(404, "itemNotFound", "Service " + binary + " on host " + host + " not found.");
+    }
+    if (!hosts.test(host)) throw new ApiException(404, "itemNotFound", "Compute host " + host + " could not be found.");
+    send(ctx, caller, "host/" + host, new SetComputeServiceForcedDown(host, forcedDown), host, null);
+    ObjectNode root = render.mapper().createObjectNode();
+    root.putObject("service").put("host", host).put("binary", binary).put("forced_down", forcedDown);
     ctx.contentType("application/json").result(root.toString());
   }
 

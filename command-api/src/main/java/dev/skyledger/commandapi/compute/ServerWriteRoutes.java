@@ -24,6 +24,7 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.platform.compute.Microversion;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.http.JsonBody;
@@ -67,14 +68,18 @@ public final class ServerWriteRoutes {
     Optional<String> hostOf(String serverId);
   }
 
-  /** The server as GET /servers/{id} shows it to this caller. */
+  /** The server as this caller may read it. */
   public interface ServerView {
+    /** As GET /servers/{id} at 2.1 shows it (what these routes read of a server). */
     Optional<ObjectNode> show(TokenClaims caller, String serverId);
+
+    /** As Nova answers an update of it at this microversion. */
+    Optional<ObjectNode> updated(TokenClaims caller, String serverId, Microversion version);
   }
 
-  /** A server group as GET /os-server-groups/{id} shows it to this caller. */
+  /** A server group as GET /os-server-groups/{id} shows it to this caller at a microversion. */
   public interface GroupView {
-    Optional<ObjectNode> show(TokenClaims caller, String groupId);
+    Optional<ObjectNode> show(TokenClaims caller, String groupId, Microversion version);
   }
 
   /** A server's console log, read from the host that runs it (null lines: all), if that host answers. */
@@ -91,7 +96,7 @@ public final class ServerWriteRoutes {
   private final ServerView view;
   private final Predicate<String> zones;
   private final Consoles consoles;
-  private GroupView groups = (caller, id) -> Optional.empty();
+  private GroupView groups = (caller, id, version) -> Optional.empty();
   private final com.fasterxml.jackson.databind.ObjectMapper json;
   private final String baseUrl;
   /** The image endpoint (snapshots are answered with their image's URL there). */
@@ -130,6 +135,7 @@ public final class ServerWriteRoutes {
     r.put(V21 + "/servers/{id}", this::update);
     r.delete(V21 + "/servers/{id}", this::delete);
     r.post(V21 + "/servers/{id}/action", this::action);
+    r.post(V21 + "/servers/{id}/remote-consoles", this::remoteConsole);
     r.post(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, false));
     r.put(V21 + "/servers/{id}/metadata", ctx -> setMetadata(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", this::putMetadataItem);
@@ -188,7 +194,7 @@ public final class ServerWriteRoutes {
       JsonNode group = hints.get("group");
       if (group != null) {
         if (!group.isTextual()) throw invalid("group", group, "it is not a string");
-        ObjectNode g = groups.show(caller, group.asText())
+        ObjectNode g = groups.show(caller, group.asText(), Microversions.MAX)
             .filter(x -> x.path("project_id").asText().equals(caller.projectId()))
             .orElseThrow(() -> ApiException.badRequest("Invalid os:scheduler_hints: server group " + group.asText()
                 + " could not be found."));
@@ -242,6 +248,7 @@ public final class ServerWriteRoutes {
         .setSwapMb(flavor.swapMb()).setRxtxFactor(flavor.rxtxFactor()).setIsPublic(flavor.isPublic())
         .setDescription(flavor.description()).setExtraSpecs(flavor.extraSpecs()).build();
     long now = sender.clock().millis();
+    String reservation = reservationId();
     List<ServerSpec> specs = new ArrayList<>();
     for (int i = 1; i <= max; i++) {
       String each = max > 1 ? name + "-" + i : name;
@@ -253,11 +260,19 @@ public final class ServerWriteRoutes {
           .setImageLocation(image.location())
           .setNetworks(nets).setSecurityGroups(groups).setKeyName(keyName).setPublicKey(publicKey)
           .setUserData(userData).setAvailabilityZone(zone).setMetadata(metadata).setRequestedAt(now)
-          .setServerGroupId(groupId).setServerGroupPolicy(groupPolicy).build());
+          .setServerGroupId(groupId).setServerGroupPolicy(groupPolicy)
+          .setReservationId(reservation).setLaunchIndex(i - 1).build());
     }
     String first = specs.get(0).getInstanceId();
     send(ctx, caller, project, new CreateServer(specs, min), first);
     ObjectNode root = json.createObjectNode();
+    if (s.path("return_reservation_id").asBoolean(false)
+        || "true".equalsIgnoreCase(s.path("return_reservation_id").asText(""))) {
+      // as Nova: the reservation instead of the server, for clients that create many and follow them by it
+      root.put("reservation_id", reservation);
+      ctx.status(202).contentType("application/json").result(root.toString());
+      return;
+    }
     ObjectNode out = root.putObject("server");
     out.put("id", first);
     ArrayNode links = out.putArray("links");
@@ -267,6 +282,15 @@ public final class ServerWriteRoutes {
     ArrayNode sg = out.putArray("security_groups");
     for (String g : groupNames(caller, groups)) sg.addObject().put("name", g);
     ctx.status(202).contentType("application/json").result(root.toString());
+  }
+
+  /** A reservation id as Nova makes them: {@code r-} and 8 random lowercase letters and digits. */
+  private static String reservationId() {
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    StringBuilder id = new StringBuilder("r-");
+    for (int i = 0; i < 8; i++) id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    return id.toString();
   }
 
   private static String name(JsonNode v) {
@@ -487,9 +511,13 @@ public final class ServerWriteRoutes {
 
   // ---- server groups ----------------------------------------------------------------------------
 
-  /** {@code POST /os-server-groups {"server_group":{"name","policies":["affinity"|"anti-affinity"]}}} (microversion 2.1). */
+  /**
+   * {@code POST /os-server-groups {"server_group":{"name","policies":[one policy]}}}: affinity or
+   * anti-affinity, and from 2.15 soft-affinity or soft-anti-affinity.
+   */
   private void createGroup(Context ctx) {
     TokenClaims caller = caller(ctx);
+    Microversion version = Microversions.negotiate(ctx);
     if (caller.projectId() == null) throw ApiException.forbidden("Server groups are created with a project-scoped token.");
     ObjectNode g = body(ctx, "server_group");
     for (Iterator<String> it = g.fieldNames(); it.hasNext(); ) {
@@ -501,16 +529,20 @@ public final class ServerWriteRoutes {
     }
     String name = name(g.get("name"));
     JsonNode policies = g.get("policies");
+    Set<String> allowed = version.atLeast(15) ? Set.of("affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity")
+        : Set.of("affinity", "anti-affinity");
     if (policies == null || !policies.isArray() || policies.size() != 1 || !policies.get(0).isTextual()
-        || !Set.of("affinity", "anti-affinity").contains(policies.get(0).asText())) {
-      throw invalid("policies", policies, "exactly one of 'affinity', 'anti-affinity' (soft policies need microversion 2.15)");
+        || !allowed.contains(policies.get(0).asText())) {
+      throw invalid("policies", policies, version.atLeast(15)
+          ? "exactly one of 'affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'"
+          : "exactly one of 'affinity', 'anti-affinity' (soft policies need microversion 2.15)");
     }
     String id = UUID.randomUUID().toString();
     sender.send(ctx, caller, Topics.COMPUTE_COMMANDS, "project/" + caller.projectId(), PROJECTION,
         new CreateServerGroup(new ServerGroup(id, caller.projectId(), caller.userId(), name, policies.get(0).asText())),
         id, caller.projectId());
     ObjectNode root = json.createObjectNode();
-    root.set("server_group", groups.show(caller, id)
+    root.set("server_group", groups.show(caller, id, version)
         .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found.")));
     ctx.contentType("application/json").result(root.toString());
   }
@@ -518,7 +550,7 @@ public final class ServerWriteRoutes {
   private void deleteGroup(Context ctx) {
     TokenClaims caller = caller(ctx);
     String id = ctx.pathParam("id");
-    ObjectNode g = groups.show(caller, id)
+    ObjectNode g = groups.show(caller, id, Microversions.MAX)
         .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found."));
     String project = g.path("project_id").asText();
     sender.send(ctx, caller, Topics.COMPUTE_COMMANDS, "project/" + project, PROJECTION, new DeleteServerGroup(id, project),
@@ -549,6 +581,10 @@ public final class ServerWriteRoutes {
       case "os-start" -> power(ctx, caller, id, project, "start");
       case "os-getConsoleOutput" -> consoleOutput(ctx, caller, id, args);
       case "createImage" -> createImage(ctx, caller, id, project, args);
+      case "os-getVNCConsole" -> legacyConsole(caller, id, "vnc", args, Set.of("novnc", "xvpvnc"));
+      case "os-getSPICEConsole" -> legacyConsole(caller, id, "spice", args, Set.of("spice-html5"));
+      case "os-getRDPConsole" -> legacyConsole(caller, id, "rdp", args, Set.of("rdp-html5"));
+      case "os-getSerialConsole" -> legacyConsole(caller, id, "serial", args, Set.of("serial"));
       default -> throw ApiException.badRequest("There is no such action: " + name);
     }
   }
@@ -601,6 +637,58 @@ public final class ServerWriteRoutes {
     ctx.status(202).header("Location", imageUrl + "/v2/images/" + imageId);
   }
 
+  // ---- remote consoles ----------------------------------------------------------------------------
+
+  /** The console types of each protocol (2.6; mks from 2.8). */
+  private static final Map<String, Set<String>> CONSOLE_TYPES = Map.of("vnc", Set.of("novnc", "xvpvnc"),
+      "spice", Set.of("spice-html5"), "rdp", Set.of("rdp-html5"), "serial", Set.of("serial"), "mks", Set.of("webmks"));
+
+  /**
+   * {@code POST /servers/{id}/remote-consoles} (2.6): the request is checked as Nova checks it; the
+   * hosts here offer no remote console of any type (a server's console is its log, read with
+   * {@code os-getConsoleOutput}), so a running server's answer is Nova's for a console type its
+   * host does not offer: 400 {@code Unavailable console type}.
+   */
+  private void remoteConsole(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    Microversion version = Microversions.negotiate(ctx);
+    if (!version.atLeast(6)) throw new ApiException(404, "itemNotFound", "The resource could not be found.");
+    String id = ctx.pathParam("id");
+    ObjectNode console = body(ctx, "remote_console");
+    JsonNode protocol = console.get("protocol");
+    JsonNode type = console.get("type");
+    Set<String> protocols = version.atLeast(8) ? CONSOLE_TYPES.keySet()
+        : Set.of("vnc", "spice", "rdp", "serial");
+    if (protocol == null || !protocol.isTextual() || !protocols.contains(protocol.asText())) {
+      throw invalid("protocol", protocol, "'protocol' is one of " + new java.util.TreeSet<>(protocols));
+    }
+    if (type == null || !type.isTextual() || !CONSOLE_TYPES.get(protocol.asText()).contains(type.asText())) {
+      throw ApiException.badRequest("Unsupported console_type \"" + (type == null ? "" : type.asText())
+          + "\" for protocol " + protocol.asText() + ".");
+    }
+    unavailableConsole(caller, id, type.asText());
+  }
+
+  /** The 2.1 console actions ({@code os-getVNCConsole} and its kin), answered as {@link #remoteConsole} is. */
+  private void legacyConsole(TokenClaims caller, String id, String protocol, JsonNode args, Set<String> types) {
+    JsonNode type = args.get("type");
+    if (type == null || !type.isTextual()) throw invalid("type", type, "'type' is a required property");
+    if (!types.contains(type.asText())) {
+      throw ApiException.badRequest("Unsupported console_type \"" + type.asText() + "\" for protocol " + protocol + ".");
+    }
+    unavailableConsole(caller, id, type.asText());
+  }
+
+  private void unavailableConsole(TokenClaims caller, String id, String type) {
+    ObjectNode server = view.show(caller, id)
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
+    if (!"ACTIVE".equals(server.path("status").asText())) {
+      throw new ApiException(409, "conflict", "Instance " + id + " is not ready: it is "
+          + server.path("OS-EXT-STS:vm_state").asText() + ".");
+    }
+    throw ApiException.badRequest("Unavailable console type " + type + ".");
+  }
+
   private void consoleOutput(Context ctx, TokenClaims caller, String id, JsonNode args) {
     Integer lines = null;
     JsonNode length = args.get("length");
@@ -640,11 +728,7 @@ public final class ServerWriteRoutes {
     }
     String name = s.has("name") ? name(s.get("name")) : null;
     send(ctx, caller, project, new UpdateServer(id, project, name), id);
-    answerServer(ctx, caller, id);
-  }
-
-  private void answerServer(Context ctx, TokenClaims caller, String id) {
-    ObjectNode server = view.show(caller, id)
+    ObjectNode server = view.updated(caller, id, Microversions.negotiate(ctx))
         .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance " + id + " could not be found."));
     ObjectNode root = json.createObjectNode();
     root.set("server", server);

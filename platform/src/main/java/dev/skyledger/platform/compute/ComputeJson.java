@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
-/** Flavors, key pairs and quota sets as Nova v2.1 writes them. */
+/** Flavors, key pairs and quota sets as Nova writes them. */
 public final class ComputeJson {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
   private final ObjectMapper json;
@@ -65,11 +65,13 @@ public final class ComputeJson {
     return root;
   }
 
-  public ObjectNode keypair(ComputeCatalog.Keypair k, boolean full) {
+  /** A key pair in a list ({@code full} false) or shown; its type from 2.2. */
+  public ObjectNode keypair(ComputeCatalog.Keypair k, boolean full, Microversion version) {
     ObjectNode o = json.createObjectNode();
     o.put("name", k.name());
     o.put("public_key", k.publicKey());
     o.put("fingerprint", k.fingerprint());
+    if (version.atLeast(2)) o.put("type", k.type());
     if (full) {
       o.put("user_id", k.userId());
       o.put("created_at", TIME.format(k.createdAt().truncatedTo(ChronoUnit.MICROS)));

@@ -42,7 +42,8 @@ public final class ServerCatalog {
   public record Server(String id, String projectId, String userId, String name, String hostname, String status,
                        String vmState, String taskState, int powerState, Flavor flavor, String imageId, String imageName,
                        String keyName, String availabilityZone, String host, List<String> securityGroups,
-                       Map<String, String> metadata, String userData, int requestedNetworks, Fault fault,
+                       Map<String, String> metadata, String userData, String reservationId, int launchIndex,
+                       int requestedNetworks, Fault fault,
                        Instant createdAt, Instant updatedAt, Instant launchedAt, Instant deletedAt, List<Port> ports) {}
 
   /** One sort key (one of {@link #SORT_COLUMNS}) and its direction. */
@@ -71,14 +72,16 @@ public final class ServerCatalog {
       Map.entry("key_name", "COALESCE(key_name, '')"), Map.entry("availability_zone", "COALESCE(availability_zone, '')"),
       Map.entry("vm_state", "vm_state"), Map.entry("task_state", "COALESCE(task_state, '')"),
       Map.entry("power_state", "power_state"), Map.entry("host", "COALESCE(host, '')"),
-      Map.entry("node", "COALESCE(host, '')"));
+      Map.entry("node", "COALESCE(host, '')"), Map.entry("reservation_id", "COALESCE(reservation_id, '')"),
+      Map.entry("launch_index", "launch_index"));
 
   /** Sort keys only an admin may use; others' are dropped (as Nova does). */
   public static final Set<String> ADMIN_SORT_KEYS = Set.of("host", "node");
 
   private static final String COLUMNS = "id, project_id, user_id, name, hostname, status, vm_state, task_state,"
       + " power_state, flavor::text, image_id, image_name, key_name, availability_zone, host, security_groups::text,"
-      + " metadata::text, user_data, requested_networks, fault::text, created_at, updated_at, launched_at, deleted_at";
+      + " metadata::text, user_data, requested_networks, fault::text, created_at, updated_at, launched_at, deleted_at,"
+      + " reservation_id, launch_index";
 
   /** PostgreSQL's SQLSTATE for a regular expression it cannot compile. */
   private static final String INVALID_REGEX = "2201B";
@@ -354,7 +357,8 @@ public final class ServerCatalog {
     }
     return servers.stream().map(v -> new Server(v.id(), v.projectId(), v.userId(), v.name(), v.hostname(), v.status(),
         v.vmState(), v.taskState(), v.powerState(), v.flavor(), v.imageId(), v.imageName(), v.keyName(),
-        v.availabilityZone(), v.host(), v.securityGroups(), v.metadata(), v.userData(), v.requestedNetworks(), v.fault(),
+        v.availabilityZone(), v.host(), v.securityGroups(), v.metadata(), v.userData(), v.reservationId(),
+        v.launchIndex(), v.requestedNetworks(), v.fault(),
         v.createdAt(), v.updatedAt(), v.launchedAt(), v.deletedAt(), ports.getOrDefault(v.id(), List.of()))).toList();
   }
 
@@ -372,7 +376,8 @@ public final class ServerCatalog {
     return new Server(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
         r.getString(7), r.getString(8), r.getInt(9), flavor, r.getString(11), r.getString(12), r.getString(13),
         r.getString(14), r.getString(15), read(r.getString(16), new TypeReference<List<String>>() {}),
-        new TreeMap<>(read(r.getString(17), new TypeReference<Map<String, String>>() {})), r.getString(18), r.getInt(19),
+        new TreeMap<>(read(r.getString(17), new TypeReference<Map<String, String>>() {})), r.getString(18),
+        r.getString(25), r.getInt(26), r.getInt(19),
         fault, instant(r.getTimestamp(21)), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)),
         instant(r.getTimestamp(24)), List.of());
   }

@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Servers as Nova v2.1 writes them. The names a server's JSON shows (its networks' and security
- * groups') and its floating IPs come from the network views, looked up once for a whole page.
+ * Servers as Nova writes them, at the microversion of the request ({@link Audience}). The names a
+ * server's JSON shows (its networks' and security groups') and its floating IPs come from the
+ * network views, and its host's status from the hosts view, each looked up once for a whole page.
  */
 public final class ServerJson {
   /** {@code created}, {@code updated}, a fault's {@code created}: Nova's isotime. */
@@ -33,10 +34,28 @@ public final class ServerJson {
   private static final Set<String> PROGRESS_STATUSES = Set.of("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING");
   private static final Set<String> FAULT_STATUSES = Set.of("ERROR", "DELETED");
 
-  /** What a page of servers needs from the network views: names by id, floating IPs by the port they forward to. */
+  /**
+   * Who reads and at which microversion: admins see the extended attributes (2.3 adds to them) and,
+   * from 2.16, the status of the server's host.
+   */
+  public record Audience(boolean admin, Microversion version) {}
+
+  /** The status of each compute host as {@code host_status} shows it (UP, DOWN, MAINTENANCE, UNKNOWN). */
+  public interface HostStatuses {
+    Map<String, String> byHost();
+  }
+
+  /**
+   * What a page of servers needs from other views: names by id, floating IPs by the port they
+   * forward to, host statuses by host (empty unless the audience sees them).
+   */
   record Names(Map<String, String> networks, Map<String, String> securityGroups,
-               Map<String, List<NetworkCatalog.FloatingIp>> floatingByPort) {
-    static final Names NONE = new Names(Map.of(), Map.of(), Map.of());
+               Map<String, List<NetworkCatalog.FloatingIp>> floatingByPort, Map<String, String> hostStatuses) {
+    static final Names NONE = new Names(Map.of(), Map.of(), Map.of(), Map.of());
+
+    Names withHostStatuses(Map<String, String> statuses) {
+      return new Names(networks, securityGroups, floatingByPort, statuses);
+    }
   }
 
   private static final NetworkCatalog.Viewer ALL = new NetworkCatalog.Viewer(null, true);
@@ -45,13 +64,15 @@ public final class ServerJson {
   private final String computeUrl;
   private final String bookmarkUrl;
   private final NetworkCatalog networks;
+  private final HostStatuses hosts;
 
   /** {@code computeUrl}: the public compute endpoint ({@code .../compute/v2.1}), for links. */
-  public ServerJson(ObjectMapper json, String computeUrl, NetworkCatalog networks) {
+  public ServerJson(ObjectMapper json, String computeUrl, NetworkCatalog networks, HostStatuses hosts) {
     this.json = json;
     this.computeUrl = computeUrl;
     this.bookmarkUrl = computeUrl.replaceAll("/v2\\.1$", "");
     this.networks = networks;
+    this.hosts = hosts;
   }
 
   public ObjectMapper mapper() {
@@ -67,15 +88,31 @@ public final class ServerJson {
     return o;
   }
 
-  /** {@code GET /servers/{id}} of one server; {@code admin}: with the attributes only admins see. */
-  public ObjectNode detail(ServerCatalog.Server s, boolean admin) {
-    return details(List.of(s), admin).get(0);
+  /** {@code GET /servers/{id}} of one server, as this audience sees it. */
+  public ObjectNode detail(ServerCatalog.Server s, Audience audience) {
+    return details(List.of(s), audience).get(0);
   }
 
-  /** {@code GET /servers/detail}: the page's names and floating IPs are looked up once for all of it. */
-  public List<ObjectNode> details(List<ServerCatalog.Server> servers, boolean admin) {
+  /** {@code GET /servers/detail}: the page's names, floating IPs and host statuses are looked up once for all of it. */
+  public List<ObjectNode> details(List<ServerCatalog.Server> servers, Audience audience) {
     Names names = names(servers);
-    return servers.stream().map(s -> detail(s, names, admin)).toList();
+    if (audience.admin() && audience.version().atLeast(16) && hosts != null) names = names.withHostStatuses(hosts.byHost());
+    Names page = names;
+    return servers.stream().map(s -> detail(s, page, audience)).toList();
+  }
+
+  /**
+   * The server as Nova answers an update ({@code PUT /servers/{id}}): the attributes of every
+   * server without the extensions (zone, key, usage, groups, states, volumes, host) and with
+   * addresses as version and address only; {@code locked} from 2.9.
+   */
+  public ObjectNode updated(ServerCatalog.Server s, Audience audience) {
+    Names names = names(List.of(s));
+    ObjectNode o = json.createObjectNode();
+    common(o, s, names, false);
+    fault(o, s, audience.admin());
+    if (audience.version().atLeast(9)) o.put("locked", false);
+    return o;
   }
 
   /** {@code {"metadata": {...}}}. */
@@ -105,7 +142,7 @@ public final class ServerJson {
         .stream().collect(Collectors.toMap(NetworkCatalog.SecurityGroup::id, NetworkCatalog.SecurityGroup::name));
     Map<String, List<NetworkCatalog.FloatingIp>> floating = networks.floatingIps(ALL, byIds("port_id", portIds)).stream()
         .collect(Collectors.groupingBy(NetworkCatalog.FloatingIp::portId));
-    return new Names(networkNames, groupNames, floating);
+    return new Names(networkNames, groupNames, floating, Map.of());
   }
 
   private static NetworkCatalog.Query byIds(String attribute, Iterable<String> ids) {
@@ -115,32 +152,10 @@ public final class ServerJson {
   }
 
   /** One server, with the names of a page already looked up. */
-  ObjectNode detail(ServerCatalog.Server s, Names names, boolean admin) {
+  ObjectNode detail(ServerCatalog.Server s, Names names, Audience audience) {
+    boolean admin = audience.admin();
     ObjectNode o = json.createObjectNode();
-    o.put("id", s.id());
-    o.put("name", s.name());
-    o.put("status", s.status());
-    o.put("tenant_id", s.projectId());
-    o.put("user_id", s.userId());
-    ObjectNode metadata = o.putObject("metadata");
-    s.metadata().forEach(metadata::put);
-    o.put("hostId", hostId(s.projectId(), s.host()));
-    if (s.imageId() == null || s.imageId().isEmpty()) {
-      o.put("image", "");
-    } else {
-      ObjectNode image = o.putObject("image").put("id", s.imageId());
-      image.putArray("links").addObject().put("rel", "bookmark").put("href", bookmarkUrl + "/images/" + s.imageId());
-    }
-    ObjectNode flavor = o.putObject("flavor").put("id", s.flavor().id());
-    flavor.putArray("links").addObject().put("rel", "bookmark").put("href", bookmarkUrl + "/flavors/" + s.flavor().id());
-    o.put("created", ISO.format(s.createdAt()));
-    o.put("updated", ISO.format(s.updatedAt()));
-    o.set("addresses", addresses(s, names));
-    o.put("accessIPv4", "");
-    o.put("accessIPv6", "");
-    links(o, "/servers/" + s.id());
-    o.put("OS-DCF:diskConfig", "MANUAL");
-    if (PROGRESS_STATUSES.contains(s.status())) o.put("progress", 0);
+    common(o, s, names, true);
     o.put("OS-EXT-AZ:availability_zone", s.availabilityZone() == null ? "" : s.availabilityZone());
     o.put("config_drive", "");
     o.put("key_name", s.keyName());
@@ -159,7 +174,55 @@ public final class ServerJson {
       o.put("OS-EXT-SRV-ATTR:host", s.host());
       o.put("OS-EXT-SRV-ATTR:hypervisor_hostname", s.host());
       o.put("OS-EXT-SRV-ATTR:instance_name", instanceName(s.id()));
+      if (audience.version().atLeast(3)) {
+        o.put("OS-EXT-SRV-ATTR:reservation_id", s.reservationId());
+        o.put("OS-EXT-SRV-ATTR:launch_index", s.launchIndex());
+        o.put("OS-EXT-SRV-ATTR:hostname", s.hostname() == null ? "" : s.hostname());
+        // no kernel or ramdisk of their own: the guest boots its image's disk
+        o.put("OS-EXT-SRV-ATTR:kernel_id", "");
+        o.put("OS-EXT-SRV-ATTR:ramdisk_id", "");
+        // the root disk is the first virtio disk once the host has spawned it
+        o.put("OS-EXT-SRV-ATTR:root_device_name", s.launchedAt() == null ? null : "/dev/vda");
+        o.put("OS-EXT-SRV-ATTR:user_data", s.userData());
+      }
     }
+    fault(o, s, admin);
+    if (audience.version().atLeast(9)) o.put("locked", false);
+    if (admin && audience.version().atLeast(16)) {
+      o.put("host_status", s.host() == null || s.host().isEmpty() ? "" : names.hostStatuses().getOrDefault(s.host(), ""));
+    }
+    return o;
+  }
+
+  /** What every form of a server holds; {@code extended}: addresses with their type and MAC. */
+  private void common(ObjectNode o, ServerCatalog.Server s, Names names, boolean extended) {
+    o.put("id", s.id());
+    o.put("name", s.name());
+    o.put("status", s.status());
+    o.put("tenant_id", s.projectId());
+    o.put("user_id", s.userId());
+    ObjectNode metadata = o.putObject("metadata");
+    s.metadata().forEach(metadata::put);
+    o.put("hostId", hostId(s.projectId(), s.host()));
+    if (s.imageId() == null || s.imageId().isEmpty()) {
+      o.put("image", "");
+    } else {
+      ObjectNode image = o.putObject("image").put("id", s.imageId());
+      image.putArray("links").addObject().put("rel", "bookmark").put("href", bookmarkUrl + "/images/" + s.imageId());
+    }
+    ObjectNode flavor = o.putObject("flavor").put("id", s.flavor().id());
+    flavor.putArray("links").addObject().put("rel", "bookmark").put("href", bookmarkUrl + "/flavors/" + s.flavor().id());
+    o.put("created", ISO.format(s.createdAt()));
+    o.put("updated", ISO.format(s.updatedAt()));
+    o.set("addresses", addresses(s, names, extended));
+    o.put("accessIPv4", "");
+    o.put("accessIPv6", "");
+    links(o, "/servers/" + s.id());
+    o.put("OS-DCF:diskConfig", "MANUAL");
+    if (PROGRESS_STATUSES.contains(s.status())) o.put("progress", 0);
+  }
+
+  private static void fault(ObjectNode o, ServerCatalog.Server s, boolean admin) {
     if (s.fault() != null && FAULT_STATUSES.contains(s.status())) {
       ServerCatalog.Fault f = s.fault();
       ObjectNode fault = o.putObject("fault").put("code", f.code()).put("created", ISO.format(f.created()))
@@ -167,20 +230,19 @@ public final class ServerJson {
       // as Nova: the details (a trace, for a 500) only for admins
       if (f.details() != null && !f.details().isEmpty() && (admin || f.code() != 500)) fault.put("details", f.details());
     }
-    return o;
   }
 
   /** {@code {"<network name>": [fixed addresses, then floating ones, port by port]}}. */
-  private ObjectNode addresses(ServerCatalog.Server s, Names names) {
+  private ObjectNode addresses(ServerCatalog.Server s, Names names, boolean extended) {
     Map<String, ArrayNode> byNetwork = new LinkedHashMap<>();
     for (ServerCatalog.Port p : s.ports()) {
       ArrayNode list = byNetwork.computeIfAbsent(names.networks().getOrDefault(p.networkId(), p.networkId()),
           k -> json.createArrayNode());
       for (ServerCatalog.FixedIp ip : p.fixedIps()) {
-        if (ip.ipAddress() != null) address(list, ip.ipAddress(), "fixed", p.macAddress());
+        if (ip.ipAddress() != null) address(list, ip.ipAddress(), extended ? "fixed" : null, p.macAddress());
       }
       for (NetworkCatalog.FloatingIp f : names.floatingByPort().getOrDefault(p.portId(), List.of())) {
-        address(list, f.floatingIpAddress(), "floating", p.macAddress());
+        address(list, f.floatingIpAddress(), extended ? "floating" : null, p.macAddress());
       }
     }
     ObjectNode out = json.createObjectNode();
@@ -188,9 +250,10 @@ public final class ServerJson {
     return out;
   }
 
+  /** One address; {@code type} null: version and address only (an update's answer). */
   private static void address(ArrayNode list, String addr, String type, String mac) {
-    list.addObject().put("version", addr.contains(":") ? 6 : 4).put("addr", addr).put("OS-EXT-IPS:type", type)
-        .put("OS-EXT-IPS-MAC:mac_addr", mac);
+    ObjectNode a = list.addObject().put("version", addr.contains(":") ? 6 : 4).put("addr", addr);
+    if (type != null) a.put("OS-EXT-IPS:type", type).put("OS-EXT-IPS-MAC:mac_addr", mac);
   }
 
   private void links(ObjectNode o, String path) {

@@ -16,15 +16,19 @@ import org.junit.jupiter.api.Test;
 class ServerJsonTest {
   private static final Instant CREATED = Instant.parse("2026-11-22T04:30:00.123Z");
   private static final Instant LAUNCHED = Instant.parse("2026-11-22T04:30:07.654321Z");
-  private static final ServerJson JSON = new ServerJson(Json.newMapper(), "http://cloud.example/compute/v2.1", null);
+  private static final ServerJson JSON = new ServerJson(Json.newMapper(), "http://cloud.example/compute/v2.1", null,
+      Map::of);
   private static final ServerCatalog.Flavor TINY = new ServerCatalog.Flavor("1", "m1.tiny", 1, 512, 1, 0, 0);
   private static final String ID = "9168b536-cd40-4630-b43f-b259807c6e87";
+  private static final ServerJson.Audience USER = new ServerJson.Audience(false, Microversion.V2_1);
+  private static final ServerJson.Audience ADMIN = new ServerJson.Audience(true, Microversion.V2_1);
 
   private static ServerCatalog.Server server(String status, String vmState, String taskState, int power, String host,
                                              String imageId, ServerCatalog.Fault fault, Instant launched,
                                              List<ServerCatalog.Port> ports) {
     return new ServerCatalog.Server(ID, "proj-1", "user-1", "web-1", "web-1", status, vmState, taskState, power, TINY,
-        imageId, "cirros", null, "nova", host, List.of("sg-default", "sg-web"), Map.of("role", "web"), null, ports.size(),
+        imageId, "cirros", null, "nova", host, List.of("sg-default", "sg-web"), Map.of("role", "web"), null, "r-abcd1234", 0,
+        ports.size(),
         fault, CREATED, CREATED.plusSeconds(7), launched, null, ports);
   }
 
@@ -36,10 +40,10 @@ class ServerJsonTest {
   private static final ServerJson.Names NAMES = new ServerJson.Names(Map.of("net-private", "private"),
       Map.of("sg-default", "default", "sg-web", "default"),
       Map.of("port-a", List.of(new NetworkCatalog.FloatingIp("fip-1", "proj-1", "ext", "203.0.113.7", "fport", "port-a",
-          "10.0.0.5", "router-1", "", 1, CREATED, CREATED))));
+          "10.0.0.5", "router-1", "", 1, CREATED, CREATED))), Map.of());
 
   private static JsonNode active(boolean admin) {
-    return JSON.detail(server("ACTIVE", "active", null, 1, "compute-1", "img-1", null, LAUNCHED, PORTS), NAMES, admin);
+    return JSON.detail(server("ACTIVE", "active", null, 1, "compute-1", "img-1", null, LAUNCHED, PORTS), NAMES, new ServerJson.Audience(admin, Microversion.V2_1));
   }
 
   @Test
@@ -92,7 +96,7 @@ class ServerJsonTest {
     assertEquals(1, groups.size(), "two groups both named default show once, as Nova");
     assertEquals("default", groups.get(0).path("name").asText());
     JsonNode building = JSON.detail(server("BUILD", "building", "scheduling", 0, null, "img-1", null, null, List.of()),
-        ServerJson.Names.NONE, false);
+        ServerJson.Names.NONE, USER);
     assertFalse(building.has("security_groups"));
     assertEquals("", building.path("hostId").asText());
     assertEquals(0, building.path("addresses").size());
@@ -114,14 +118,14 @@ class ServerJsonTest {
     ServerCatalog.Fault fault = new ServerCatalog.Fault(500, "No valid host was found.", "Traceback ...",
         Instant.parse("2026-11-22T04:31:00Z"));
     ServerCatalog.Server failed = server("ERROR", "error", null, 0, null, null, fault, null, List.of());
-    JsonNode user = JSON.detail(failed, ServerJson.Names.NONE, false);
+    JsonNode user = JSON.detail(failed, ServerJson.Names.NONE, USER);
     assertEquals(500, user.path("fault").path("code").asInt());
     assertEquals("No valid host was found.", user.path("fault").path("message").asText());
     assertEquals("2026-11-22T04:31:00Z", user.path("fault").path("created").asText());
     assertFalse(user.path("fault").has("details"));
     assertFalse(user.has("progress"));
     assertEquals("", user.path("image").asText(), "no image: an empty string, as for a volume-backed server");
-    assertEquals("Traceback ...", JSON.detail(failed, ServerJson.Names.NONE, true).path("fault").path("details").asText());
+    assertEquals("Traceback ...", JSON.detail(failed, ServerJson.Names.NONE, ADMIN).path("fault").path("details").asText());
   }
 
   @Test
@@ -134,5 +138,63 @@ class ServerJsonTest {
     List<String> names = new java.util.ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
+  }
+
+  // ---- microversions ----------------------------------------------------------------------------
+
+  private static JsonNode at(int minor, boolean admin, String host, Map<String, String> statuses) {
+    ServerJson render = new ServerJson(Json.newMapper(), "http://cloud.example/compute/v2.1", null, () -> statuses);
+    return render.details(List.of(server("ACTIVE", "active", null, 1, host, "img-1", null, LAUNCHED, List.of())),
+        new ServerJson.Audience(admin, new Microversion(minor))).get(0);
+  }
+
+  @Test
+  void at21NoLaterAttributeIsShownEvenToAnAdmin() {
+    JsonNode s = at(1, true, "compute-1", Map.of("compute-1", "UP"));
+    assertFalse(s.has("OS-EXT-SRV-ATTR:reservation_id"));
+    assertFalse(s.has("OS-EXT-SRV-ATTR:user_data"));
+    assertFalse(s.has("locked"));
+    assertFalse(s.has("host_status"));
+    assertTrue(s.has("OS-EXT-SRV-ATTR:host"));
+  }
+
+  @Test
+  void at23AdminsSeeTheExtendedAttributesAndOthersDoNot() {
+    JsonNode admin = at(3, true, "compute-1", Map.of());
+    assertEquals("r-abcd1234", admin.path("OS-EXT-SRV-ATTR:reservation_id").asText());
+    assertEquals(0, admin.path("OS-EXT-SRV-ATTR:launch_index").asInt());
+    assertEquals("web-1", admin.path("OS-EXT-SRV-ATTR:hostname").asText());
+    assertEquals("/dev/vda", admin.path("OS-EXT-SRV-ATTR:root_device_name").asText());
+    assertEquals("", admin.path("OS-EXT-SRV-ATTR:kernel_id").asText());
+    assertTrue(admin.has("OS-EXT-SRV-ATTR:user_data") && admin.path("OS-EXT-SRV-ATTR:user_data").isNull());
+    assertFalse(admin.has("locked"), "locked is 2.9's");
+    JsonNode user = at(3, false, "compute-1", Map.of());
+    assertFalse(user.has("OS-EXT-SRV-ATTR:reservation_id"));
+    assertFalse(user.has("OS-EXT-SRV-ATTR:host"));
+  }
+
+  @Test
+  void at29EveryoneSeesLockedAndAt216AdminsSeeTheHostStatus() {
+    assertFalse(at(9, false, "compute-1", Map.of()).path("locked").asBoolean(true));
+    assertFalse(at(15, true, "compute-1", Map.of("compute-1", "UP")).has("host_status"));
+    assertEquals("UP", at(16, true, "compute-1", Map.of("compute-1", "UP")).path("host_status").asText());
+    assertEquals("MAINTENANCE", at(16, true, "compute-1", Map.of("compute-1", "MAINTENANCE")).path("host_status").asText());
+    assertEquals("", at(16, true, null, Map.of("compute-1", "UP")).path("host_status").asText(), "not yet scheduled");
+    assertEquals("", at(16, true, "gone", Map.of("compute-1", "UP")).path("host_status").asText(), "a host no longer known");
+    assertFalse(at(16, false, "compute-1", Map.of("compute-1", "UP")).has("host_status"), "admins only");
+  }
+
+  @Test
+  void anUpdatesAnswerIsTheServerWithoutExtensionsAndPlainAddresses() {
+    ServerCatalog.Server s = server("ACTIVE", "active", null, 1, "compute-1", "img-1", null, LAUNCHED, List.of());
+    JsonNode updated = JSON.updated(s, new ServerJson.Audience(true, new Microversion(9)));
+    assertEquals("web-1", updated.path("name").asText());
+    assertFalse(updated.has("OS-EXT-STS:vm_state"));
+    assertFalse(updated.has("OS-EXT-SRV-ATTR:host"));
+    assertFalse(updated.has("key_name"));
+    assertFalse(updated.has("OS-SRV-USG:launched_at"));
+    assertFalse(updated.has("security_groups"));
+    assertTrue(updated.has("locked"));
+    assertFalse(JSON.updated(s, ADMIN).has("locked"));
   }
 }

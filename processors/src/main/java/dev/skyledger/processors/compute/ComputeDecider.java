@@ -62,6 +62,7 @@ final class ComputeDecider {
     if (command instanceof DeleteKeypair c) return deleteKeypair(c, actor, s);
     if (command instanceof SetComputeQuota c) return setQuota(c, actor, s);
     if (command instanceof SetComputeServiceStatus c) return setServiceStatus(c, actor);
+    if (command instanceof dev.skyledger.events.compute.SetComputeServiceForcedDown c) return setForcedDown(c, actor);
     if (command instanceof CreateServer c) return ServerDecisions.create(c, actor, s);
     if (command instanceof DeleteServer c) return ServerDecisions.delete(c, actor, s);
     if (command instanceof ReleaseServerQuota c) return ServerDecisions.releaseQuota(c, actor, s);
@@ -242,6 +243,13 @@ final class ComputeDecider {
         c.getEnabled() ? null : c.getDisabledReason()));
   }
 
+  /** Forcing a host down is an operator's fencing: admins only, recorded as asked (it is idempotent). */
+  private static Decision setForcedDown(dev.skyledger.events.compute.SetComputeServiceForcedDown c, Actor actor) {
+    if (!isAdmin(actor)) return forbidden("os_compute_api:os-services:update");
+    return Decision.accept(c.getHostId(),
+        new dev.skyledger.events.compute.ComputeServiceForcedDownChanged(c.getHostId(), c.getForcedDown()));
+  }
+
   // ---- evolve -----------------------------------------------------------------------------------
 
   static void evolve(ComputeState s, SpecificRecord event) {
@@ -266,6 +274,7 @@ final class ComputeDecider {
     if (event instanceof KeypairDeleted e) return e.getKeypair().getUserId() + "/" + e.getKeypair().getName();
     if (event instanceof ComputeQuotaSet e) return e.getProjectId();
     if (event instanceof ComputeServiceStatusChanged e) return e.getHostId();
+    if (event instanceof dev.skyledger.events.compute.ComputeServiceForcedDownChanged e) return e.getHostId();
     String server = ServerDecisions.aggregateOf(event);
     if (server != null) return server;
     throw new IllegalArgumentException("not a compute event: " + event.getSchema().getFullName());

@@ -120,6 +120,10 @@ public final class ComputeProjection implements Projection {
       Projection.execute(c, "INSERT INTO compute_services (host_id, enabled, disabled_reason, updated_at) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT (host_id) DO UPDATE SET enabled = EXCLUDED.enabled, disabled_reason = EXCLUDED.disabled_reason,"
           + " updated_at = EXCLUDED.updated_at", e.getHostId(), e.getEnabled(), e.getDisabledReason(), at);
+    } else if (event instanceof dev.skyledger.events.compute.ComputeServiceForcedDownChanged e) {
+      Projection.execute(c, "INSERT INTO compute_services (host_id, enabled, forced_down, updated_at) VALUES (?, true, ?, ?)"
+          + " ON CONFLICT (host_id) DO UPDATE SET forced_down = EXCLUDED.forced_down, updated_at = EXCLUDED.updated_at",
+          e.getHostId(), e.getForcedDown(), at);
     } else if (event instanceof ComputeQuotaSet e) {
       Projection.execute(c, "DELETE FROM compute_quotas WHERE project_id = ?", e.getProjectId());
       for (var limit : e.getLimits().entrySet()) {
@@ -150,8 +154,8 @@ public final class ComputeProjection implements Projection {
       id = s.getInstanceId();
       Projection.execute(c, "INSERT INTO servers (id, project_id, user_id, name, hostname, status, vm_state, power_state,"
           + " flavor_id, flavor, image_id, image_name, key_name, availability_zone, security_groups, metadata, user_data,"
-          + " requested_networks, created_at, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, 'BUILD', 'building', 0, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?)"
+          + " requested_networks, created_at, updated_at, reservation_id, launch_index)"
+          + " VALUES (?, ?, ?, ?, ?, 'BUILD', 'building', 0, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, name = EXCLUDED.name, hostname = EXCLUDED.hostname,"
           + " flavor_id = EXCLUDED.flavor_id, flavor = EXCLUDED.flavor, image_id = EXCLUDED.image_id,"
           + " image_name = EXCLUDED.image_name, key_name = EXCLUDED.key_name,"
@@ -159,10 +163,12 @@ public final class ComputeProjection implements Projection {
           + " availability_zone = COALESCE(servers.availability_zone, EXCLUDED.availability_zone),"
           + " security_groups = EXCLUDED.security_groups, metadata = EXCLUDED.metadata, user_data = EXCLUDED.user_data,"
           + " requested_networks = EXCLUDED.requested_networks, created_at = EXCLUDED.created_at,"
+          + " reservation_id = EXCLUDED.reservation_id, launch_index = EXCLUDED.launch_index,"
           + " updated_at = GREATEST(servers.updated_at, EXCLUDED.updated_at)",
           id, s.getProjectId(), s.getUserId(), s.getName(), s.getHostname(), s.getFlavor().getFlavorId(),
           write(flavor(s.getFlavor())), s.getImageId(), s.getImageName(), s.getKeyName(), s.getAvailabilityZone(),
-          write(s.getSecurityGroups()), write(s.getMetadata()), s.getUserData(), s.getNetworks().size(), at, at);
+          write(s.getSecurityGroups()), write(s.getMetadata()), s.getUserData(), s.getNetworks().size(), at, at,
+          s.getReservationId(), s.getLaunchIndex());
       if (s.getServerGroupId() != null) {
         Projection.execute(c, "UPDATE servers SET server_group_id = ? WHERE id = ?", s.getServerGroupId(), id);
       }

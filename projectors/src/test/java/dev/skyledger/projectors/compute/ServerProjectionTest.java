@@ -18,7 +18,9 @@ import dev.skyledger.events.compute.InstanceScheduled;
 import dev.skyledger.events.compute.InstanceUpdated;
 import dev.skyledger.events.compute.ServerMetadataChanged;
 import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.platform.compute.Microversion;
 import dev.skyledger.platform.compute.ServerCatalog;
+import dev.skyledger.platform.compute.ServerJson;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
@@ -100,7 +102,8 @@ class ServerProjectionTest {
     assertEquals(launchedAt, get(id).launchedAt());
     assertEquals(launchedAt, get(id).updatedAt());
 
-    JsonNode json = views.render.detail(views.catalog.server(new ComputeCatalog.Viewer(p, false), id).orElseThrow(), false);
+    JsonNode json = views.render.detail(views.catalog.server(new ComputeCatalog.Viewer(p, false), id).orElseThrow(),
+        new ServerJson.Audience(false, Microversion.V2_1));
     assertEquals("10.1.0.5", json.path("addresses").path("private").get(0).path("addr").asText(), json.toString());
     assertEquals("fa:16:3e:00:00:02", json.path("addresses").path("private").get(1).path("OS-EXT-IPS-MAC:mac_addr").asText());
     assertEquals("default", json.path("security_groups").get(0).path("name").asText());

@@ -50,7 +50,8 @@ final class ServerViews implements AutoCloseable {
             .setProjectId("proj-1").setName("default").build(), List.of()), t)));
     schemas.activeOrCreate(projection);
     catalog = new ServerCatalog(db, registry, JSON);
-    render = new ServerJson(JSON, "http://cloud.example/compute/v2.1", new NetworkCatalog(db, registry, JSON));
+    render = new ServerJson(JSON, "http://cloud.example/compute/v2.1", new NetworkCatalog(db, registry, JSON),
+        java.util.Map::of);
   }
 
   private static ConsumerRecord<String, Envelope> record(long offset, org.apache.avro.specific.SpecificRecord event, Instant t) {

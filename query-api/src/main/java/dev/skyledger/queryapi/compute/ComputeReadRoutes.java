@@ -74,7 +74,7 @@ public final class ComputeReadRoutes {
 
   private ObjectNode versionJson() {
     ObjectNode v = render.mapper().createObjectNode();
-    v.put("id", "v2.1").put("status", "CURRENT").put("version", Microversions.MAX).put("min_version", Microversions.MIN)
+    v.put("id", "v2.1").put("status", "CURRENT").put("version", Microversions.MAX.toString()).put("min_version", Microversions.MIN.toString())
         .put("updated", "2013-07-23T11:33:21Z");
     v.putArray("links").addObject().put("rel", "self").put("href", services.url(V21) + "/");
     v.putArray("media-types").addObject().put("base", "application/json")
@@ -178,8 +178,9 @@ public final class ComputeReadRoutes {
     ctx.contentType("application/json").result(render.flavorAccess(f.id(), catalog.flavorAccess(f.id())).toString());
   }
 
+  /** Whose key pairs: the caller's, or from 2.10 (admins) the {@code user_id} asked for. */
   private String keypairUser(Context ctx, TokenClaims caller) {
-    String asked = ctx.queryParam("user_id");
+    String asked = Microversions.negotiate(ctx).atLeast(10) ? ctx.queryParam("user_id") : null;
     if (asked == null || asked.equals(caller.userId())) return caller.userId();
     if (!caller.isAdmin()) throw new ApiException(403, "forbidden", "Policy doesn't allow os_compute_api:os-keypairs:index to be performed.");
     return asked;
@@ -190,7 +191,7 @@ public final class ComputeReadRoutes {
     ObjectNode root = render.mapper().createObjectNode();
     ArrayNode list = root.putArray("keypairs");
     for (ComputeCatalog.Keypair k : catalog.keypairs(keypairUser(ctx, caller))) {
-      list.addObject().set("keypair", render.keypair(k, false));
+      list.addObject().set("keypair", render.keypair(k, false, Microversions.negotiate(ctx)));
     }
     ctx.contentType("application/json").result(root.toString());
   }
@@ -201,7 +202,7 @@ public final class ComputeReadRoutes {
     ComputeCatalog.Keypair k = catalog.keypair(user, ctx.pathParam("name"))
         .orElseThrow(() -> new ApiException(404, "itemNotFound", "Keypair " + ctx.pathParam("name") + " not found for user " + user));
     ObjectNode root = render.mapper().createObjectNode();
-    root.set("keypair", render.keypair(k, true));
+    root.set("keypair", render.keypair(k, true, Microversions.negotiate(ctx)));
     ctx.contentType("application/json").result(root.toString());
   }
 

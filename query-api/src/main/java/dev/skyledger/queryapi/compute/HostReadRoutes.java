@@ -46,8 +46,10 @@ public final class HostReadRoutes {
     auth.admin(ctx);
   }
 
+  /** {@code GET /os-services}: a forced-down host is down, and from 2.11 says so ({@code forced_down}). */
   private void services(Context ctx) {
     admin(ctx);
+    boolean withForcedDown = Microversions.negotiate(ctx).atLeast(11);
     String host = ctx.queryParam("host");
     String binary = ctx.queryParam("binary");
     ObjectNode root = json.createObjectNode();
@@ -63,6 +65,7 @@ public final class HostReadRoutes {
           .put("status", h.enabled() ? "enabled" : "disabled").put("state", h.up() ? "up" : "down")
           .put("updated_at", TIME.format(h.lastSeen().truncatedTo(ChronoUnit.MICROS)));
       if (h.disabledReason() == null) s.putNull("disabled_reason"); else s.put("disabled_reason", h.disabledReason());
+      if (withForcedDown) s.put("forced_down", h.forcedDown());
     }
     ctx.contentType("application/json").result(root.toString());
   }

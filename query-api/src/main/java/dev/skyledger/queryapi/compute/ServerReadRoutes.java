@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.compute.ComputeCatalog;
+import dev.skyledger.platform.compute.Microversion;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.compute.ServerCatalog;
 import dev.skyledger.platform.compute.ServerJson;
@@ -31,7 +32,7 @@ import java.util.Set;
 /**
  * Nova's server read routes: {@code GET /servers} (id, name, links), {@code /servers/detail},
  * {@code /servers/{id}} and its metadata. Lists take Nova's filters (name as a regular
- * expression, status, image, flavor, ip, ip6, changes-since; host and all_tenants with
+ * expression, status, image, flavor, ip, ip6 (from 2.5 for everyone), changes-since; host and all_tenants with
  * project_id for admins), sort keys and marker pages of at most 1000.
  */
 public final class ServerReadRoutes {
@@ -39,10 +40,10 @@ public final class ServerReadRoutes {
   private static final int MAX_LIMIT = 1000;
   /** Sort keys Nova v2.1 accepts that order nothing here (all servers are alike in them): dropped, as Nova drops some. */
   private static final Set<String> IGNORED_SORT_KEYS = Set.of("access_ip_v4", "access_ip_v6", "auto_disk_config",
-      "config_drive", "display_description", "kernel_id", "launch_index", "locked_by", "progress", "ramdisk_id",
+      "config_drive", "display_description", "kernel_id", "locked_by", "progress", "ramdisk_id",
       "root_device_name", "vm_mode", "architecture", "cell_name", "cleaned", "default_ephemeral_device",
       "default_swap_device", "deleted", "deleted_at", "disable_terminate", "ephemeral_gb", "ephemeral_key_uuid", "id",
-      "key_data", "launched_on", "locked", "memory_mb", "os_type", "reservation_id", "root_gb", "shutdown_terminate",
+      "key_data", "launched_on", "locked", "memory_mb", "os_type", "root_gb", "shutdown_terminate",
       "user_data", "vcpus", "extra", "info_cache", "metadata", "numa_topology", "pci_devices", "pci_requests",
       "security_groups", "services", "system_metadata", "tags", "vcpu_model", "ec2_ids", "faults", "flavor", "keypairs",
       "migration_context", "new_flavor", "old_flavor", "trusted_certs");
@@ -66,18 +67,28 @@ public final class ServerReadRoutes {
     r.get(V21 + "/servers/{id}", this::server);
     r.get(V21 + "/servers/{id}/metadata", this::metadata);
     r.get(V21 + "/servers/{id}/metadata/{key}", this::metadataItem);
+    r.get(V21 + "/servers/{id}/os-virtual-interfaces", this::virtualInterfaces);
     r.get(V21 + "/os-server-groups", this::groups);
     r.get(V21 + "/os-server-groups/{id}", this::group);
   }
 
-  /** The server as {@code GET /servers/{id}} shows it to this caller (the write routes answer with it too). */
+  /** The server as {@code GET /servers/{id}} at 2.1 shows it to this caller (what the write routes read of it). */
   public Optional<ObjectNode> show(TokenClaims caller, String id) {
-    return catalog.server(viewer(caller), id).map(s -> render.detail(s, caller.isAdmin()));
+    return catalog.server(viewer(caller), id).map(s -> render.detail(s, new ServerJson.Audience(caller.isAdmin(), Microversions.MIN)));
+  }
+
+  /** The server as Nova answers its update at this microversion. */
+  public Optional<ObjectNode> updated(TokenClaims caller, String id, Microversion version) {
+    return catalog.server(viewer(caller), id).map(s -> render.updated(s, new ServerJson.Audience(caller.isAdmin(), version)));
   }
 
   private TokenClaims caller(Context ctx) {
     Microversions.negotiate(ctx);
     return auth.caller(ctx);
+  }
+
+  private static ServerJson.Audience audience(Context ctx, TokenClaims caller) {
+    return new ServerJson.Audience(caller.isAdmin(), Microversions.negotiate(ctx));
   }
 
   private static ComputeCatalog.Viewer viewer(TokenClaims caller) {
@@ -93,17 +104,18 @@ public final class ServerReadRoutes {
   private void server(Context ctx) {
     TokenClaims caller = caller(ctx);
     ObjectNode root = render.mapper().createObjectNode();
-    root.set("server", render.detail(visible(ctx, caller), caller.isAdmin()));
+    root.set("server", render.detail(visible(ctx, caller), audience(ctx, caller)));
     ctx.contentType("application/json").result(root.toString());
   }
 
-  /** {@code GET /os-server-groups} (all_projects for admins), as Nova 2.1 shows groups: policies as a list. */
+  /** {@code GET /os-server-groups} (all_projects for admins): policies as a list, the owners from 2.13. */
   private void groups(Context ctx) {
     TokenClaims caller = caller(ctx);
     boolean all = caller.isAdmin() && ctx.queryParam("all_projects") != null
         && !List.of("0", "false", "False").contains(ctx.queryParam("all_projects"));
     var list = render.mapper().createArrayNode();
-    for (ServerCatalog.Group g : catalog.groups(viewer(caller), all, null)) list.add(group(g));
+    Microversion version = Microversions.negotiate(ctx);
+    for (ServerCatalog.Group g : catalog.groups(viewer(caller), all, null)) list.add(group(g, version));
     ObjectNode root = render.mapper().createObjectNode();
     root.set("server_groups", list);
     ctx.contentType("application/json").result(root.toString());
@@ -115,25 +127,35 @@ public final class ServerReadRoutes {
     ServerCatalog.Group g = catalog.groups(viewer(caller), false, id).stream().findFirst()
         .orElseThrow(() -> new ApiException(404, "itemNotFound", "Instance group " + id + " could not be found."));
     ObjectNode root = render.mapper().createObjectNode();
-    root.set("server_group", group(g));
+    root.set("server_group", group(g, Microversions.negotiate(ctx)));
     ctx.contentType("application/json").result(root.toString());
   }
 
-  /** One group as Nova 2.1 shows it (also the answer to its creation). */
-  public ObjectNode group(ServerCatalog.Group g) {
+  /** One group as Nova shows it at this microversion (also the answer to its creation): its owners from 2.13. */
+  public ObjectNode group(ServerCatalog.Group g, Microversion version) {
     ObjectNode o = render.mapper().createObjectNode();
     o.put("id", g.id()).put("name", g.name());
     o.putArray("policies").add(g.policy());
     var members = o.putArray("members");
     g.members().forEach(members::add);
     o.putObject("metadata");
-    o.put("project_id", g.projectId()).put("user_id", g.userId());
+    if (version.atLeast(13)) o.put("project_id", g.projectId()).put("user_id", g.userId());
     return o;
   }
 
-  /** A group the caller may see, rendered (the write routes answer with it). */
-  public Optional<ObjectNode> showGroup(TokenClaims caller, String id) {
-    return catalog.groups(viewer(caller), false, id).stream().findFirst().map(this::group);
+  /** A group the caller may see, rendered at this microversion (the write routes answer with it). */
+  public Optional<ObjectNode> showGroup(TokenClaims caller, String id, Microversion version) {
+    return catalog.groups(viewer(caller), false, id).stream().findFirst().map(g -> group(g, version));
+  }
+
+  /**
+   * {@code os-virtual-interfaces} (and its 2.12 {@code net_id}) is nova-network's: with the network
+   * service's ports, Nova answers 400, as here (a server's ports are {@code os-interface}'s).
+   */
+  private void virtualInterfaces(Context ctx) {
+    TokenClaims caller = caller(ctx);
+    visible(ctx, caller);
+    throw ApiException.badRequest("Network driver does not support this function.");
   }
 
   private void metadata(Context ctx) {
@@ -172,17 +194,22 @@ public final class ServerReadRoutes {
     int limit = limit(ctx.queryParam("limit"));
     ServerCatalog.Query q = new ServerCatalog.Query(project, ctx.queryParam("name"), statuses, ref(ctx.queryParam("image")),
         ref(ctx.queryParam("flavor")), admin ? ctx.queryParam("host") : null, changesSince, ctx.queryParam("ip"),
-        ctx.queryParam("ip6"), deleted || changesSince != null, sort(ctx, admin), ctx.queryParam("marker"), limit);
+        ip6(ctx, admin), deleted || changesSince != null, sort(ctx, admin), ctx.queryParam("marker"), limit);
     List<ServerCatalog.Server> servers = catalog.list(q, detail);
     ObjectNode root = render.mapper().createObjectNode();
     ArrayNode list = root.putArray("servers");
-    if (detail) render.details(servers, admin).forEach(list::add);
+    if (detail) render.details(servers, audience(ctx, caller)).forEach(list::add);
     else servers.forEach(s -> list.add(render.brief(s)));
     if (!servers.isEmpty() && servers.size() == limit) {
       root.putArray("servers_links").addObject().put("rel", "next")
           .put("href", nextHref(ctx, servers.get(servers.size() - 1).id()));
     }
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** The ip6 filter: before 2.5 only admins' (Nova silently dropped it for others). */
+  private static String ip6(Context ctx, boolean admin) {
+    return admin || Microversions.negotiate(ctx).atLeast(5) ? ctx.queryParam("ip6") : null;
   }
 
   /** Nova's all_tenants: present and empty, or a true value; a value that is no boolean is a 400. */

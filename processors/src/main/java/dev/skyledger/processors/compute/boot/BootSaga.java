@@ -1,6 +1,7 @@
 package dev.skyledger.processors.compute.boot;
 
 import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceSnapshotDone;
 import dev.skyledger.events.compute.InstanceSnapshotFailed;
@@ -51,6 +52,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -144,6 +146,8 @@ final class BootSaga {
     else if (fact instanceof HostLivenessChanged e) state.putHost(state.host(e.getHostId()).withUp(e.getUp()));
     else if (fact instanceof ComputeServiceStatusChanged e) {
       state.putHost(state.host(e.getHostId()).withEnabled(e.getEnabled()));
+    } else if (fact instanceof ComputeServiceForcedDownChanged e) {
+      state.putHost(state.host(e.getHostId()).withForcedDown(e.getForcedDown()));
     }
     else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
     else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
@@ -250,10 +254,12 @@ final class BootSaga {
         : switch (spec.getServerGroupPolicy()) {
           case "affinity" -> Scheduler.GroupPolicy.AFFINITY;
           case "anti-affinity" -> Scheduler.GroupPolicy.ANTI_AFFINITY;
+          case "soft-affinity" -> Scheduler.GroupPolicy.SOFT_AFFINITY;
+          case "soft-anti-affinity" -> Scheduler.GroupPolicy.SOFT_ANTI_AFFINITY;
           default -> Scheduler.GroupPolicy.NONE;
         };
     Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(), policy,
-        group == null ? Set.of() : state.groupHosts(group));
+        group == null ? Map.of() : state.groupMembersByHost(group));
     List<Scheduler.Host> candidates = state.hosts().values().stream().map(BootSaga::candidate).toList();
     Optional<Scheduler.Host> chosen = Scheduler.choose(candidates, request);
     if (chosen.isEmpty()) {
@@ -289,7 +295,7 @@ final class BootSaga {
   }
 
   private static Scheduler.Host candidate(HostView h) {
-    return new Scheduler.Host(h.hostId(), h.zone(), h.up(), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
+    return new Scheduler.Host(h.hostId(), h.zone(), h.up() && !h.forcedDown(), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
         h.cpuRatio(), h.ramRatio(), h.diskRatio(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb());
   }
 

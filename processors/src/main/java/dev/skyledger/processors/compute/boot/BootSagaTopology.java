@@ -2,6 +2,7 @@ package dev.skyledger.processors.compute.boot;
 
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
+import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceRequested;
@@ -69,7 +70,8 @@ public final class BootSagaTopology {
   /** What the deciders write into the saga's inbox themselves, by envelope type. */
   static final Set<String> DIRECT = Set.of(
       InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
-      ComputeServiceStatusChanged.getClassSchema().getFullName());
+      ComputeServiceStatusChanged.getClassSchema().getFullName(),
+      ComputeServiceForcedDownChanged.getClassSchema().getFullName());
 
   /** Of these, only those of the saga's own commands (correlated to a server): its ports and their refusals. */
   static final Set<String> DIRECT_OWN = Set.of(

@@ -114,34 +114,41 @@ final class BootState {
 
   /**
    * A host as registered, whether it is up (as the host liveness processor last judged it), whether
-   * it takes new servers, and its claims.
+   * it takes new servers, its claims, and whether an operator forced it down (then it is down
+   * whatever its heartbeats say).
    */
   record HostView(String hostId, String zone, int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio,
-                  double diskRatio, boolean up, boolean enabled, int claimedVcpus, int claimedMemoryMb, int claimedGb) {
+                  double diskRatio, boolean up, boolean enabled, int claimedVcpus, int claimedMemoryMb, int claimedGb,
+                  boolean forcedDown) {
     static HostView unknown(String hostId) {
-      return new HostView(hostId, "nova", 0, 0, 0, 1, 1, 1, false, true, 0, 0, 0);
+      return new HostView(hostId, "nova", 0, 0, 0, 1, 1, 1, false, true, 0, 0, 0, false);
+    }
+
+    HostView withForcedDown(boolean forcedDown) {
+      return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
+          claimedVcpus, claimedMemoryMb, claimedGb, forcedDown);
     }
 
     /** The same host with what it registered: its zone, capacity and ratios. */
     HostView registered(String zone, int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio,
                         double diskRatio) {
       return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
-          claimedVcpus, claimedMemoryMb, claimedGb);
+          claimedVcpus, claimedMemoryMb, claimedGb, forcedDown);
     }
 
     HostView withUp(boolean up) {
       return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
-          claimedVcpus, claimedMemoryMb, claimedGb);
+          claimedVcpus, claimedMemoryMb, claimedGb, forcedDown);
     }
 
     HostView withEnabled(boolean enabled) {
       return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
-          claimedVcpus, claimedMemoryMb, claimedGb);
+          claimedVcpus, claimedMemoryMb, claimedGb, forcedDown);
     }
 
     HostView claim(int v, int m, int g) {
       return new HostView(hostId, zone, vcpus, memoryMb, localGb, cpuRatio, ramRatio, diskRatio, up, enabled,
-          claimedVcpus + v, claimedMemoryMb + m, claimedGb + g);
+          claimedVcpus + v, claimedMemoryMb + m, claimedGb + g, forcedDown);
     }
   }
 
@@ -204,9 +211,10 @@ final class BootState {
   }
 
   /** The hosts the members of a server group are placed on (members that failed or were deleted leave). */
-  java.util.Set<String> groupHosts(String groupId) {
-    java.util.Set<String> out = new java.util.HashSet<>();
-    for (var e : kv.prefix("gh/" + groupId + "/")) out.add(e.getValue());
+  /** How many of a server group's members each host runs. */
+  Map<String, Integer> groupMembersByHost(String groupId) {
+    Map<String, Integer> out = new HashMap<>();
+    for (var e : kv.prefix("gh/" + groupId + "/")) out.merge(e.getValue(), 1, Integer::sum);
     return out;
   }
 

@@ -420,6 +420,44 @@ class BootSagaTest {
   }
 
   @Test
+  void softAntiAffinitySpreadsAGroupButStillPlacesMembersWhenEveryHostHasOne() {
+    host("h1", 8, 16384, T0);
+    host("h2", 8, 8192, T0);
+    List<String> hosts = new java.util.ArrayList<>();
+    for (String id : List.of("vm1", "vm2", "vm3")) {
+      ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("soft-anti-affinity").build();
+      List<BootSaga.Out> outs = on(new InstanceRequested(spec), T0 + 10);
+      assertEquals(List.of(), of(outs, InstanceFailed.class), "a soft policy never fails a boot");
+      of(outs, InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
+    }
+    assertEquals(List.of("h1", "h2", "h1"), hosts, "apart while it can be, then where there are fewest members");
+  }
+
+  @Test
+  void softAffinityKeepsAGroupTogetherWhileTheHostHasRoomThenGoesElsewhere() {
+    host("h1", 2, 16384, T0);
+    host("h2", 8, 8192, T0);
+    List<String> hosts = new java.util.ArrayList<>();
+    for (String id : List.of("vm1", "vm2", "vm3")) {
+      ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("soft-affinity").build();
+      of(on(new InstanceRequested(spec), T0 + 10), InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
+    }
+    assertEquals(List.of("h1", "h1", "h2"), hosts, "h1 has two vCPUs: the third member goes to h2 instead of failing");
+  }
+
+  @Test
+  void aHostForcedDownTakesNoServersWhateverItsHeartbeatsSayUntilTheOperatorLiftsIt() {
+    host("h1", 8, 8192, T0);
+    on(new dev.skyledger.events.compute.ComputeServiceForcedDownChanged("h1", true), T0 + 1);
+    on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0 + 2), "heartbeat"), T0 + 2);
+    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 3);
+    assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"), outs.toString());
+    on(new dev.skyledger.events.compute.ComputeServiceForcedDownChanged("h1", false), T0 + 4);
+    outs = on(new InstanceRequested(spec("vm2", 0)), T0 + 5);
+    assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
+  }
+
+  @Test
   void anActionIsRecordedOnBehalfOfWhoAskedThroughTheirRequest() {
     activeServer();
     Actor bob = new Actor("u2", "bob", "p1", List.of("member"));

@@ -9,7 +9,7 @@ import dev.skyledger.processors.compute.boot.Scheduler.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SchedulerTest {
@@ -18,7 +18,7 @@ class SchedulerTest {
   }
 
   private static Request small() {
-    return new Request(1, 512, 1, null, GroupPolicy.NONE, Set.of());
+    return new Request(1, 512, 1, null, GroupPolicy.NONE, Map.of());
   }
 
   @Test
@@ -40,24 +40,39 @@ class SchedulerTest {
         new Host("far", "other", true, true, 8, 65536, 100, 16, 1, 1, 0, 0, 0),
         new Host("full", "nova", true, true, 8, 1024, 100, 16, 1, 1, 0, 1000, 0),
         new Host("ok", "nova", true, true, 8, 2048, 100, 16, 1, 1, 0, 0, 0));
-    assertEquals("ok", Scheduler.choose(hosts, new Request(1, 512, 1, "nova", GroupPolicy.NONE, Set.of())).orElseThrow().hostId());
+    assertEquals("ok", Scheduler.choose(hosts, new Request(1, 512, 1, "nova", GroupPolicy.NONE, Map.of())).orElseThrow().hostId());
   }
 
   @Test
   void allocationRatiosDecideHowFarAHostMayBeCommitted() {
     Host h = new Host("h", "nova", true, true, 2, 1000, 10, 2.0, 1.5, 1.0, 3, 1000, 10);
-    assertTrue(Scheduler.fits(h, new Request(1, 500, 0, null, GroupPolicy.NONE, Set.of())), "2 vCPU x 2.0 = 4, RAM 1000 x 1.5 = 1500");
-    assertTrue(!Scheduler.fits(h, new Request(2, 500, 0, null, GroupPolicy.NONE, Set.of())), "5 vCPUs > 4");
-    assertTrue(!Scheduler.fits(h, new Request(1, 501, 0, null, GroupPolicy.NONE, Set.of())), "RAM over 1500");
-    assertTrue(!Scheduler.fits(h, new Request(1, 100, 1, null, GroupPolicy.NONE, Set.of())), "disk full");
+    assertTrue(Scheduler.fits(h, new Request(1, 500, 0, null, GroupPolicy.NONE, Map.of())), "2 vCPU x 2.0 = 4, RAM 1000 x 1.5 = 1500");
+    assertTrue(!Scheduler.fits(h, new Request(2, 500, 0, null, GroupPolicy.NONE, Map.of())), "5 vCPUs > 4");
+    assertTrue(!Scheduler.fits(h, new Request(1, 501, 0, null, GroupPolicy.NONE, Map.of())), "RAM over 1500");
+    assertTrue(!Scheduler.fits(h, new Request(1, 100, 1, null, GroupPolicy.NONE, Map.of())), "disk full");
   }
 
   @Test
   void serverGroupsKeepMembersTogetherOrApart() {
     List<Host> hosts = List.of(host("a", 8192, 0), host("b", 4096, 0));
-    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.AFFINITY, Set.of("b"))).orElseThrow().hostId());
-    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.ANTI_AFFINITY, Set.of("a"))).orElseThrow().hostId());
-    assertEquals(Optional.empty(), Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.ANTI_AFFINITY, Set.of("a", "b"))));
+    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.AFFINITY, Map.of("b", 1))).orElseThrow().hostId());
+    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.ANTI_AFFINITY, Map.of("a", 1))).orElseThrow().hostId());
+    assertEquals(Optional.empty(), Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.ANTI_AFFINITY, Map.of("a", 1, "b", 1))));
+  }
+
+  @Test
+  void softPoliciesWeighByMembersButNeverLeaveAServerWithoutAHost() {
+    List<Host> hosts = List.of(host("a", 8192, 0), host("b", 4096, 0), host("c", 2048, 0));
+    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.SOFT_AFFINITY, Map.of("b", 2, "c", 1)))
+        .orElseThrow().hostId(), "the host with the most members, though another has more room");
+    assertEquals("a", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.SOFT_AFFINITY, Map.of()))
+        .orElseThrow().hostId(), "the first member goes where there is most room");
+    assertEquals("c", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.SOFT_ANTI_AFFINITY,
+        Map.of("a", 2, "b", 1))).orElseThrow().hostId(), "the host with no member, though it has least room");
+    assertEquals("b", Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.SOFT_ANTI_AFFINITY,
+        Map.of("a", 2, "b", 1, "c", 1))).orElseThrow().hostId(), "every host has members: the fewest, then most room");
+    assertEquals("a", Scheduler.choose(List.of(host("a", 8192, 0)), new Request(1, 512, 1, null,
+        GroupPolicy.SOFT_ANTI_AFFINITY, Map.of("a", 3))).orElseThrow().hostId(), "never no host for a soft policy");
   }
 
   @Test
@@ -65,7 +80,7 @@ class SchedulerTest {
     List<Host> hosts = new ArrayList<>(List.of(host("a", 2048, 0), host("b", 2048, 0)));
     int placed = 0;
     Optional<Host> chosen;
-    while ((chosen = Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.NONE, Set.of()))).isPresent()) {
+    while ((chosen = Scheduler.choose(hosts, new Request(1, 512, 1, null, GroupPolicy.NONE, Map.of()))).isPresent()) {
       Host h = chosen.get();
       hosts.set(hosts.indexOf(h), new Host(h.hostId(), h.zone(), true, true, h.vcpus(), h.memoryMb(), h.localGb(), h.cpuRatio(),
           h.ramRatio(), h.diskRatio(), h.claimedVcpus() + 1, h.claimedMemoryMb() + 512, h.claimedGb() + 1));

@@ -159,6 +159,17 @@ class AuthHardeningTest {
         json(obj("user", obj("original_password", password, "password", newPassword))));
     assertEquals(204, changed.status(), changed.raw().body());
     String scoped = http.token("secret-keeper", newPassword, user.projectName());
+    // a server's admin password goes to the caller once and nowhere else
+    var image = http.send("POST", "/image/v2/images", scoped, json(obj("name", "pw-img", "disk_format", "raw",
+        "container_format", "bare")));
+    String imageId = image.json().path("id").asText();
+    assertEquals(204, http.bytes("PUT", "/image/v2/images/" + imageId + "/file", scoped, new byte[1024],
+        Map.of("Content-Type", "application/octet-stream")).statusCode());
+    String adminPass = "Adm1n-" + java.util.UUID.randomUUID();
+    var server = http.send("POST", "/compute/v2.1/servers", scoped, json(obj("server", obj("name", "pw", "imageRef", imageId,
+        "flavorRef", "1", "networks", List.of(), "adminPass", adminPass))));
+    assertEquals(202, server.status(), server.raw().body());
+    assertEquals(adminPass, server.json().path("server").path("adminPass").asText());
     // a generated key pair: its private key goes to the caller once and nowhere else
     var keypair = http.send("POST", "/compute/v2.1/os-keypairs", scoped, json(obj("keypair", obj("name", "kept"))));
     assertEquals(200, keypair.status(), keypair.raw().body());
@@ -173,7 +184,8 @@ class AuthHardeningTest {
     Thread.sleep(1000);
 
     Map<String, String> secrets = Map.of("a password", password, "a wrong password", wrongPassword,
-        "a new password", newPassword, "a private key", keyLine, "a token", token, "another token", scoped);
+        "a new password", newPassword, "a private key", keyLine, "a token", token, "another token", scoped,
+        "a server's admin password", adminPass);
     List<String> found = new ArrayList<>();
     for (var s : secrets.entrySet()) {
       for (String line : logLines) if (line.contains(s.getValue())) found.add(s.getKey() + " in the log: " + line);

@@ -235,6 +235,7 @@ public final class ServerWriteRoutes {
       publicKey = key.get().publicKey();
     }
     String userData = userData(s.get("user_data"));
+    String adminPass = adminPass(s.get("adminPass"));
     String zone = null;
     if (s.has("availability_zone") && !s.get("availability_zone").isNull()) {
       zone = s.get("availability_zone").asText();
@@ -279,9 +280,30 @@ public final class ServerWriteRoutes {
     links.addObject().put("rel", "self").put("href", baseUrl + "/servers/" + first);
     links.addObject().put("rel", "bookmark").put("href", baseUrl.replace("/v2.1", "") + "/servers/" + first);
     out.put("OS-DCF:diskConfig", "MANUAL");
+    // as Nova: the password in this answer only; it is neither recorded nor logged
+    out.put("adminPass", adminPass);
     ArrayNode sg = out.putArray("security_groups");
     for (String g : groupNames(caller, groups)) sg.addObject().put("name", g);
     ctx.status(202).contentType("application/json").result(root.toString());
+  }
+
+  /** Nova's alphabet for generated passwords: letters and digits that cannot be mistaken for one another. */
+  private static final String PASSWORD_SYMBOLS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+  /**
+   * The server's admin password as Nova answers it: the one sent, or 12 random characters. As with
+   * Nova's libvirt driver (which injects no password by default) it is not set in the guest by the
+   * cloud; it is not kept either, so it is in the create answer only.
+   */
+  static String adminPass(JsonNode v) {
+    if (v != null && !v.isNull()) {
+      if (!v.isTextual()) throw invalid("adminPass", v, "it is not a string");
+      return v.asText();
+    }
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 12; i++) out.append(PASSWORD_SYMBOLS.charAt(random.nextInt(PASSWORD_SYMBOLS.length())));
+    return out.toString();
   }
 
   /** A reservation id as Nova makes them: {@code r-} and 8 random lowercase letters and digits. */

@@ -11,15 +11,15 @@ import dev.skyledger.platform.db.ProjectionRegistry;
 import dev.skyledger.platform.http.Json;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
-import dev.skyledger.projectors.audit.AuditProjection;
-import dev.skyledger.projectors.core.Projection;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.Replayer;
 import dev.skyledger.projectors.core.SetAside;
 import dev.skyledger.projectors.core.SetAsideRetry;
-import dev.skyledger.projectors.identity.IdentityProjection;
-import dev.skyledger.projectors.image.ImageProjection;
 import dev.skyledger.queryapi.audit.AuditLog;
+import dev.skyledger.views.audit.AuditProjection;
+import dev.skyledger.views.core.Projection;
+import dev.skyledger.views.identity.IdentityProjection;
+import dev.skyledger.views.image.ImageProjection;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.HashMap;
@@ -51,9 +51,9 @@ final class OperatorCommands {
 
   private List<Projection> projections() {
     return List.of(new IdentityProjection(), new ImageProjection(json),
-        new dev.skyledger.projectors.network.NetworkProjection(json),
-        new dev.skyledger.projectors.compute.ComputeProjection(json),
-        new dev.skyledger.projectors.hosts.HostProjection(), new AuditProjection(json));
+        new dev.skyledger.views.network.NetworkProjection(json),
+        new dev.skyledger.views.compute.ComputeProjection(json),
+        new dev.skyledger.views.hosts.HostProjection(), new AuditProjection(json));
   }
 
   int replay(String[] args) {

@@ -15,7 +15,7 @@ import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.Replayer;
-import dev.skyledger.projectors.identity.IdentityProjection;
+import dev.skyledger.views.identity.IdentityProjection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;

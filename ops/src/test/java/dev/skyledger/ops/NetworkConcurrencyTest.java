@@ -15,7 +15,7 @@ import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.Replayer;
-import dev.skyledger.projectors.network.NetworkProjection;
+import dev.skyledger.views.network.NetworkProjection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;

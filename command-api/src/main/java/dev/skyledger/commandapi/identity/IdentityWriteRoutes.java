@@ -5,8 +5,8 @@ import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.TokenCodec;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.config.SkyConfig;
-import dev.skyledger.platform.identity.IdentityDirectory;
-import dev.skyledger.platform.identity.IdentityJson;
+import dev.skyledger.views.identity.IdentityDirectory;
+import dev.skyledger.views.identity.IdentityJson;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
 

@@ -5,7 +5,7 @@ import dev.skyledger.events.identity.ResetAuthFailures;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.identity.IdentityDirectory;
+import dev.skyledger.views.identity.IdentityDirectory;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;

@@ -7,8 +7,8 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.http.JsonBody;
-import dev.skyledger.platform.identity.IdentityDirectory;
-import dev.skyledger.platform.identity.IdentityJson;
+import dev.skyledger.views.identity.IdentityDirectory;
+import dev.skyledger.views.identity.IdentityJson;
 import io.javalin.http.Context;
 import java.util.UUID;
 

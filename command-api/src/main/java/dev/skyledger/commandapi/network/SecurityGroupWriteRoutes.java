@@ -10,7 +10,7 @@ import dev.skyledger.events.network.UpdateSecurityGroup;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.network.DefaultSecurityGroup;
-import dev.skyledger.platform.network.NetworkCatalog;
+import dev.skyledger.views.network.NetworkCatalog;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.skyledger.platform.compute.ComputeCatalog;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.image.ImageCatalog;
+import dev.skyledger.views.compute.ComputeCatalog;
+import dev.skyledger.views.image.ImageCatalog;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;

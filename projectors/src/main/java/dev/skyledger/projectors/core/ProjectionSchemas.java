@@ -1,6 +1,7 @@
 package dev.skyledger.projectors.core;
 
 import dev.skyledger.platform.db.Database;
+import dev.skyledger.views.core.Projection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;

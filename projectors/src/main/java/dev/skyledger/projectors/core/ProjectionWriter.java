@@ -3,22 +3,24 @@ package dev.skyledger.projectors.core;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.command.ProjectionWaiter;
 import dev.skyledger.platform.db.Database;
-import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.db.DatabaseException;
+import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.views.core.Projection;
+import dev.skyledger.views.core.Storable;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies batches of records to one schema of a projection, each batch in one transaction with

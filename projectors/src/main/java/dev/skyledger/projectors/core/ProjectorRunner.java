@@ -5,6 +5,8 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.db.Database;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
+import dev.skyledger.platform.runtime.BackgroundLoop;
+import dev.skyledger.views.core.Projection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import dev.skyledger.platform.runtime.BackgroundLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.skyledger.projectors.core;
 
+import dev.skyledger.views.core.Storable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

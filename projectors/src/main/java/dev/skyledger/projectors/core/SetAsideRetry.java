@@ -4,6 +4,7 @@ import dev.skyledger.events.core.Envelope;
 import dev.skyledger.platform.db.Database;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
+import dev.skyledger.views.core.Projection;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
 import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
-import dev.skyledger.projectors.identity.IdentityProjection;
+import dev.skyledger.views.identity.IdentityProjection;
 import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

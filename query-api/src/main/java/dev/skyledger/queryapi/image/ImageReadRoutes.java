@@ -6,20 +6,20 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.identity.ServiceCatalog;
-import dev.skyledger.platform.image.ImageCatalog;
-import dev.skyledger.platform.image.ImageJson;
+import dev.skyledger.platform.image.ImageStore;
+import dev.skyledger.views.image.ImageCatalog;
+import dev.skyledger.views.image.ImageJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import dev.skyledger.platform.image.ImageStore;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
-import java.net.URLEncoder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /** The image (Glance v2) read routes: version discovery, image list with filters and pages, image show. */
 public final class ImageReadRoutes {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.network.HostNetworkConfig;
-import dev.skyledger.platform.network.NetworkCatalog;
+import dev.skyledger.views.network.HostNetworkConfig;
+import dev.skyledger.views.network.NetworkCatalog;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 

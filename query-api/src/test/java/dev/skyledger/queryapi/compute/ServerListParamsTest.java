@@ -3,8 +3,8 @@ package dev.skyledger.queryapi.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.skyledger.platform.compute.ServerCatalog.Sort;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.views.compute.ServerCatalog.Sort;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

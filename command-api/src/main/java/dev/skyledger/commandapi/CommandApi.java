@@ -1,10 +1,9 @@
 package dev.skyledger.commandapi;
 
+import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
-import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
-import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import io.javalin.config.JavalinConfig;
 
 /** Every route that changes state, ready to mount on a Javalin server (alone, or in the all-in-one gateway). */
@@ -13,11 +12,9 @@ public final class CommandApi {
   private final ImageWriteRoutes image;
   private final NetworkWriteRoutes network;
   private final ComputeWriteRoutes compute;
-  private final ServerWriteRoutes servers;
 
-  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image, NetworkWriteRoutes network, ComputeWriteRoutes compute,
-                    ServerWriteRoutes servers) {
-    this.servers = servers;
+  public CommandApi(IdentityWriteRoutes identity, ImageWriteRoutes image, NetworkWriteRoutes network,
+                    ComputeWriteRoutes compute) {
     this.identity = identity;
     this.image = image;
     this.network = network;
@@ -29,6 +26,5 @@ public final class CommandApi {
     image.routes(config);
     network.routes(config);
     compute.routes(config);
-    servers.routes(config);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.EnvelopeSerde;
 import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.InstanceActive;
 import dev.skyledger.events.compute.InstanceNetworked;
@@ -518,7 +519,7 @@ final class BootBench {
           String type = e.getType().substring(e.getType().lastIndexOf('.') + 1);
           if (!wanted.get(topic).contains(type)) continue;
           String correlation = e.getCorrelationId();
-          String id = correlation != null && correlation.startsWith("instance/") ? correlation.substring("instance/".length())
+          String id = StreamKeys.instanceIdOf(correlation) != null ? StreamKeys.instanceIdOf(correlation)
               : BY_AGGREGATE.contains(type) ? e.getAggregateId() : null;
           if (id == null || !ids.contains(id)) continue;
           if (r.timestampType() != TimestampType.LOG_APPEND_TIME) appendTime = false;
@@ -774,8 +775,8 @@ final class BootBench {
         String requestId = "req-" + UUID.randomUUID();
         Instant time = Instant.ofEpochMilli(base + i);
         Actor actor = Actor.newBuilder(requestedEnv.getActor()).setUserId(user).setProjectId(project).build();
-        String projectStream = "project/" + project;
-        String ownStream = "instance/" + id;
+        String projectStream = StreamKeys.project(project);
+        String ownStream = StreamKeys.instance(id);
         long sequence = sequences.merge(projectStream, 1L, Long::sum);
 
         ServerSpec spec = ServerSpec.newBuilder(requested.getServer()).setInstanceId(id).setProjectId(project).setUserId(user)
@@ -806,7 +807,7 @@ final class BootBench {
   /** A fact of the saga about a server, as {@code template} but of this server, on its own stream. */
   private Envelope sagaFact(Envelope template, Envelope requested, Actor actor, String stream, long sequence,
                             org.apache.avro.specific.SpecificRecord payload) {
-    return Envelope.newBuilder(template).setEventId(UUID.randomUUID().toString()).setAggregateId(stream.substring("instance/".length()))
+    return Envelope.newBuilder(template).setEventId(UUID.randomUUID().toString()).setAggregateId(StreamKeys.instanceIdOf(stream))
         .setProjectId(requested.getProjectId()).setActor(actor).setRequestId(requested.getRequestId())
         .setCausationId(requested.getEventId()).setCorrelationId(stream).setTime(requested.getTime()).setStreamKey(stream)
         .setSequence(sequence).setPayload(encode(payload)).build();

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.commandapi.CommandApi;
 import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
-import dev.skyledger.commandapi.compute.ServerWriteRoutes;
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.SeedFlavors;
@@ -234,7 +234,7 @@ public final class Cloud implements AutoCloseable {
     });
     ServerReadRoutes serverReads = new ServerReadRoutes(authenticator, serverCatalog,
         new ServerJson(json, catalog.url("/compute/v2.1"), networks, hostDirectory::statuses), catalog);
-    ServerWriteRoutes.ServerProjects serverProjects = new ServerWriteRoutes.ServerProjects() {
+    ComputeWriteRoutes.Servers servers = new ComputeWriteRoutes.Servers() {
       @Override
       public Optional<String> projectOf(String serverId) {
         return serverCatalog.projectOf(serverId);
@@ -244,8 +244,7 @@ public final class Cloud implements AutoCloseable {
       public Optional<String> hostOf(String serverId) {
         return serverCatalog.hostOf(serverId);
       }
-    };
-    ServerWriteRoutes.ServerView serverView = new ServerWriteRoutes.ServerView() {
+
       @Override
       public Optional<ObjectNode> show(TokenClaims caller, String serverId) {
         return serverReads.show(caller, serverId);
@@ -256,16 +255,30 @@ public final class Cloud implements AutoCloseable {
         return serverReads.updated(caller, serverId, version);
       }
     };
+    ComputeWriteRoutes.Hosts computeHosts = new ComputeWriteRoutes.Hosts() {
+      @Override
+      public boolean exists(String hostId) {
+        return hostDirectory.byName(hostId).isPresent();
+      }
+
+      @Override
+      public boolean hasZone(String zone) {
+        return hostDirectory.hasZone(zone);
+      }
+
+      @Override
+      public Optional<String> consoleLog(String hostId, String serverId, Integer lines) {
+        return Cloud.this.consoleLog(hostId, serverId, lines);
+      }
+    };
     IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,
         config.tokenLifetime(), config.security());
     running.add(0, identityWrites);
     CommandApi commandApi = new CommandApi(identityWrites,
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
-        new ComputeWriteRoutes(authenticator, sender, computeCatalog, computeJson, hostName -> hostDirectory.byName(hostName).isPresent()),
-        new ServerWriteRoutes(authenticator, sender, computeCatalog, images, networks, serverProjects, serverView,
-            hostDirectory::hasZone, this::consoleLog, json, catalog.url("/compute/v2.1"), catalog.url("/image"))
-            .withGroups(serverReads::showGroup));
+        new ComputeWriteRoutes(authenticator, sender, new ComputeWriteRoutes.Reads(computeCatalog, images, networks, servers,
+            serverReads::showGroup, computeHosts), computeJson, catalog.url("/compute/v2.1"), catalog.url("/image")));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
@@ -393,8 +406,8 @@ public final class Cloud implements AutoCloseable {
       awaitProjection(done);
     }
     // the classic flavors; those that exist (or were deleted and re-created by an admin under the name) stay as they are
-    var seeded = bus.send(Topics.COMPUTE_COMMANDS, envelopes.command(new SeedFlavors(CLASSIC_FLAVORS), "flavors", null,
-        Envelopes.system(), requestId, "flavors", Instant.now()));
+    var seeded = bus.send(Topics.COMPUTE_COMMANDS, envelopes.command(new SeedFlavors(CLASSIC_FLAVORS), StreamKeys.FLAVORS, null,
+        Envelopes.system(), requestId, StreamKeys.FLAVORS, Instant.now()));
     awaitProjection("compute", seeded);
   }
 

@@ -1,5 +1,6 @@
 package dev.skyledger.platform.network;
 
+import dev.skyledger.events.StreamKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +22,6 @@ public final class DefaultSecurityGroup {
 
   /** Security groups, routers and quotas are decided per project: their commands' key. */
   public static String streamKey(String projectId) {
-    return "project/" + projectId;
+    return StreamKeys.project(projectId);
   }
 }

@@ -1,11 +1,16 @@
 package dev.skyledger.processors.compute;
 
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.compute.AddFlavorAccess;
 import dev.skyledger.events.compute.ComputeQuotaSet;
+import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.CreateFlavor;
 import dev.skyledger.events.compute.CreateKeypair;
+import dev.skyledger.events.compute.CreateServer;
 import dev.skyledger.events.compute.DeleteFlavor;
 import dev.skyledger.events.compute.DeleteKeypair;
+import dev.skyledger.events.compute.DeleteServer;
+import dev.skyledger.events.compute.DeleteServerMetadataItem;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.FlavorAccessAdded;
 import dev.skyledger.events.compute.FlavorAccessRemoved;
@@ -14,19 +19,15 @@ import dev.skyledger.events.compute.FlavorDeleted;
 import dev.skyledger.events.compute.FlavorUpdated;
 import dev.skyledger.events.compute.KeypairCreated;
 import dev.skyledger.events.compute.KeypairDeleted;
+import dev.skyledger.events.compute.ReleaseServerQuota;
 import dev.skyledger.events.compute.RemoveFlavorAccess;
 import dev.skyledger.events.compute.SeedFlavors;
 import dev.skyledger.events.compute.SetComputeQuota;
+import dev.skyledger.events.compute.SetComputeServiceStatus;
 import dev.skyledger.events.compute.SetFlavorExtraSpecs;
+import dev.skyledger.events.compute.SetServerMetadata;
 import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
 import dev.skyledger.events.compute.UpdateFlavor;
-import dev.skyledger.events.compute.SetComputeServiceStatus;
-import dev.skyledger.events.compute.ComputeServiceStatusChanged;
-import dev.skyledger.events.compute.CreateServer;
-import dev.skyledger.events.compute.DeleteServer;
-import dev.skyledger.events.compute.DeleteServerMetadataItem;
-import dev.skyledger.events.compute.ReleaseServerQuota;
-import dev.skyledger.events.compute.SetServerMetadata;
 import dev.skyledger.events.compute.UpdateServer;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.platform.compute.ComputeQuotas;
@@ -102,7 +103,7 @@ final class ComputeDecider {
     for (Flavor f : c.getFlavors()) {
       if (s.flavor(f.getFlavorId()).isEmpty() && s.flavorIdByName(f.getName()).isEmpty()) events.add(new FlavorCreated(f));
     }
-    return Decision.accept("flavors", events);
+    return Decision.accept(StreamKeys.FLAVORS, events);
   }
 
   private static Optional<Decision> invalidFlavor(Flavor f) {

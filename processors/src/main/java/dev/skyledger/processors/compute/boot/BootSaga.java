@@ -1,40 +1,41 @@
 package dev.skyledger.processors.compute.boot;
 
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
-import dev.skyledger.events.compute.InstanceSnapshotDone;
-import dev.skyledger.events.compute.InstanceSnapshotFailed;
-import dev.skyledger.events.compute.InstanceSnapshotStarted;
-import dev.skyledger.events.compute.SnapshotServer;
-import dev.skyledger.events.host.InstanceSnapshotted;
-import dev.skyledger.events.host.SnapshotInstance;
-import dev.skyledger.events.compute.InstancePowerActionDone;
-import dev.skyledger.events.compute.InstancePowerActionFailed;
-import dev.skyledger.events.compute.InstancePowerActionStarted;
-import dev.skyledger.events.core.Actor;
-import dev.skyledger.events.host.InstanceActionFailed;
-import dev.skyledger.events.host.InstancePowerChanged;
-import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.compute.InstanceActive;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceDeleted;
 import dev.skyledger.events.compute.InstanceFailed;
 import dev.skyledger.events.compute.InstanceNetworked;
+import dev.skyledger.events.compute.InstancePowerActionDone;
+import dev.skyledger.events.compute.InstancePowerActionFailed;
+import dev.skyledger.events.compute.InstancePowerActionStarted;
 import dev.skyledger.events.compute.InstanceRequested;
 import dev.skyledger.events.compute.InstanceScheduled;
+import dev.skyledger.events.compute.InstanceSnapshotDone;
+import dev.skyledger.events.compute.InstanceSnapshotFailed;
+import dev.skyledger.events.compute.InstanceSnapshotStarted;
 import dev.skyledger.events.compute.ReleaseServerQuota;
 import dev.skyledger.events.compute.ServerNetwork;
 import dev.skyledger.events.compute.ServerSpec;
+import dev.skyledger.events.compute.SnapshotServer;
+import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.DestroyInstance;
 import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
+import dev.skyledger.events.host.InstanceActionFailed;
 import dev.skyledger.events.host.InstanceDestroyed;
+import dev.skyledger.events.host.InstancePowerChanged;
+import dev.skyledger.events.host.InstanceSnapshotted;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.host.Nic;
+import dev.skyledger.events.host.PowerInstance;
+import dev.skyledger.events.host.SnapshotInstance;
 import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.events.network.CreatePort;
 import dev.skyledger.events.network.DeletePort;
@@ -109,11 +110,11 @@ final class BootSaga {
 
   /** The correlation id of everything the saga does for a server, and how replies find their way back. */
   static String correlationOf(String instanceId) {
-    return "instance/" + instanceId;
+    return StreamKeys.instance(instanceId);
   }
 
   static String streamKeyOf(String instanceId) {
-    return "instance/" + instanceId;
+    return StreamKeys.instance(instanceId);
   }
 
   /** Ports of a server get ids derived from it, so a command sent twice creates one port. */
@@ -330,8 +331,8 @@ final class BootSaga {
 
   private void rejected(CommandRejected e, Envelope envelope, long now, List<Out> out) {
     String correlation = envelope.getCorrelationId();
-    if (correlation == null || !correlation.startsWith("instance/")) return;
-    String instanceId = correlation.substring("instance/".length());
+    String instanceId = StreamKeys.instanceIdOf(correlation);
+    if (instanceId == null) return;
     state.boot(instanceId).filter(b -> b.step() == Step.NETWORKING)
         .filter(b -> b.port(envelope.getAggregateId()).isPresent())
         .ifPresent(b -> fail(b, "networking", "Build of instance " + instanceId + " aborted: the network service refused"
@@ -366,7 +367,7 @@ final class BootSaga {
       out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
     }
     b = fact(b, new InstanceFailed(b.instanceId(), b.projectId(), 500, message, step, ""), out);
-    out.add(system(b, Target.COMPUTE_COMMANDS, "project/" + b.projectId(),
+    out.add(system(b, Target.COMPUTE_COMMANDS, StreamKeys.project(b.projectId()),
         new ReleaseServerQuota(b.instanceId(), b.projectId(), "boot failed while " + step), b.instanceId()));
     state.putBoot(b.withStep(Step.ERROR, 0));
   }

@@ -1,20 +1,16 @@
 package dev.skyledger.processors.compute.boot;
 
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
+import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceRequested;
 import dev.skyledger.events.core.Actor;
-import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.core.CommandRejected;
-import dev.skyledger.processors.core.ActorCheck;
-import dev.skyledger.processors.core.Inbox;
-import dev.skyledger.processors.identity.IdentityViewStore;
-import java.util.function.UnaryOperator;
-import org.apache.kafka.streams.StreamsBuilder;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
@@ -27,9 +23,12 @@ import dev.skyledger.events.network.PortCreated;
 import dev.skyledger.events.network.PortUpdated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.core.ActorCheck;
 import dev.skyledger.processors.core.CommandFailures;
+import dev.skyledger.processors.core.Inbox;
 import dev.skyledger.processors.core.StagedKeyValues;
 import dev.skyledger.processors.core.StoreKeyValues;
+import dev.skyledger.processors.identity.IdentityViewStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,8 +37,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -94,7 +95,7 @@ public final class BootSagaTopology {
 
   static boolean wanted(Envelope e) {
     if (DIRECT.contains(e.getType())) return true;
-    return DIRECT_OWN.contains(e.getType()) && e.getCorrelationId() != null && e.getCorrelationId().startsWith("instance/");
+    return DIRECT_OWN.contains(e.getType()) && StreamKeys.instanceIdOf(e.getCorrelationId()) != null;
   }
 
   private final SkyConfig config;

@@ -15,23 +15,23 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The server request rules that need no view: hostnames, user data, and whether a flavor holds an image. */
-class ServerWriteRoutesTest {
+class ServerFieldsTest {
   @Test
   void hostnamesAreSanitizedAsNovaDoes() {
-    assertEquals("my-web-server-1", ServerWriteRoutes.hostname("My Web_Server.1"));
-    assertEquals("server", ServerWriteRoutes.hostname("***"));
-    assertEquals(63, ServerWriteRoutes.hostname("a".repeat(100)).length());
+    assertEquals("my-web-server-1", ServerFields.hostname("My Web_Server.1"));
+    assertEquals("server", ServerFields.hostname("***"));
+    assertEquals(63, ServerFields.hostname("a".repeat(100)).length());
   }
 
   @Test
   void userDataMustBeBase64AndAtMost65535Bytes() {
     String ok = Base64.getEncoder().encodeToString("#cloud-config\n".getBytes());
-    assertEquals(ok, ServerWriteRoutes.userData(TextNode.valueOf(ok)));
-    assertNull(ServerWriteRoutes.userData(null));
-    ApiException bad = assertThrows(ApiException.class, () -> ServerWriteRoutes.userData(TextNode.valueOf("not base64!!")));
+    assertEquals(ok, ServerFields.userData(TextNode.valueOf(ok)));
+    assertNull(ServerFields.userData(null));
+    ApiException bad = assertThrows(ApiException.class, () -> ServerFields.userData(TextNode.valueOf("not base64!!")));
     assertEquals(400, bad.status());
     assertTrue(bad.getMessage().contains("User data needs to be valid base 64."), bad.getMessage());
-    ApiException large = assertThrows(ApiException.class, () -> ServerWriteRoutes.userData(TextNode.valueOf("A".repeat(65536))));
+    ApiException large = assertThrows(ApiException.class, () -> ServerFields.userData(TextNode.valueOf("A".repeat(65536))));
     assertTrue(large.getMessage().startsWith("User data too large."), large.getMessage());
   }
 
@@ -46,13 +46,13 @@ class ServerWriteRoutesTest {
 
   @Test
   void aFlavorMustHoldTheImagesMinimumsAndSize() {
-    ServerWriteRoutes.checkFits(flavor(512, 1), image(1, 512, 1 << 20));
-    assertTrue(assertThrows(ApiException.class, () -> ServerWriteRoutes.checkFits(flavor(512, 1), image(2, 0, 0)))
+    ServerFields.checkFits(flavor(512, 1), image(1, 512, 1 << 20));
+    assertTrue(assertThrows(ApiException.class, () -> ServerFields.checkFits(flavor(512, 1), image(2, 0, 0)))
         .getMessage().contains("min_disk"));
-    assertTrue(assertThrows(ApiException.class, () -> ServerWriteRoutes.checkFits(flavor(512, 1), image(0, 1024, 0)))
+    assertTrue(assertThrows(ApiException.class, () -> ServerFields.checkFits(flavor(512, 1), image(0, 1024, 0)))
         .getMessage().contains("min_ram"));
-    assertTrue(assertThrows(ApiException.class, () -> ServerWriteRoutes.checkFits(flavor(512, 1), image(0, 0, 2L << 30)))
+    assertTrue(assertThrows(ApiException.class, () -> ServerFields.checkFits(flavor(512, 1), image(0, 0, 2L << 30)))
         .getMessage().startsWith("Flavor's disk is too small for requested image."));
-    ServerWriteRoutes.checkFits(flavor(512, 0), image(5, 0, 2L << 30));
+    ServerFields.checkFits(flavor(512, 0), image(5, 0, 2L << 30));
   }
 }

@@ -1,0 +1,124 @@
+package dev.skyledger.commandapi.compute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.SnapshotServer;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeleteImage;
+import dev.skyledger.platform.auth.TokenClaims;
+import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.views.compute.ComputeCatalog;
+import dev.skyledger.views.image.ImageCatalog;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /servers/{id}/action}: reboot, os-stop, os-start and createImage (decided by the boot
+ * saga, which knows the server's state: one action at a time, 409 from the wrong state), and the
+ * console actions.
+ */
+final class ServerActionController {
+  private final ComputeAccess access;
+  private final ComputeCommands commands;
+  private final ComputeWriteRoutes.Reads reads;
+  private final ConsoleController consoles;
+  private final ObjectMapper json;
+  private final String imageUrl;
+
+  ServerActionController(ComputeAccess access, ComputeCommands commands, ComputeWriteRoutes.Reads reads,
+                         ConsoleController consoles, ObjectMapper json, String imageUrl) {
+    this.access = access;
+    this.commands = commands;
+    this.reads = reads;
+    this.consoles = consoles;
+    this.json = json;
+    this.imageUrl = imageUrl;
+  }
+
+  void act(Context ctx) {
+    TokenClaims caller = access.caller(ctx);
+    String id = ctx.pathParam("id");
+    String project = access.projectOf(caller, id);
+    ObjectNode root = NovaBody.root(ctx, json);
+    if (root.size() != 1) throw ApiException.badRequest("An action request names exactly one action.");
+    String name = root.fieldNames().next();
+    JsonNode args = root.get(name);
+    switch (name) {
+      case "reboot" -> power(ctx, caller, id, project, rebootType(args));
+      case "os-stop" -> power(ctx, caller, id, project, "stop");
+      case "os-start" -> power(ctx, caller, id, project, "start");
+      case "os-getConsoleOutput" -> consoles.output(ctx, caller, id, args);
+      case "createImage" -> snapshot(ctx, caller, id, project, args);
+      default -> {
+        if (!ConsoleController.LEGACY_ACTIONS.containsKey(name)) throw ApiException.badRequest("There is no such action: " + name);
+        consoles.legacy(caller, id, name, args);
+      }
+    }
+  }
+
+  private static String rebootType(JsonNode args) {
+    String type = args.path("type").asText("");
+    if (!type.equals("SOFT") && !type.equals("HARD")) {
+      throw NovaBody.invalid("type", args.get("type"), "'type' is one of 'SOFT', 'HARD'");
+    }
+    return type.equals("SOFT") ? "reboot-soft" : "reboot-hard";
+  }
+
+  private void power(Context ctx, TokenClaims caller, String id, String project, String action) {
+    commands.toSaga(ctx, caller, id, project, new ChangeServerPower(id, project, action));
+    ctx.status(202);
+  }
+
+  /**
+   * A snapshot: the image is created here (queued, owned by the server's project, marked as a
+   * snapshot of this server), then the boot saga, which knows whether the server can be
+   * snapshotted now, asks its host to upload the disk into it. If the saga refuses, the image goes.
+   */
+  private void snapshot(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
+    if (!args.isObject()) throw NovaBody.invalid("createImage", args, "it is not of type 'object'");
+    JsonNode nameNode = args.get("name");
+    if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank() || nameNode.asText().length() > 255) {
+      throw NovaBody.invalid("name", nameNode, "'name' is a required property of 1 to 255 characters");
+    }
+    Map<String, String> metadata = NovaBody.metadata(args.get("metadata"), "metadata");
+    ObjectNode server = reads.servers().show(caller, id).orElseThrow(() -> ComputeAccess.notFound(id));
+    String imageId = UUID.randomUUID().toString();
+    commands.toImage(ctx, caller, project, snapshotImage(imageId, nameNode.asText(), metadata, server, caller, project),
+        imageId);
+    try {
+      commands.toSaga(ctx, caller, id, project, new SnapshotServer(id, project, imageId));
+    } catch (ApiException refused) {
+      commands.toImage(ctx, caller, project, new DeleteImage(imageId), imageId);
+      throw refused;
+    }
+    ctx.status(202).header("Location", imageUrl + "/v2/images/" + imageId);
+  }
+
+  /** The snapshot's image: private, the base image's formats and properties, marked as this server's snapshot. */
+  private CreateImage snapshotImage(String imageId, String name, Map<String, String> metadata, ObjectNode server,
+                                    TokenClaims caller, String project) {
+    String id = server.path("id").asText();
+    String baseId = server.path("image").path("id").asText(null);
+    Optional<ImageCatalog.Image> base = baseId == null ? Optional.empty() : reads.images().find(baseId);
+    Map<String, String> properties = new LinkedHashMap<>();
+    base.ifPresent(b -> b.properties().forEach((k, v) -> {
+      if (!k.startsWith("image_") && !k.equals("instance_uuid") && !k.equals("base_image_ref")) properties.put(k, v);
+    }));
+    properties.putAll(metadata);
+    properties.put("image_type", "snapshot");
+    properties.put("instance_uuid", id);
+    if (baseId != null) properties.put("base_image_ref", baseId);
+    properties.put("user_id", caller.userId());
+    int minDisk = reads.compute().flavor(new ComputeCatalog.Viewer(project, true), server.path("flavor").path("id").asText(""))
+        .map(ComputeCatalog.Flavor::diskGb).orElse(base.map(ImageCatalog.Image::minDisk).orElse(0));
+    return new CreateImage(imageId, project, name, base.map(ImageCatalog.Image::diskFormat).orElse("raw"),
+        base.map(ImageCatalog.Image::containerFormat).orElse("bare"), "private", false, minDisk,
+        base.map(ImageCatalog.Image::minRam).orElse(0), List.of(), properties);
+  }
+}

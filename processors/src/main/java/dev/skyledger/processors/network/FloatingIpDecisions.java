@@ -28,7 +28,7 @@ final class FloatingIpDecisions {
   private FloatingIpDecisions() {}
 
   private static Optional<FloatingIp> visible(Actor actor, NetworkState s, String networkId, String id) {
-    return s.floatingIp(networkId, id).filter(f -> NetworkDecider.isAdmin(actor) || f.getProjectId().equals(actor.getProjectId()));
+    return s.floatingIp(networkId, id).filter(f -> NetworkPolicy.isAdmin(actor) || f.getProjectId().equals(actor.getProjectId()));
   }
 
   private static Decision notFound(String id) {
@@ -36,26 +36,26 @@ final class FloatingIpDecisions {
   }
 
   static Decision create(CreateFloatingIp c, Actor actor, NetworkState s) {
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, c.getProjectId())) {
-      return NetworkDecider.policy("create_floatingip");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, c.getProjectId())) {
+      return NetworkPolicy.policy("create_floatingip");
     }
-    Optional<Network> net = s.network(c.getFloatingNetworkId()).filter(n -> NetworkDecider.sees(actor, n));
-    if (net.isEmpty()) return NetworkDecider.networkNotFound(c.getFloatingNetworkId());
+    Optional<Network> net = s.network(c.getFloatingNetworkId()).filter(n -> NetworkPolicy.sees(actor, n));
+    if (net.isEmpty()) return NetworkRejections.networkNotFound(c.getFloatingNetworkId());
     if (!net.get().getExternal()) {
       return Decision.reject(400, "BadRequest", "Bad floatingip request: Network " + c.getFloatingNetworkId()
           + " is not a valid external network.");
     }
-    if (c.getFloatingIpAddress() != null && !NetworkDecider.isAdmin(actor)) {
-      return NetworkDecider.policy("create_floatingip:floating_ip_address");
+    if (c.getFloatingIpAddress() != null && !NetworkPolicy.isAdmin(actor)) {
+      return NetworkPolicy.policy("create_floatingip:floating_ip_address");
     }
     String portId = "fip-" + c.getFloatingIpId();
     CreatePort port = CreatePort.newBuilder()
         .setPortId(portId).setNetworkId(c.getFloatingNetworkId()).setProjectId(c.getProjectId()).setName("")
         .setDeviceId(c.getFloatingIpId()).setDeviceOwner("network:floatingip")
         .setFixedIps(c.getFloatingIpAddress() == null ? null : List.of(new FixedIp(null, c.getFloatingIpAddress())))
-        .setViaService(NetworkDecider.FLOATING_IP).setPortSecurityEnabled(false)
+        .setViaService(PortDecisions.FLOATING_IP).setPortSecurityEnabled(false)
         .build();
-    Decision allocated = NetworkDecider.createPort(port, actor, s);
+    Decision allocated = PortDecisions.create(port, actor, s);
     if (allocated.rejected()) return allocated;
     Port created = ((PortCreated) allocated.events().get(0)).getPort();
     if (created.getFixedIps().isEmpty()) {
@@ -89,8 +89,8 @@ final class FloatingIpDecisions {
     Optional<FloatingIp> found = visible(actor, s, c.getFloatingNetworkId(), c.getFloatingIpId());
     if (found.isEmpty()) return notFound(c.getFloatingIpId());
     FloatingIp old = found.get();
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, old.getProjectId())) {
-      return NetworkDecider.policy("update_floatingip");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, old.getProjectId())) {
+      return NetworkPolicy.policy("update_floatingip");
     }
     FloatingIp updated = FloatingIp.newBuilder(old).setPortId(c.getPortId()).setFixedIpAddress(c.getFixedIpAddress())
         .setRouterId(c.getRouterId()).setDescription(c.getDescription() != null ? c.getDescription() : old.getDescription())
@@ -104,8 +104,8 @@ final class FloatingIpDecisions {
     Optional<FloatingIp> found = visible(actor, s, c.getFloatingNetworkId(), c.getFloatingIpId());
     if (found.isEmpty()) return notFound(c.getFloatingIpId());
     FloatingIp fip = found.get();
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, fip.getProjectId())) {
-      return NetworkDecider.policy("delete_floatingip");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, fip.getProjectId())) {
+      return NetworkPolicy.policy("delete_floatingip");
     }
     Optional<Port> port = s.port(fip.getFloatingNetworkId(), fip.getFloatingPortId());
     return port.map(p -> Decision.accept(fip.getFloatingIpId(), new PortDeleted(p), new FloatingIpDeleted(fip)))

@@ -4,7 +4,6 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.network.AddRouterInterface;
 import dev.skyledger.events.network.CreateRouter;
 import dev.skyledger.events.network.DeleteRouter;
-import dev.skyledger.events.network.NetworkQuotaSet;
 import dev.skyledger.events.network.RemoveRouterInterface;
 import dev.skyledger.events.network.Router;
 import dev.skyledger.events.network.RouterCreated;
@@ -12,15 +11,12 @@ import dev.skyledger.events.network.RouterDeleted;
 import dev.skyledger.events.network.RouterInterfaceAdded;
 import dev.skyledger.events.network.RouterInterfaceRemoved;
 import dev.skyledger.events.network.RouterUpdated;
-import dev.skyledger.events.network.SetNetworkQuota;
 import dev.skyledger.events.network.UpdateRouter;
-import dev.skyledger.platform.network.NetworkQuotas;
 import dev.skyledger.processors.core.Decision;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Routers and network quotas, decided per project (commands keyed {@code project/<id>}). A router's
+ * Routers, decided per project (commands keyed {@code project/<id>}). A router's
  * interfaces and gateway are ports on other networks: the API takes those ports first (on their
  * networks' streams), then records them here.
  */
@@ -28,7 +24,7 @@ final class RouterDecisions {
   private RouterDecisions() {}
 
   private static Optional<Router> visible(Actor actor, NetworkState s, String projectId, String routerId) {
-    return s.router(projectId, routerId).filter(r -> NetworkDecider.isAdmin(actor) || r.getProjectId().equals(actor.getProjectId()));
+    return s.router(projectId, routerId).filter(r -> NetworkPolicy.isAdmin(actor) || r.getProjectId().equals(actor.getProjectId()));
   }
 
   private static Decision notFound(String id) {
@@ -36,19 +32,17 @@ final class RouterDecisions {
   }
 
   private static boolean mayChange(Actor actor, Router r) {
-    return NetworkDecider.isAdmin(actor) || NetworkDecider.isMemberOf(actor, r.getProjectId());
+    return NetworkPolicy.isAdmin(actor) || NetworkPolicy.isMemberOf(actor, r.getProjectId());
   }
 
   static Decision create(CreateRouter c, Actor actor, NetworkState s) {
     Router r = c.getRouter();
-    if (!mayChange(actor, r)) return NetworkDecider.policy("create_router");
+    if (!mayChange(actor, r)) return NetworkPolicy.policy("create_router");
     if (s.router(r.getProjectId(), r.getRouterId()).isPresent()) {
       return Decision.reject(409, "Conflict", "Router " + r.getRouterId() + " already exists.");
     }
-    Map<String, Integer> limits = NetworkQuotas.effective(s.quota(r.getProjectId()));
-    if (NetworkQuotas.exceeded(limits.get("router"), s.routers(r.getProjectId()).size(), 1)) {
-      return Decision.reject(409, "OverQuota", NetworkQuotas.message("router", limits.get("router")));
-    }
+    Decision overQuota = NetworkQuotaDecisions.exceeded(s, r.getProjectId(), "router", s.routers(r.getProjectId()).size(), 1);
+    if (overQuota != null) return overQuota;
     return Decision.accept(r.getRouterId(), new RouterCreated(r));
   }
 
@@ -56,7 +50,7 @@ final class RouterDecisions {
     Optional<Router> found = visible(actor, s, c.getProjectId(), c.getRouterId());
     if (found.isEmpty()) return notFound(c.getRouterId());
     Router r = found.get();
-    if (!mayChange(actor, r)) return NetworkDecider.policy("update_router");
+    if (!mayChange(actor, r)) return NetworkPolicy.policy("update_router");
     Router.Builder b = Router.newBuilder(r);
     if (c.getName() != null) b.setName(c.getName());
     if (c.getDescription() != null) b.setDescription(c.getDescription());
@@ -75,7 +69,7 @@ final class RouterDecisions {
   static Decision delete(DeleteRouter c, Actor actor, NetworkState s) {
     Optional<Router> found = visible(actor, s, c.getProjectId(), c.getRouterId());
     if (found.isEmpty()) return notFound(c.getRouterId());
-    if (!mayChange(actor, found.get())) return NetworkDecider.policy("delete_router");
+    if (!mayChange(actor, found.get())) return NetworkPolicy.policy("delete_router");
     if (!s.interfaces(c.getRouterId()).isEmpty()) {
       return Decision.reject(409, "RouterInUse", "Router " + c.getRouterId() + " still has ports");
     }
@@ -85,7 +79,7 @@ final class RouterDecisions {
   static Decision addInterface(AddRouterInterface c, Actor actor, NetworkState s) {
     Optional<Router> found = visible(actor, s, c.getProjectId(), c.getRouterId());
     if (found.isEmpty()) return notFound(c.getRouterId());
-    if (!mayChange(actor, found.get())) return NetworkDecider.policy("add_router_interface");
+    if (!mayChange(actor, found.get())) return NetworkPolicy.policy("add_router_interface");
     for (String value : s.interfaces(c.getRouterId()).values()) {
       if (value.split("\\|")[0].equals(c.getSubnetId())) {
         return Decision.reject(400, "BadRequest", "Bad router request: Router already has a port on subnet " + c.getSubnetId() + ".");
@@ -98,7 +92,7 @@ final class RouterDecisions {
   static Decision removeInterface(RemoveRouterInterface c, Actor actor, NetworkState s) {
     Optional<Router> found = visible(actor, s, c.getProjectId(), c.getRouterId());
     if (found.isEmpty()) return notFound(c.getRouterId());
-    if (!mayChange(actor, found.get())) return NetworkDecider.policy("remove_router_interface");
+    if (!mayChange(actor, found.get())) return NetworkPolicy.policy("remove_router_interface");
     String value = s.interfaces(c.getRouterId()).get(c.getPortId());
     if (value == null) {
       return Decision.reject(404, "RouterInterfaceNotFound", "Router " + c.getRouterId()
@@ -109,18 +103,4 @@ final class RouterDecisions {
         parts[0], parts[1]));
   }
 
-  static Decision setQuota(SetNetworkQuota c, Actor actor, NetworkState s) {
-    if (!NetworkDecider.isAdmin(actor)) return NetworkDecider.policy("update_quota");
-    for (Map.Entry<String, Integer> e : c.getLimits().entrySet()) {
-      if (!NetworkQuotas.RESOURCES.contains(e.getKey())) {
-        return NetworkDecider.invalid("Unrecognized quota resource '" + e.getKey() + "'.");
-      }
-      if (e.getValue() < -1) {
-        return NetworkDecider.invalid("'" + e.getValue() + "' is smaller than the minimum -1 for " + e.getKey() + ".");
-      }
-    }
-    Map<String, Integer> merged = new java.util.TreeMap<>(s.quota(c.getProjectId()));
-    merged.putAll(c.getLimits());
-    return Decision.accept(c.getProjectId(), new NetworkQuotaSet(c.getProjectId(), merged));
-  }
 }

@@ -16,7 +16,6 @@ import dev.skyledger.events.network.SecurityGroupUpdated;
 import dev.skyledger.events.network.UpdateSecurityGroup;
 import dev.skyledger.platform.network.Cidr;
 import dev.skyledger.platform.network.Ip;
-import dev.skyledger.platform.network.NetworkQuotas;
 import dev.skyledger.processors.core.Decision;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ final class SecurityGroupDecisions {
 
   static Decision ensureDefault(EnsureDefaultSecurityGroup c, Actor actor, NetworkState s) {
     if (s.group(c.getProjectId(), c.getSecurityGroupId()).isPresent()) return Decision.accept(c.getSecurityGroupId());
-    if (c.getRuleIds().size() != 4) return NetworkDecider.invalid("the default group needs four rule ids.");
+    if (c.getRuleIds().size() != 4) return NetworkRejections.invalid("the default group needs four rule ids.");
     SecurityGroup group = new SecurityGroup(c.getSecurityGroupId(), c.getProjectId(), "default", "Default security group", true);
     List<String> ids = c.getRuleIds();
     String g = c.getSecurityGroupId();
@@ -57,24 +56,23 @@ final class SecurityGroupDecisions {
 
   static Decision create(CreateSecurityGroup c, Actor actor, NetworkState s) {
     SecurityGroup g = c.getGroup();
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, g.getProjectId())) {
-      return NetworkDecider.policy("create_security_group");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, g.getProjectId())) {
+      return NetworkPolicy.policy("create_security_group");
     }
     if (g.getName().equals("default")) {
       return Decision.reject(409, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.");
     }
-    Map<String, Integer> limits = NetworkQuotas.effective(s.quota(g.getProjectId()));
-    if (NetworkQuotas.exceeded(limits.get("security_group"), s.groups(g.getProjectId()).size(), 1)) {
-      return Decision.reject(409, "OverQuota", NetworkQuotas.message("security_group", limits.get("security_group")));
+    Decision overQuota = NetworkQuotaDecisions.exceeded(s, g.getProjectId(), "security_group", s.groups(g.getProjectId()).size(), 1);
+    if (overQuota == null) {
+      overQuota = NetworkQuotaDecisions.exceeded(s, g.getProjectId(), "security_group_rule", s.rules(g.getProjectId()).size(),
+          c.getRules().size());
     }
-    if (NetworkQuotas.exceeded(limits.get("security_group_rule"), s.rules(g.getProjectId()).size(), c.getRules().size())) {
-      return Decision.reject(409, "OverQuota", NetworkQuotas.message("security_group_rule", limits.get("security_group_rule")));
-    }
+    if (overQuota != null) return overQuota;
     return Decision.accept(g.getSecurityGroupId(), new SecurityGroupCreated(g, c.getRules()));
   }
 
   private static Optional<SecurityGroup> visible(Actor actor, NetworkState s, String projectId, String groupId) {
-    return s.group(projectId, groupId).filter(g -> NetworkDecider.isAdmin(actor) || g.getProjectId().equals(actor.getProjectId()));
+    return s.group(projectId, groupId).filter(g -> NetworkPolicy.isAdmin(actor) || g.getProjectId().equals(actor.getProjectId()));
   }
 
   private static Decision notFound(String id) {
@@ -85,8 +83,8 @@ final class SecurityGroupDecisions {
     Optional<SecurityGroup> found = visible(actor, s, c.getProjectId(), c.getSecurityGroupId());
     if (found.isEmpty()) return notFound(c.getSecurityGroupId());
     SecurityGroup g = found.get();
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, g.getProjectId())) {
-      return NetworkDecider.policy("update_security_group");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, g.getProjectId())) {
+      return NetworkPolicy.policy("update_security_group");
     }
     if (g.getName().equals("default") && c.getName() != null && !c.getName().equals("default")) {
       return Decision.reject(409, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.");
@@ -104,10 +102,10 @@ final class SecurityGroupDecisions {
     Optional<SecurityGroup> found = visible(actor, s, c.getProjectId(), c.getSecurityGroupId());
     if (found.isEmpty()) return notFound(c.getSecurityGroupId());
     SecurityGroup g = found.get();
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, g.getProjectId())) {
-      return NetworkDecider.policy("delete_security_group");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, g.getProjectId())) {
+      return NetworkPolicy.policy("delete_security_group");
     }
-    if (g.getName().equals("default") && !NetworkDecider.isAdmin(actor)) {
+    if (g.getName().equals("default") && !NetworkPolicy.isAdmin(actor)) {
       return Decision.reject(409, "SecurityGroupCannotRemoveDefault", "Removing default security group not allowed.");
     }
     boolean referenced = s.rules(g.getProjectId()).stream()
@@ -123,8 +121,8 @@ final class SecurityGroupDecisions {
     SecurityGroupRule r = c.getRule();
     Optional<SecurityGroup> group = visible(actor, s, r.getProjectId(), r.getSecurityGroupId());
     if (group.isEmpty()) return notFound(r.getSecurityGroupId());
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, group.get().getProjectId())) {
-      return NetworkDecider.policy("create_security_group_rule");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, group.get().getProjectId())) {
+      return NetworkPolicy.policy("create_security_group_rule");
     }
     Optional<Decision> problem = validate(r);
     if (problem.isPresent()) return problem.get();
@@ -138,21 +136,19 @@ final class SecurityGroupDecisions {
             + other.getRuleId() + ".");
       }
     }
-    Map<String, Integer> limits = NetworkQuotas.effective(s.quota(r.getProjectId()));
-    if (NetworkQuotas.exceeded(limits.get("security_group_rule"), s.rules(r.getProjectId()).size(), 1)) {
-      return Decision.reject(409, "OverQuota", NetworkQuotas.message("security_group_rule", limits.get("security_group_rule")));
-    }
+    Decision overQuota = NetworkQuotaDecisions.exceeded(s, r.getProjectId(), "security_group_rule", s.rules(r.getProjectId()).size(), 1);
+    if (overQuota != null) return overQuota;
     return Decision.accept(normal.getRuleId(), new SecurityGroupRuleCreated(normal));
   }
 
   static Decision deleteRule(DeleteSecurityGroupRule c, Actor actor, NetworkState s) {
     Optional<SecurityGroupRule> found = s.rule(c.getProjectId(), c.getRuleId())
-        .filter(r -> NetworkDecider.isAdmin(actor) || r.getProjectId().equals(actor.getProjectId()));
+        .filter(r -> NetworkPolicy.isAdmin(actor) || r.getProjectId().equals(actor.getProjectId()));
     if (found.isEmpty()) {
       return Decision.reject(404, "SecurityGroupRuleNotFound", "Security group rule " + c.getRuleId() + " does not exist");
     }
-    if (!NetworkDecider.isAdmin(actor) && !NetworkDecider.isMemberOf(actor, found.get().getProjectId())) {
-      return NetworkDecider.policy("delete_security_group_rule");
+    if (!NetworkPolicy.isAdmin(actor) && !NetworkPolicy.isMemberOf(actor, found.get().getProjectId())) {
+      return NetworkPolicy.policy("delete_security_group_rule");
     }
     return Decision.accept(c.getRuleId(), new SecurityGroupRuleDeleted(found.get()));
   }
@@ -172,10 +168,10 @@ final class SecurityGroupDecisions {
 
   private static Optional<Decision> validate(SecurityGroupRule r) {
     if (!Set.of("ingress", "egress").contains(r.getDirection())) {
-      return Optional.of(NetworkDecider.invalid("direction '" + r.getDirection() + "' is not in [ingress, egress]."));
+      return Optional.of(NetworkRejections.invalid("direction '" + r.getDirection() + "' is not in [ingress, egress]."));
     }
     if (!Set.of("IPv4", "IPv6").contains(r.getEthertype())) {
-      return Optional.of(NetworkDecider.invalid("ethertype '" + r.getEthertype() + "' is not in [IPv4, IPv6]."));
+      return Optional.of(NetworkRejections.invalid("ethertype '" + r.getEthertype() + "' is not in [IPv4, IPv6]."));
     }
     Integer proto = protocolNumber(r.getProtocol());
     if (proto != null && proto < 0) {
@@ -228,7 +224,7 @@ final class SecurityGroupDecisions {
     if (r.getRemoteIpPrefix() != null) {
       Optional<Cidr> prefix = prefix(r.getRemoteIpPrefix());
       if (prefix.isEmpty()) {
-        return Optional.of(NetworkDecider.invalid("'" + r.getRemoteIpPrefix() + "' is not a valid IP prefix."));
+        return Optional.of(NetworkRejections.invalid("'" + r.getRemoteIpPrefix() + "' is not a valid IP prefix."));
       }
       String family = prefix.get().version() == 4 ? "IPv4" : "IPv6";
       if (!family.equals(r.getEthertype())) {

@@ -293,7 +293,7 @@ class RouterDecisionsTest {
   void givenPrivateNetwork_whenRouterGatewayPortIsCreatedOnIt_thenRejected400NotExternal() {
     givenPrivateNetwork();
 
-    Decision decision = NetworkDecider.decide(routerPort("gw-1", PRIVATE_NET, NetworkDecider.ROUTER_GATEWAY,
+    Decision decision = NetworkDecider.decide(routerPort("gw-1", PRIVATE_NET, PortDecisions.ROUTER_GATEWAY,
         "network:router_gateway", null), BOB_AS_MEMBER, state);
 
     assertRejected(400, "BadRequest", decision);
@@ -304,7 +304,7 @@ class RouterDecisionsTest {
   void givenExternalNetwork_whenMemberCreatesRouterGatewayPort_thenAcceptedWithAnAddressFromThePool() {
     givenExternalNetwork();
 
-    Decision decision = accepted(routerPort("gw-1", PUBLIC_NET, NetworkDecider.ROUTER_GATEWAY,
+    Decision decision = accepted(routerPort("gw-1", PUBLIC_NET, PortDecisions.ROUTER_GATEWAY,
         "network:router_gateway", null), BOB_AS_MEMBER);
 
     PortCreated created = (PortCreated) decision.events().get(0);
@@ -325,7 +325,7 @@ class RouterDecisionsTest {
   void givenPrivateSubnet_whenRouterInterfacePortTakesTheGatewayAddress_thenAccepted() {
     givenPrivateNetwork();
 
-    Decision decision = accepted(routerPort("if-1", PRIVATE_NET, NetworkDecider.ROUTER_INTERFACE,
+    Decision decision = accepted(routerPort("if-1", PRIVATE_NET, PortDecisions.ROUTER_INTERFACE,
         "network:router_interface", List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1"))), BOB_AS_MEMBER);
 
     assertEquals(List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1")),
@@ -343,18 +343,18 @@ class RouterDecisionsTest {
   @Test
   void givenRouterInterfaceOnTheGateway_whenASecondRouterInterfaceAsksForIt_thenRejected409() {
     givenPrivateNetwork();
-    accepted(routerPort("if-1", PRIVATE_NET, NetworkDecider.ROUTER_INTERFACE, "network:router_interface",
+    accepted(routerPort("if-1", PRIVATE_NET, PortDecisions.ROUTER_INTERFACE, "network:router_interface",
         List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1"))), BOB_AS_MEMBER);
 
     assertRejected(409, "IpAddressAlreadyAllocated", NetworkDecider.decide(routerPort("if-2", PRIVATE_NET,
-        NetworkDecider.ROUTER_INTERFACE, "network:router_interface", List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1"))),
+        PortDecisions.ROUTER_INTERFACE, "network:router_interface", List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1"))),
         BOB_AS_MEMBER, state));
   }
 
   @Test
   void givenPrivateNetwork_whenMemberOfAnotherProjectCreatesRouterInterfacePortOnIt_thenRejected404() {
     givenPrivateNetwork();
-    CreatePort port = CreatePort.newBuilder(routerPort("if-1", PRIVATE_NET, NetworkDecider.ROUTER_INTERFACE,
+    CreatePort port = CreatePort.newBuilder(routerPort("if-1", PRIVATE_NET, PortDecisions.ROUTER_INTERFACE,
         "network:router_interface", List.of(new FixedIp(PRIVATE_SUBNET, "10.0.0.1")))).setProjectId(OTHER_PROJECT).build();
 
     assertRejected(404, "NetworkNotFound", NetworkDecider.decide(port, CAROL_AS_OTHER_MEMBER, state));

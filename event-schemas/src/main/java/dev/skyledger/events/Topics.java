@@ -47,9 +47,13 @@ public final class Topics {
   public static final Topic<String, Envelope> HOST_EVENTS =
       new Topic<>("host.events", Topic.Kind.EVENTS, Serdes.String(), new EnvelopeSerde());
   /**
-   * The boot saga's input, on one partition: the compute, network and host facts it acts on, copied
-   * here unchanged by the saga's feeder. Scheduling claims host capacity, so it is decided in one
-   * order for the whole cloud (a cell, when cells come).
+   * The boot saga's input, on one partition, keyed {@code instance/<id>} where a record is about one
+   * server: the compute and network facts it acts on (requests and deletes of servers, the ports it
+   * made or bound, the refusals of its own commands), written here by their deciders in the same
+   * transaction that decides them; the hosts' facts (registrations, liveness changes, what they did
+   * with its commands), copied from host.events by the saga's feeder; and the actions on a server
+   * the saga decides itself (reboot, stop, start, snapshot), sent here by the API. Scheduling claims
+   * host capacity, so it is decided in one order for the whole cloud (a cell, when cells come).
    */
   public static final Topic<String, Envelope> COMPUTE_SAGA =
       new Topic<>("compute.saga", Topic.Kind.SAGA, Serdes.String(), new EnvelopeSerde());

@@ -21,46 +21,36 @@ public final class Envelopes {
     return codec;
   }
 
+  /**
+   * An envelope for this payload with its type, schema version and encoding set: every record is
+   * built from here; the caller sets who, why and where.
+   */
+  public Envelope.Builder of(SpecificRecord payload) {
+    String type = codec.typeOf(payload);
+    return Envelope.newBuilder().setType(type).setSchemaVersion(codec.versionOf(type))
+        .setPayload(ByteBuffer.wrap(codec.encode(payload)));
+  }
+
+  /** The id of the n-th record caused by {@code causeId}: the same on every re-run of the cause. */
+  public static String derivedId(String causeId, String n) {
+    return UUID.nameUUIDFromBytes((causeId + "/" + n).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
   /** A command as the API publishes it: a new id, correlated by the request id. */
   public Envelope command(SpecificRecord payload, String aggregateId, String projectId, Actor actor,
                           String requestId, String streamKey, Instant time) {
-    String type = codec.typeOf(payload);
-    return Envelope.newBuilder()
-        .setEventId(UUID.randomUUID().toString())
-        .setType(type)
-        .setAggregateId(aggregateId)
-        .setProjectId(projectId)
-        .setActor(actor)
-        .setRequestId(requestId)
-        .setCausationId(null)
-        .setCorrelationId(requestId)
-        .setTime(time)
-        .setSchemaVersion(codec.versionOf(type))
-        .setStreamKey(streamKey)
-        .setSequence(0)
-        .setPayload(ByteBuffer.wrap(codec.encode(payload)))
-        .build();
+    return of(payload).setEventId(UUID.randomUUID().toString()).setAggregateId(aggregateId).setProjectId(projectId)
+        .setActor(actor).setRequestId(requestId).setCausationId(null).setCorrelationId(requestId).setTime(time)
+        .setStreamKey(streamKey).setSequence(0).build();
   }
 
   /** The n-th record caused by {@code cause}: same actor, request, correlation and time. */
   public Envelope derived(Envelope cause, int n, SpecificRecord payload, String aggregateId, String projectId,
                           long sequence) {
-    String type = codec.typeOf(payload);
-    return Envelope.newBuilder()
-        .setEventId(UUID.nameUUIDFromBytes((cause.getEventId() + "/" + n).getBytes(StandardCharsets.UTF_8)).toString())
-        .setType(type)
-        .setAggregateId(aggregateId)
-        .setProjectId(projectId)
-        .setActor(cause.getActor())
-        .setRequestId(cause.getRequestId())
-        .setCausationId(cause.getEventId())
-        .setCorrelationId(cause.getCorrelationId())
-        .setTime(cause.getTime())
-        .setSchemaVersion(codec.versionOf(type))
-        .setStreamKey(cause.getStreamKey())
-        .setSequence(sequence)
-        .setPayload(ByteBuffer.wrap(codec.encode(payload)))
-        .build();
+    return of(payload).setEventId(derivedId(cause.getEventId(), String.valueOf(n))).setAggregateId(aggregateId)
+        .setProjectId(projectId).setActor(cause.getActor()).setRequestId(cause.getRequestId())
+        .setCausationId(cause.getEventId()).setCorrelationId(cause.getCorrelationId()).setTime(cause.getTime())
+        .setStreamKey(cause.getStreamKey()).setSequence(sequence).build();
   }
 
   public SpecificRecord open(Envelope envelope) {

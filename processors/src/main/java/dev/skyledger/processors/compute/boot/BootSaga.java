@@ -1,7 +1,6 @@
 package dev.skyledger.processors.compute.boot;
 
 import dev.skyledger.events.StreamKeys;
-import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceActive;
@@ -9,19 +8,11 @@ import dev.skyledger.events.compute.InstanceDeleteRequested;
 import dev.skyledger.events.compute.InstanceDeleted;
 import dev.skyledger.events.compute.InstanceFailed;
 import dev.skyledger.events.compute.InstanceNetworked;
-import dev.skyledger.events.compute.InstancePowerActionDone;
-import dev.skyledger.events.compute.InstancePowerActionFailed;
-import dev.skyledger.events.compute.InstancePowerActionStarted;
 import dev.skyledger.events.compute.InstanceRequested;
 import dev.skyledger.events.compute.InstanceScheduled;
-import dev.skyledger.events.compute.InstanceSnapshotDone;
-import dev.skyledger.events.compute.InstanceSnapshotFailed;
-import dev.skyledger.events.compute.InstanceSnapshotStarted;
 import dev.skyledger.events.compute.ReleaseServerQuota;
 import dev.skyledger.events.compute.ServerNetwork;
 import dev.skyledger.events.compute.ServerSpec;
-import dev.skyledger.events.compute.SnapshotServer;
-import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandRejected;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.host.DestroyInstance;
@@ -34,8 +25,6 @@ import dev.skyledger.events.host.InstanceSnapshotted;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.host.Nic;
-import dev.skyledger.events.host.PowerInstance;
-import dev.skyledger.events.host.SnapshotInstance;
 import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.events.network.CreatePort;
 import dev.skyledger.events.network.DeletePort;
@@ -55,7 +44,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -85,29 +73,6 @@ final class BootSaga {
     }
   }
 
-  enum Target { COMPUTE_EVENTS, COMPUTE_COMMANDS, NETWORK_COMMANDS, HOST_COMMANDS }
-
-  /**
-   * One record to write: where, under which key, and on whose behalf ({@code origin} null: the
-   * system's). Facts on compute.events carry their position in the server's stream.
-   */
-  record Out(Target target, String key, SpecificRecord payload, String aggregateId, String projectId, long sequence,
-             Origin origin, boolean asSystem, String correlationId) {}
-
-  /** A record done for server {@code b} on behalf of whoever asked for it. */
-  private static Out out(Boot b, Target target, String key, SpecificRecord payload, String aggregateId, long sequence) {
-    return new Out(target, key, payload, aggregateId, b.projectId(), sequence, b.origin(), false,
-        correlationOf(b.instanceId()));
-  }
-
-  /**
-   * A compensation or teardown for server {@code b}: done as the system (with the original request
-   * id), so that it also happens when the user has lost the role since.
-   */
-  private static Out system(Boot b, Target target, String key, SpecificRecord payload, String aggregateId) {
-    return new Out(target, key, payload, aggregateId, b.projectId(), 0, b.origin(), true, correlationOf(b.instanceId()));
-  }
-
   /** The correlation id of everything the saga does for a server, and how replies find their way back. */
   static String correlationOf(String instanceId) {
     return StreamKeys.instance(instanceId);
@@ -134,14 +99,22 @@ final class BootSaga {
   private final BootState state;
   private final Settings settings;
 
+  private final ServerActions actions;
+
   BootSaga(BootState state, Settings settings) {
     this.state = state;
     this.settings = settings;
+    this.actions = new ServerActions(state, settings);
+  }
+
+  /** The actions on running servers (reboot, stop, start, snapshot), decided on the same state. */
+  ServerActions actions() {
+    return actions;
   }
 
   /** The saga's reaction to one fact; {@code now} is the wall clock (for deadlines). */
-  List<Out> on(SpecificRecord fact, Envelope envelope, long now) {
-    List<Out> out = new ArrayList<>();
+  List<SagaOut> on(SpecificRecord fact, Envelope envelope, long now) {
+    List<SagaOut> out = new ArrayList<>();
     if (fact instanceof HostRegistered e) registered(e);
     else if (fact instanceof dev.skyledger.events.host.HostInventoryReported e) inventory(e, out);
     else if (fact instanceof HostLivenessChanged e) state.putHost(state.host(e.getHostId()).withUp(e.getUp()));
@@ -159,9 +132,9 @@ final class BootSaga {
       state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING)
           .ifPresent(b -> fail(b, "spawning", "Build of instance " + b.instanceId() + " aborted: " + e.getReason(), now, out));
     } else if (fact instanceof InstanceDeleteRequested e) deleteRequested(e, envelope, now, out);
-    else if (fact instanceof InstancePowerChanged e) powerChanged(e.getInstanceId(), e.getAction(), null, out);
-    else if (fact instanceof InstanceActionFailed e) powerChanged(e.getInstanceId(), e.getAction(), e.getReason(), out);
-    else if (fact instanceof InstanceSnapshotted e) snapshotted(e, out);
+    else if (fact instanceof InstancePowerChanged e) actions.answered(e.getInstanceId(), e.getAction(), null, out);
+    else if (fact instanceof InstanceActionFailed e) actions.answered(e.getInstanceId(), e.getAction(), e.getReason(), out);
+    else if (fact instanceof InstanceSnapshotted e) actions.snapshotted(e, out);
     else if (fact instanceof InstanceDestroyed e) {
       state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING).ifPresent(b -> deleted(b, out));
     }
@@ -169,8 +142,8 @@ final class BootSaga {
   }
 
   /** Servers whose step ran out of time: a boot goes to ERROR, a deletion completes without the host. */
-  List<Out> timeouts(long now) {
-    List<Out> out = new ArrayList<>();
+  List<SagaOut> timeouts(long now) {
+    List<SagaOut> out = new ArrayList<>();
     for (String id : state.overdue(now)) {
       Optional<Boot> found = state.boot(id);
       if (found.isEmpty()) continue;
@@ -183,7 +156,7 @@ final class BootSaga {
         case DELETING -> deleted(b, out);
         case ACTIVE, SHUTOFF -> {
           if (b.pendingAction() != null) {
-            powerChanged(id, b.pendingAction().startsWith(SNAPSHOT) ? "snapshot" : b.pendingAction(),
+            actions.answered(id, b.pendingAction().startsWith(ServerActions.SNAPSHOT) ? "snapshot" : b.pendingAction(),
                 "host " + b.hostId() + " did not answer within "
                 + settings.spawnTimeout().toSeconds() + " s", out);
           } else {
@@ -213,14 +186,14 @@ final class BootSaga {
    * was deleted or failed meanwhile, or was never placed here) are destroyed, as the system. Their
    * claims were released when the servers ended, so nothing is counted twice.
    */
-  private void inventory(dev.skyledger.events.host.HostInventoryReported e, List<Out> out) {
+  private void inventory(dev.skyledger.events.host.HostInventoryReported e, List<SagaOut> out) {
     for (String instanceId : e.getInstanceIds()) {
       Optional<Boot> boot = state.boot(instanceId);
       boolean owned = boot.isPresent() && e.getHostId().equals(boot.get().hostId())
           && boot.get().step() != Step.DELETED && boot.get().step() != Step.ERROR;
       if (owned) continue;
       String project = boot.map(Boot::projectId).orElse(null);
-      out.add(new Out(Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,
+      out.add(new SagaOut(SagaOut.Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,
           project, 0, boot.map(Boot::origin).orElse(null), true, correlationOf(instanceId)));
     }
   }
@@ -233,7 +206,7 @@ final class BootSaga {
 
   // ---- boot -------------------------------------------------------------------------------------
 
-  private void requested(ServerSpec spec, Envelope envelope, long now, List<Out> out) {
+  private void requested(ServerSpec spec, Envelope envelope, long now, List<SagaOut> out) {
     if (state.boot(spec.getInstanceId()).isPresent()) return;
     Origin origin = Origin.of(envelope.getRequestId(), envelope.getActor());
     var flavor = spec.getFlavor();
@@ -271,7 +244,7 @@ final class BootSaga {
     state.putHost(host.claim(b.vcpus(), b.memoryMb(), b.diskGb()));
     if (group != null) state.addGroupMember(group, b.instanceId(), host.hostId());
     b = b.withHost(host.hostId(), true);
-    b = fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), host.zone()), out);
+    b = SagaOut.fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), host.zone()), out);
     if (ports.isEmpty()) {
       spawn(b, now, out);
       return;
@@ -279,7 +252,7 @@ final class BootSaga {
     for (PortRef p : ports) {
       if (p.existing()) {
         // the tenant's own port: bound to this server and host (its addresses and groups stay as they are)
-        out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(),
+        out.add(SagaOut.forServer(b, SagaOut.Target.NETWORK_COMMANDS, p.networkId(),
             binding(p, b.instanceId(), "compute:" + host.zone(), host.hostId()), p.portId(), 0));
         continue;
       }
@@ -290,7 +263,7 @@ final class BootSaga {
           .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + host.zone())
           .setSecurityGroups(b.securityGroups()).setHostId(host.hostId())
           .setAdminStateUp(true).setPortSecurityEnabled(true).setViaService(PORT_VIA).build();
-      out.add(out(b, Target.NETWORK_COMMANDS, p.networkId(), create, p.portId(), 0));
+      out.add(SagaOut.forServer(b, SagaOut.Target.NETWORK_COMMANDS, p.networkId(), create, p.portId(), 0));
     }
     state.putBoot(b.withStep(Step.NETWORKING, now + settings.networkTimeout().toMillis()));
   }
@@ -300,17 +273,17 @@ final class BootSaga {
         h.cpuRatio(), h.ramRatio(), h.diskRatio(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb());
   }
 
-  private void portCreated(PortCreated e, Envelope envelope, long now, List<Out> out) {
+  private void portCreated(PortCreated e, Envelope envelope, long now, List<SagaOut> out) {
     portConfirmed(e.getPort(), false, envelope, now, out);
   }
 
   /** A port update the saga asked for: a binding (the port now names the server) or the echo of an unbinding. */
-  private void portUpdated(PortUpdated e, Envelope envelope, long now, List<Out> out) {
+  private void portUpdated(PortUpdated e, Envelope envelope, long now, List<SagaOut> out) {
     portConfirmed(e.getPort(), true, envelope, now, out);
   }
 
   /** The network service made (or bound) a port for a server: one more step to spawning, or given back at once. */
-  private void portConfirmed(Port port, boolean existing, Envelope envelope, long now, List<Out> out) {
+  private void portConfirmed(Port port, boolean existing, Envelope envelope, long now, List<SagaOut> out) {
     Optional<Boot> found = state.boot(port.getDeviceId());
     if (found.isEmpty() || !correlationOf(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
     Boot b = found.get();
@@ -324,12 +297,12 @@ final class BootSaga {
       state.putBoot(b.replacePort(confirmed.releasedNow()));
       return;
     }
-    b = fact(b, new InstanceNetworked(b.instanceId(), b.projectId(), port), out);
+    b = SagaOut.fact(b, new InstanceNetworked(b.instanceId(), b.projectId(), port), out);
     if (b.allPortsCreated()) spawn(b, now, out);
     else state.putBoot(b);
   }
 
-  private void rejected(CommandRejected e, Envelope envelope, long now, List<Out> out) {
+  private void rejected(CommandRejected e, Envelope envelope, long now, List<SagaOut> out) {
     String correlation = envelope.getCorrelationId();
     String instanceId = StreamKeys.instanceIdOf(correlation);
     if (instanceId == null) return;
@@ -339,7 +312,7 @@ final class BootSaga {
             + " a port: " + e.getMessage(), now, out));
   }
 
-  private void spawn(Boot b, long now, List<Out> out) {
+  private void spawn(Boot b, long now, List<SagaOut> out) {
     List<Nic> nics = b.ports().stream().map(p -> new Nic(p.portId(), p.macAddress(), tapOf(p.portId()))).toList();
     SpawnInstance spawn = SpawnInstance.newBuilder()
         .setInstanceId(b.instanceId()).setHostId(b.hostId()).setName(b.hostname())
@@ -347,32 +320,32 @@ final class BootSaga {
         .setNics(nics).setUserData(b.userData()).setProjectId(b.projectId()).setImageId(b.imageId())
         .setImageChecksum(b.imageChecksum()).setImageSize(b.imageSize()).setImageLocation(b.imageLocation())
         .setPublicKey(b.publicKey()).build();
-    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), spawn, b.instanceId(), 0));
+    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), spawn, b.instanceId(), 0));
     state.putBoot(b.withSpawnSent().withStep(Step.SPAWNING, now + settings.spawnTimeout().toMillis()));
   }
 
-  private void spawned(InstanceSpawned e, List<Out> out) {
+  private void spawned(InstanceSpawned e, List<SagaOut> out) {
     Optional<Boot> found = state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING);
     if (found.isEmpty()) return;
-    Boot b = fact(found.get(), new InstanceActive(e.getInstanceId(), found.get().projectId(), e.getHostId()), out);
+    Boot b = SagaOut.fact(found.get(), new InstanceActive(e.getInstanceId(), found.get().projectId(), e.getHostId()), out);
     state.putBoot(b.withStep(Step.ACTIVE, 0));
   }
 
   /** Compensates everything a boot holds and records the server in ERROR. */
-  private void fail(Boot b, String step, String message, long now, List<Out> out) {
+  private void fail(Boot b, String step, String message, long now, List<SagaOut> out) {
     release(b);
     b = b.withHost(b.hostId(), false);
     b = releasePorts(b, out);
     if (b.spawnSent()) {
-      out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
+      out.add(SagaOut.asSystem(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
     }
-    b = fact(b, new InstanceFailed(b.instanceId(), b.projectId(), 500, message, step, ""), out);
-    out.add(system(b, Target.COMPUTE_COMMANDS, StreamKeys.project(b.projectId()),
+    b = SagaOut.fact(b, new InstanceFailed(b.instanceId(), b.projectId(), 500, message, step, ""), out);
+    out.add(SagaOut.asSystem(b, SagaOut.Target.COMPUTE_COMMANDS, StreamKeys.project(b.projectId()),
         new ReleaseServerQuota(b.instanceId(), b.projectId(), "boot failed while " + step), b.instanceId()));
     state.putBoot(b.withStep(Step.ERROR, 0));
   }
 
-  private Boot releasePorts(Boot b, List<Out> out) {
+  private Boot releasePorts(Boot b, List<SagaOut> out) {
     List<PortRef> next = new ArrayList<>();
     for (PortRef p : b.ports()) {
       if (p.created() && !p.released()) {
@@ -386,9 +359,9 @@ final class BootSaga {
   }
 
   /** A port the server no longer holds: deleted if the saga made it, unbound (and kept) if it was the tenant's. */
-  private static Out giveBack(Boot b, PortRef p) {
+  private static SagaOut giveBack(Boot b, PortRef p) {
     SpecificRecord command = p.existing() ? binding(p, "", "", "") : new DeletePort(p.portId(), p.networkId());
-    return system(b, Target.NETWORK_COMMANDS, p.networkId(), command, p.portId());
+    return SagaOut.asSystem(b, SagaOut.Target.NETWORK_COMMANDS, p.networkId(), command, p.portId());
   }
 
   /** The update that binds a tenant's port to a device on a host (or, all empty, unbinds it); nothing else changes. */
@@ -400,149 +373,9 @@ final class BootSaga {
         .setViaService(PORT_VIA).build();
   }
 
-  // ---- power actions ----------------------------------------------------------------------------
-
-  /** The answer to a command the saga decides itself: a rejection (status > 0), or what it does and its fact's position. */
-  record Answer(int status, String title, String message, List<Out> outs, String streamKey, long sequence) {
-    static Answer reject(int status, String title, String message) {
-      return new Answer(status, title, message, List.of(), null, 0);
-    }
-
-    boolean rejected() {
-      return status > 0;
-    }
-  }
-
-  /** Reboot, stop or start, as Nova allows them: from ACTIVE (or SHUTOFF for start), one at a time. */
-  Answer decide(ChangeServerPower c, Actor actor, long now) {
-    return decide(c, actor, null, now);
-  }
-
-  /** {@code requestId}: the request that asked (its facts and the host's command carry it and the actor). */
-  Answer decide(ChangeServerPower c, Actor actor, String requestId, long now) {
-    Optional<Boot> found = actionable(c.getInstanceId(), c.getProjectId(), actor);
-    if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
-    Boot b = found.get();
-    String action = c.getAction();
-    String verb = action.startsWith("reboot") ? "reboot" : action;
-    if (!Set.of("reboot-soft", "reboot-hard", "stop", "start").contains(action)) {
-      return Answer.reject(400, "badRequest", "Unknown power action " + action + ".");
-    }
-    Answer refused = refusal(verb, b, action.equals("start") ? Set.of(Step.SHUTOFF) : Set.of(Step.ACTIVE));
-    if (refused != null) return refused;
-    List<Out> out = new ArrayList<>();
-    b = fact(askedBy(b, actor, requestId), new InstancePowerActionStarted(b.instanceId(), b.projectId(), action), out);
-    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), action), b.instanceId(), 0));
-    long sequence = b.sequence();
-    state.putBoot(b.withPendingAction(action).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
-    return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
-  }
-
-  /**
-   * The server from now on acts on behalf of who asked, through their request: the action's facts,
-   * the host's command and its answer, and the fact that ends the action name the reboot's (or
-   * snapshot's) author and request, not the server's creator.
-   */
-  private static Boot askedBy(Boot b, Actor actor, String requestId) {
-    return requestId == null ? b : b.withOrigin(Origin.of(requestId, actor));
-  }
-
-  /** A server an action may be asked for: not deleted, of that project, and the caller's project's (or an admin asks). */
-  private Optional<Boot> actionable(String instanceId, String projectId, Actor actor) {
-    boolean admin = actor.getRoles().contains("admin") || actor.getRoles().contains("system");
-    return state.boot(instanceId).filter(b -> b.projectId().equals(projectId)).filter(b -> b.step() != Step.DELETED)
-        .filter(b -> admin || (b.projectId().equals(actor.getProjectId()) && actor.getRoles().contains("member")));
-  }
-
-  /** Nova's 409 when the server is being deleted, busy with another action, or not in a state the action starts from. */
-  private static Answer refusal(String verb, Boot b, Set<Step> from) {
-    if (b.step() == Step.DELETING) return conflict(verb, b, "task_state deleting");
-    if (b.pendingAction() != null) return conflict(verb, b, "task_state " + taskOf(b.pendingAction()));
-    if (!from.contains(b.step())) return conflict(verb, b, "vm_state " + vmStateOf(b.step()));
-    return null;
-  }
-
-  private static Answer conflict(String verb, Boot b, String state) {
-    return Answer.reject(409, "conflict", "Cannot '" + verb + "' instance " + b.instanceId() + " while it is in " + state);
-  }
-
-  /** Nova's task_state while an action runs. */
-  static String taskOf(String action) {
-    return switch (action) {
-      case "reboot-soft" -> "rebooting";
-      case "reboot-hard" -> "rebooting_hard";
-      case "stop" -> "powering-off";
-      case "start" -> "powering-on";
-      default -> action.startsWith(SNAPSHOT) ? "image_snapshot" : action;
-    };
-  }
-
-  static String vmStateOf(Step step) {
-    return switch (step) {
-      case NETWORKING, SPAWNING -> "building";
-      case ACTIVE -> "active";
-      case SHUTOFF -> "stopped";
-      case ERROR -> "error";
-      case DELETING, DELETED -> "deleted";
-    };
-  }
-
-  /** Snapshot into an image the API created: from ACTIVE or SHUTOFF, one action at a time. */
-  Answer decide(SnapshotServer c, Actor actor, long now) {
-    return decide(c, actor, null, now);
-  }
-
-  Answer decide(SnapshotServer c, Actor actor, String requestId, long now) {
-    Optional<Boot> found = actionable(c.getInstanceId(), c.getProjectId(), actor);
-    if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
-    Boot b = found.get();
-    Answer refused = refusal("createImage", b, Set.of(Step.ACTIVE, Step.SHUTOFF));
-    if (refused != null) return refused;
-    List<Out> out = new ArrayList<>();
-    b = fact(askedBy(b, actor, requestId), new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
-    out.add(out(b, Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
-        b.projectId(), "raw"), b.instanceId(), 0));
-    long sequence = b.sequence();
-    state.putBoot(b.withPendingAction(SNAPSHOT + c.getImageId()).withStep(b.step(), now + settings.spawnTimeout().toMillis()));
-    return new Answer(0, null, null, out, streamKeyOf(b.instanceId()), sequence);
-  }
-
-  /** A pending snapshot is kept as this prefix and the image's id. */
-  static final String SNAPSHOT = "snapshot/";
-
-  private void snapshotted(InstanceSnapshotted e, List<Out> out) {
-    Optional<Boot> found = state.boot(e.getInstanceId()).filter(b -> (SNAPSHOT + e.getImageId()).equals(b.pendingAction()));
-    if (found.isEmpty()) return;
-    Boot b = fact(found.get(), new InstanceSnapshotDone(e.getInstanceId(), found.get().projectId(), e.getImageId(),
-        e.getSize()), out);
-    state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
-  }
-
-  /** The host's answer to a power action or a snapshot (reason null: done). */
-  private void powerChanged(String instanceId, String action, String reason, List<Out> out) {
-    Optional<Boot> found = state.boot(instanceId).filter(b -> b.pendingAction() != null)
-        .filter(b -> action.equals(b.pendingAction()) || b.pendingAction().startsWith(action + "/"));
-    if (found.isEmpty()) return;
-    Boot b = found.get();
-    if (b.pendingAction().startsWith(SNAPSHOT)) {
-      String image = b.pendingAction().substring(SNAPSHOT.length());
-      b = fact(b, new InstanceSnapshotFailed(instanceId, b.projectId(), image, reason == null ? "no answer" : reason), out);
-      state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
-      return;
-    }
-    if (reason != null) {
-      b = fact(b, new InstancePowerActionFailed(instanceId, b.projectId(), action, reason), out);
-      state.putBoot(b.withPendingAction(null).withStep(b.step(), 0));
-      return;
-    }
-    boolean running = !action.equals("stop");
-    b = fact(b, new InstancePowerActionDone(instanceId, b.projectId(), action, running), out);
-    state.putBoot(b.withPendingAction(null).withStep(running ? Step.ACTIVE : Step.SHUTOFF, 0));
-  }
-
   // ---- delete -----------------------------------------------------------------------------------
 
-  private void deleteRequested(InstanceDeleteRequested e, Envelope envelope, long now, List<Out> out) {
+  private void deleteRequested(InstanceDeleteRequested e, Envelope envelope, long now, List<SagaOut> out) {
     Optional<Boot> found = state.boot(e.getInstanceId());
     if (found.isEmpty()) {
       // never seen by the saga: nothing is held; the tombstone keeps the stream's numbering
@@ -558,24 +391,19 @@ final class BootSaga {
     b = b.withOrigin(Origin.of(envelope.getRequestId(), envelope.getActor()));
     b = releasePorts(b, out);
     if (b.spawnSent()) {
-      out.add(system(b, Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
+      out.add(SagaOut.asSystem(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
       state.putBoot(b.withStep(Step.DELETING, now + settings.deleteTimeout().toMillis()));
       return;
     }
     deleted(b, out);
   }
 
-  private void deleted(Boot b, List<Out> out) {
+  private void deleted(Boot b, List<SagaOut> out) {
     release(b);
     b = b.withHost(b.hostId(), false);
-    b = fact(b, new InstanceDeleted(b.instanceId(), b.projectId(), b.hostId()), out);
+    b = SagaOut.fact(b, new InstanceDeleted(b.instanceId(), b.projectId(), b.hostId()), out);
     state.putBoot(b.withStep(Step.DELETED, 0));
   }
 
-  /** Adds a fact on the server's own stream, numbered in it; returns the state with the new position. */
-  private static Boot fact(Boot b, SpecificRecord event, List<Out> out) {
-    long seq = b.sequence() + 1;
-    out.add(out(b, Target.COMPUTE_EVENTS, streamKeyOf(b.instanceId()), event, b.instanceId(), seq));
-    return b.withSequence(seq);
-  }
+
 }

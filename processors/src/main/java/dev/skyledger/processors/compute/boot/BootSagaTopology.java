@@ -29,14 +29,11 @@ import dev.skyledger.processors.core.Inbox;
 import dev.skyledger.processors.core.StagedKeyValues;
 import dev.skyledger.processors.core.StoreKeyValues;
 import dev.skyledger.processors.identity.IdentityViewStore;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -140,7 +137,7 @@ public final class BootSagaTopology {
         "boot-saga");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()),
         "boot-saga");
-    for (BootSaga.Target target : BootSaga.Target.values()) {
+    for (SagaOut.Target target : SagaOut.Target.values()) {
       Topic<String, Envelope> topic = topicOf(target);
       t.addSink("saga-" + target.name().toLowerCase(), config.topic(topic), Serdes.String().serializer(),
           topic.valueSerde().serializer(), "boot-saga");
@@ -148,7 +145,7 @@ public final class BootSagaTopology {
     return t;
   }
 
-  static Topic<String, Envelope> topicOf(BootSaga.Target target) {
+  static Topic<String, Envelope> topicOf(SagaOut.Target target) {
     return switch (target) {
       case COMPUTE_EVENTS -> Topics.COMPUTE_EVENTS;
       case COMPUTE_COMMANDS -> Topics.COMPUTE_COMMANDS;
@@ -224,7 +221,7 @@ public final class BootSagaTopology {
       this.lastProcessedAt = clock.millis();
       context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, at -> {
         long now = judgedAt(clock.millis(), lastRecordTime, lastProcessedAt);
-        List<BootSaga.Out> outs;
+        List<SagaOut> outs;
         try {
           outs = saga.timeouts(now);
         } catch (RuntimeException ex) {
@@ -261,7 +258,7 @@ public final class BootSagaTopology {
         decide(fact, e, now);
         return;
       }
-      List<BootSaga.Out> outs;
+      List<SagaOut> outs;
       try {
         outs = saga.on(fact, e, now);
       } catch (RuntimeException ex) {
@@ -276,11 +273,11 @@ public final class BootSagaTopology {
 
     /** A command the saga decides itself: its facts and commands, and the reply the API waits for. */
     private void decide(SpecificRecord command, Envelope e, long now) {
-      BootSaga.Answer answer;
+      ServerActions.Answer answer;
       try {
         Actor actor = recheck.apply(e.getActor());
-        answer = command instanceof ChangeServerPower c ? saga.decide(c, actor, e.getRequestId(), now)
-            : saga.decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
+        answer = command instanceof ChangeServerPower c ? saga.actions().decide(c, actor, e.getRequestId(), now)
+            : saga.actions().decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
       } catch (RuntimeException ex) {
         drop();
         Envelope failed = envelopes.derived(e, -1, failures.failed(e, ex), e.getAggregateId(), e.getProjectId(), 0);
@@ -299,27 +296,16 @@ public final class BootSagaTopology {
       context.forward(new Record<>(e.getRequestId(), envelope, now), "saga-replies");
     }
 
-    private void emit(BootSaga.Out out, String cause, String causationId, String causeRequestId, int n, long now) {
-      String type = envelopes.codec().typeOf(out.payload());
+    private void emit(SagaOut out, String cause, String causationId, String causeRequestId, int n, long now) {
       var origin = out.origin();
       Actor actor = out.asSystem() || origin == null ? Envelopes.system() : Actor.newBuilder()
           .setUserId(origin.userId()).setUserName(origin.userName()).setProjectId(origin.projectId())
           .setRoles(origin.roles()).build();
-      Envelope envelope = Envelope.newBuilder()
-          .setEventId(UUID.nameUUIDFromBytes((cause + "/saga/" + n).getBytes(StandardCharsets.UTF_8)).toString())
-          .setType(type)
-          .setAggregateId(out.aggregateId())
-          .setProjectId(out.projectId())
-          .setActor(actor)
-          .setRequestId(origin == null ? causeRequestId : origin.requestId())
-          .setCausationId(causationId)
-          .setCorrelationId(out.correlationId())
-          .setTime(Instant.ofEpochMilli(now))
-          .setSchemaVersion(envelopes.codec().versionOf(type))
-          .setStreamKey(out.key())
-          .setSequence(out.sequence())
-          .setPayload(ByteBuffer.wrap(envelopes.codec().encode(out.payload())))
-          .build();
+      Envelope envelope = envelopes.of(out.payload()).setEventId(Envelopes.derivedId(cause, "saga/" + n))
+          .setAggregateId(out.aggregateId()).setProjectId(out.projectId()).setActor(actor)
+          .setRequestId(origin == null ? causeRequestId : origin.requestId()).setCausationId(causationId)
+          .setCorrelationId(out.correlationId()).setTime(Instant.ofEpochMilli(now)).setStreamKey(out.key())
+          .setSequence(out.sequence()).build();
       context.forward(new Record<>(out.key(), envelope, now), "saga-" + out.target().name().toLowerCase());
     }
   }

@@ -56,7 +56,7 @@ class BootSagaTest {
         .setPayload(ByteBuffer.allocate(0)).build();
   }
 
-  List<BootSaga.Out> on(SpecificRecord fact, long now) {
+  List<SagaOut> on(SpecificRecord fact, long now) {
     return saga.on(fact, envelope("instance/x", "x"), now);
   }
 
@@ -79,8 +79,8 @@ class BootSagaTest {
         .build();
   }
 
-  static <T> List<T> of(List<BootSaga.Out> outs, Class<T> type) {
-    return outs.stream().map(BootSaga.Out::payload).filter(type::isInstance).map(type::cast).toList();
+  static <T> List<T> of(List<SagaOut> outs, Class<T> type) {
+    return outs.stream().map(SagaOut::payload).filter(type::isInstance).map(type::cast).toList();
   }
 
   PortCreated portCreated(String instanceId, String portId) {
@@ -90,7 +90,7 @@ class BootSagaTest {
         .setAdminStateUp(true).setPortSecurityEnabled(true).build());
   }
 
-  List<BootSaga.Out> portArrives(String instanceId) {
+  List<SagaOut> portArrives(String instanceId) {
     return saga.on(portCreated(instanceId, BootSaga.portIdOf(instanceId, 0)),
         envelope(BootSaga.correlationOf(instanceId), BootSaga.portIdOf(instanceId, 0)), T0 + 100);
   }
@@ -98,7 +98,7 @@ class BootSagaTest {
   @Test
   void aServerIsScheduledNetworkedSpawnedAndActive() {
     host("h1", 8, 8192, T0);
-    List<BootSaga.Out> first = on(new InstanceRequested(spec("vm1", 1)), T0 + 10);
+    List<SagaOut> first = on(new InstanceRequested(spec("vm1", 1)), T0 + 10);
     assertEquals("h1", of(first, InstanceScheduled.class).get(0).getHostId());
     CreatePort create = of(first, CreatePort.class).get(0);
     assertEquals("vm1", create.getDeviceId());
@@ -107,17 +107,17 @@ class BootSagaTest {
     assertEquals(List.of("sg"), create.getSecurityGroups());
     assertEquals(2048, state.host("h1").claimedMemoryMb(), "the claim is made when the host is chosen");
 
-    List<BootSaga.Out> second = portArrives("vm1");
+    List<SagaOut> second = portArrives("vm1");
     assertEquals(1, of(second, InstanceNetworked.class).size());
     SpawnInstance spawn = of(second, SpawnInstance.class).get(0);
     assertEquals("fa:16:3e:00:00:01", spawn.getNics().get(0).getMacAddress());
     assertEquals("abc", spawn.getImageChecksum());
     assertEquals("h1", second.stream().filter(o -> o.payload() instanceof SpawnInstance).findFirst().orElseThrow().key());
 
-    List<BootSaga.Out> third = on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    List<SagaOut> third = on(new InstanceSpawned("vm1", "h1"), T0 + 200);
     assertEquals(1, of(third, InstanceActive.class).size());
     assertEquals(List.of(1L, 2L, 3L), java.util.stream.Stream.of(first, second, third).flatMap(List::stream)
-        .filter(o -> o.target() == BootSaga.Target.COMPUTE_EVENTS).map(BootSaga.Out::sequence).toList(),
+        .filter(o -> o.target() == SagaOut.Target.COMPUTE_EVENTS).map(SagaOut::sequence).toList(),
         "the server's facts are numbered on its own stream");
     assertTrue(saga.timeouts(T0 + 3_600_000).isEmpty(), "an active server has no deadline");
   }
@@ -129,7 +129,7 @@ class BootSagaTest {
   }
 
   /** The network service's answer to a binding (or an unbinding, with device ""). */
-  List<BootSaga.Out> portBound(String instanceId, String portId, String device, long now) {
+  List<SagaOut> portBound(String instanceId, String portId, String device, long now) {
     Port port = Port.newBuilder(portCreated(device, portId).getPort()).setMacAddress("fa:16:3e:00:00:99").build();
     return saga.on(new PortUpdated(port), envelope(BootSaga.correlationOf(instanceId), portId), now);
   }
@@ -137,7 +137,7 @@ class BootSagaTest {
   @Test
   void anExistingPortIsBoundToTheServerAndItsHostThenUnboundNotDeletedOnDelete() {
     host("h1", 8, 8192, T0);
-    List<BootSaga.Out> first = on(new InstanceRequested(onPort("vm1", "my-port")), T0);
+    List<SagaOut> first = on(new InstanceRequested(onPort("vm1", "my-port")), T0);
     assertTrue(of(first, CreatePort.class).isEmpty(), "no port is made");
     UpdatePort bind = of(first, UpdatePort.class).get(0);
     assertEquals("my-port", bind.getPortId());
@@ -147,12 +147,12 @@ class BootSagaTest {
     assertEquals(BootSaga.PORT_VIA, bind.getViaService());
     assertEquals(null, bind.getSecurityGroups(), "the port keeps its own groups");
 
-    List<BootSaga.Out> second = portBound("vm1", "my-port", "vm1", T0 + 100);
+    List<SagaOut> second = portBound("vm1", "my-port", "vm1", T0 + 100);
     assertEquals(1, of(second, InstanceNetworked.class).size());
     assertEquals("fa:16:3e:00:00:99", of(second, SpawnInstance.class).get(0).getNics().get(0).getMacAddress());
     on(new InstanceSpawned("vm1", "h1"), T0 + 200);
 
-    List<BootSaga.Out> delete = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    List<SagaOut> delete = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
     assertTrue(of(delete, DeletePort.class).isEmpty(), "the tenant's port is not deleted");
     UpdatePort unbind = of(delete, UpdatePort.class).get(0);
     assertEquals("", unbind.getDeviceId());
@@ -165,7 +165,7 @@ class BootSagaTest {
   void aPortAnotherServerHoldsFailsTheBootAndIsNotUnbound() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(onPort("vm1", "my-port")), T0);
-    List<BootSaga.Out> outs = saga.on(new CommandRejected(409, "PortInUse", "Port my-port is still in use."),
+    List<SagaOut> outs = saga.on(new CommandRejected(409, "PortInUse", "Port my-port is still in use."),
         envelope(BootSaga.correlationOf("vm1"), "my-port"), T0 + 50);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertTrue(failed.getMessage().contains("Port my-port is still in use."), failed.getMessage());
@@ -178,20 +178,20 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(onPort("vm1", "my-port")), T0);
     assertEquals(1, of(saga.timeouts(T0 + 31_000), InstanceFailed.class).size(), "the network step timed out");
-    List<BootSaga.Out> late = portBound("vm1", "my-port", "vm1", T0 + 32_000);
+    List<SagaOut> late = portBound("vm1", "my-port", "vm1", T0 + 32_000);
     assertEquals("", of(late, UpdatePort.class).get(0).getDeviceId(), "bound late, unbound at once");
     assertTrue(of(late, InstanceNetworked.class).isEmpty());
   }
 
   @Test
   void withoutAHostTheServerFailsAndItsQuotaIsGivenBack() {
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 1)), T0);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 1)), T0);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertEquals("scheduling", failed.getStep());
     assertTrue(failed.getMessage().startsWith("No valid host was found."), failed.getMessage());
     assertEquals(1, of(outs, ReleaseServerQuota.class).size());
     assertTrue(of(outs, CreatePort.class).isEmpty());
-    BootSaga.Out release = outs.stream().filter(o -> o.payload() instanceof ReleaseServerQuota).findFirst().orElseThrow();
+    SagaOut release = outs.stream().filter(o -> o.payload() instanceof ReleaseServerQuota).findFirst().orElseThrow();
     assertTrue(release.asSystem(), "compensation is done as the system");
     assertEquals("project/p1", release.key());
   }
@@ -200,7 +200,7 @@ class BootSagaTest {
   void claimsKeepConcurrentBootsFromOvercommittingAHost() {
     host("h1", 1, 4096, T0);
     on(new InstanceRequested(spec("vm1", 0)), T0);
-    List<BootSaga.Out> second = on(new InstanceRequested(spec("vm2", 0)), T0);
+    List<SagaOut> second = on(new InstanceRequested(spec("vm2", 0)), T0);
     assertEquals(1, of(second, InstanceFailed.class).size(), "one vCPU, one server");
   }
 
@@ -209,7 +209,7 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     host("h2", 8, 4096, T0);
     on(new HostLivenessChanged("h1", false, java.time.Instant.ofEpochMilli(T0), "no heartbeat for 31 s"), T0 + 31_000);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
     assertEquals("h2", of(outs, InstanceScheduled.class).get(0).getHostId(), "h1 is down");
     on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0 + 40_000), "heartbeat"), T0 + 40_000);
     outs = on(new InstanceRequested(spec("vm2", 0)), T0 + 40_000);
@@ -219,7 +219,7 @@ class BootSagaTest {
   @Test
   void aHostIsUpFromItsRegistrationWithoutWaitingForTheLivenessJudgement() {
     on(registration("h1", 8, 8192), T0);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
     assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
   }
 
@@ -227,7 +227,7 @@ class BootSagaTest {
   void aHostJudgedDownAfterItsRegistrationIsNotChosen() {
     on(registration("h1", 8, 8192), T0);
     on(new HostLivenessChanged("h1", false, java.time.Instant.ofEpochMilli(T0), "no heartbeat for 31 s"), T0 + 31_000);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 31_000);
     assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"),
         of(outs, InstanceFailed.class).get(0).getMessage());
   }
@@ -236,7 +236,7 @@ class BootSagaTest {
   void aLivenessChangeBeforeTheRegistrationIsKept() {
     on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0), "registered"), T0);
     on(registration("h1", 8, 8192), T0);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 0)), T0);
     assertEquals("h1", of(outs, InstanceScheduled.class).get(0).getHostId());
   }
 
@@ -244,7 +244,7 @@ class BootSagaTest {
   void aRefusedPortFailsTheBootAndReleasesTheClaim() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 1)), T0);
-    List<BootSaga.Out> outs = saga.on(new CommandRejected(409, "IpAddressGenerationFailure", "No more IP addresses"),
+    List<SagaOut> outs = saga.on(new CommandRejected(409, "IpAddressGenerationFailure", "No more IP addresses"),
         envelope(BootSaga.correlationOf("vm1"), BootSaga.portIdOf("vm1", 0)), T0 + 50);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertEquals("networking", failed.getStep());
@@ -259,7 +259,7 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 1)), T0);
     portArrives("vm1");
-    List<BootSaga.Out> outs = on(new InstanceSpawnFailed("vm1", "h1", "checksum mismatch"), T0 + 300);
+    List<SagaOut> outs = on(new InstanceSpawnFailed("vm1", "h1", "checksum mismatch"), T0 + 300);
     assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("checksum mismatch"));
     assertEquals(BootSaga.portIdOf("vm1", 0), of(outs, DeletePort.class).get(0).getPortId());
     assertEquals(0, state.host("h1").claimedMemoryMb());
@@ -272,7 +272,7 @@ class BootSagaTest {
     on(new InstanceRequested(spec("vm1", 1)), T0);
     portArrives("vm1");
     assertTrue(saga.timeouts(T0 + 30_000).isEmpty(), "not yet");
-    List<BootSaga.Out> outs = saga.timeouts(T0 + 61_000);
+    List<SagaOut> outs = saga.timeouts(T0 + 61_000);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertEquals("spawning", failed.getStep());
     assertEquals(1, of(outs, DestroyInstance.class).size(), "the host may still start it: it is told to destroy it");
@@ -286,12 +286,12 @@ class BootSagaTest {
     on(new InstanceRequested(spec("vm1", 1)), T0);
     portArrives("vm1");
     on(new InstanceSpawned("vm1", "h1"), T0 + 200);
-    List<BootSaga.Out> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    List<SagaOut> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
     assertEquals(1, of(outs, DestroyInstance.class).size());
     assertEquals(1, of(outs, DeletePort.class).size());
     assertTrue(of(outs, InstanceDeleted.class).isEmpty(), "deleted once the host destroyed it");
     assertEquals(2048, state.host("h1").claimedMemoryMb());
-    List<BootSaga.Out> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    List<SagaOut> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
     assertEquals(1, of(done, InstanceDeleted.class).size());
     assertEquals(0, state.host("h1").claimedMemoryMb());
     assertTrue(on(new InstanceDeleteRequested("vm1", "p1"), T0 + 500).isEmpty(), "a second delete changes nothing");
@@ -303,7 +303,7 @@ class BootSagaTest {
     on(new InstanceRequested(spec("vm1", 0)), T0);
     on(new InstanceSpawned("vm1", "h1"), T0 + 200);
     on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
-    List<BootSaga.Out> outs = saga.timeouts(T0 + 21_000);
+    List<SagaOut> outs = saga.timeouts(T0 + 21_000);
     assertEquals(1, of(outs, InstanceDeleted.class).size());
     assertEquals(0, state.host("h1").claimedVcpus());
   }
@@ -312,10 +312,10 @@ class BootSagaTest {
   void deletingWhilePortsAreOnTheirWayDeletesThemWhenTheyArrive() {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 1)), T0);
-    List<BootSaga.Out> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 10);
+    List<SagaOut> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 10);
     assertEquals(1, of(outs, InstanceDeleted.class).size(), "nothing was spawned: deleted at once");
     assertEquals(0, state.host("h1").claimedVcpus());
-    List<BootSaga.Out> late = portArrives("vm1");
+    List<SagaOut> late = portArrives("vm1");
     assertEquals(1, of(late, DeletePort.class).size());
     assertTrue(of(late, SpawnInstance.class).isEmpty());
   }
@@ -323,8 +323,8 @@ class BootSagaTest {
   static final Actor ALICE = new Actor("u1", "alice", "p1", List.of("member"));
   static final Actor EVE = new Actor("u9", "eve", "p9", List.of("member"));
 
-  BootSaga.Answer power(String action, Actor actor, long now) {
-    return saga.decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", action), actor, now);
+  ServerActions.Answer power(String action, Actor actor, long now) {
+    return saga.actions().decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", action), actor, now);
   }
 
   void activeServer() {
@@ -337,15 +337,15 @@ class BootSagaTest {
   void stopThenStartGoThroughTheHostOneAtATimeAndOnlyFromTheRightState() {
     activeServer();
     assertEquals(409, power("start", ALICE, T0 + 200).status(), "it runs: start is refused");
-    BootSaga.Answer stop = power("stop", ALICE, T0 + 200);
+    ServerActions.Answer stop = power("stop", ALICE, T0 + 200);
     assertTrue(!stop.rejected(), stop.message());
     assertEquals("stop", of(stop.outs(), dev.skyledger.events.host.PowerInstance.class).get(0).getAction());
     assertEquals(3, stop.sequence(), "on the server's stream: scheduled, active, then the action");
-    BootSaga.Answer busy = power("reboot-soft", ALICE, T0 + 210);
+    ServerActions.Answer busy = power("reboot-soft", ALICE, T0 + 210);
     assertEquals(409, busy.status());
     assertEquals("Cannot 'reboot' instance vm1 while it is in task_state powering-off", busy.message());
 
-    List<BootSaga.Out> done = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 300);
+    List<SagaOut> done = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 300);
     assertEquals(false, of(done, dev.skyledger.events.compute.InstancePowerActionDone.class).get(0).getRunning());
     assertEquals("Cannot 'stop' instance vm1 while it is in vm_state stopped", power("stop", ALICE, T0 + 400).message());
     assertTrue(!power("start", ALICE, T0 + 400).rejected());
@@ -358,7 +358,7 @@ class BootSagaTest {
     activeServer();
     assertEquals(404, power("stop", EVE, T0 + 200).status());
     assertTrue(!power("reboot-soft", ALICE, T0 + 200).rejected());
-    List<BootSaga.Out> outs = saga.timeouts(T0 + 200 + 61_000);
+    List<SagaOut> outs = saga.timeouts(T0 + 200 + 61_000);
     assertEquals(1, of(outs, dev.skyledger.events.compute.InstancePowerActionFailed.class).size());
     assertTrue(!power("reboot-soft", ALICE, T0 + 70_000).rejected(), "the server is usable again");
   }
@@ -366,12 +366,12 @@ class BootSagaTest {
   @Test
   void aSnapshotIsOneActionAtATimeAndEndsWhenTheHostUploadedIt() {
     activeServer();
-    BootSaga.Answer snap = saga.decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    ServerActions.Answer snap = saga.actions().decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
     assertTrue(!snap.rejected(), snap.message());
     assertEquals("img-9", of(snap.outs(), dev.skyledger.events.host.SnapshotInstance.class).get(0).getImageId());
     assertEquals("Cannot 'reboot' instance vm1 while it is in task_state image_snapshot",
         power("reboot-soft", ALICE, T0 + 210).message());
-    List<BootSaga.Out> done = on(new dev.skyledger.events.host.InstanceSnapshotted("vm1", "h1", "img-9", 42L), T0 + 300);
+    List<SagaOut> done = on(new dev.skyledger.events.host.InstanceSnapshotted("vm1", "h1", "img-9", 42L), T0 + 300);
     assertEquals(42L, of(done, dev.skyledger.events.compute.InstanceSnapshotDone.class).get(0).getSize());
     assertTrue(!power("reboot-soft", ALICE, T0 + 400).rejected());
   }
@@ -379,8 +379,8 @@ class BootSagaTest {
   @Test
   void aFailedSnapshotLeavesTheServerAsItWas() {
     activeServer();
-    saga.decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
-    List<BootSaga.Out> failed = on(new dev.skyledger.events.host.InstanceActionFailed("vm1", "h1", "snapshot", "disk gone"),
+    saga.actions().decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    List<SagaOut> failed = on(new dev.skyledger.events.host.InstanceActionFailed("vm1", "h1", "snapshot", "disk gone"),
         T0 + 300);
     assertEquals("disk gone", of(failed, dev.skyledger.events.compute.InstanceSnapshotFailed.class).get(0).getMessage());
     assertTrue(!power("stop", ALICE, T0 + 400).rejected());
@@ -393,7 +393,7 @@ class BootSagaTest {
     List<String> hosts = new java.util.ArrayList<>();
     for (String id : List.of("vm1", "vm2", "vm3")) {
       ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("anti-affinity").build();
-      List<BootSaga.Out> outs = on(new InstanceRequested(spec), T0 + 10);
+      List<SagaOut> outs = on(new InstanceRequested(spec), T0 + 10);
       of(outs, InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
       if (id.equals("vm3")) {
         assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("anti-affinity"), outs.toString());
@@ -426,7 +426,7 @@ class BootSagaTest {
     List<String> hosts = new java.util.ArrayList<>();
     for (String id : List.of("vm1", "vm2", "vm3")) {
       ServerSpec spec = ServerSpec.newBuilder(spec(id, 0)).setServerGroupId("grp").setServerGroupPolicy("soft-anti-affinity").build();
-      List<BootSaga.Out> outs = on(new InstanceRequested(spec), T0 + 10);
+      List<SagaOut> outs = on(new InstanceRequested(spec), T0 + 10);
       assertEquals(List.of(), of(outs, InstanceFailed.class), "a soft policy never fails a boot");
       of(outs, InstanceScheduled.class).forEach(x -> hosts.add(x.getHostId()));
     }
@@ -450,7 +450,7 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     on(new dev.skyledger.events.compute.ComputeServiceForcedDownChanged("h1", true), T0 + 1);
     on(new HostLivenessChanged("h1", true, java.time.Instant.ofEpochMilli(T0 + 2), "heartbeat"), T0 + 2);
-    List<BootSaga.Out> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 3);
+    List<SagaOut> outs = on(new InstanceRequested(spec("vm1", 0)), T0 + 3);
     assertTrue(of(outs, InstanceFailed.class).get(0).getMessage().contains("no compute hosts up"), outs.toString());
     on(new dev.skyledger.events.compute.ComputeServiceForcedDownChanged("h1", false), T0 + 4);
     outs = on(new InstanceRequested(spec("vm2", 0)), T0 + 5);
@@ -461,13 +461,13 @@ class BootSagaTest {
   void anActionIsRecordedOnBehalfOfWhoAskedThroughTheirRequest() {
     activeServer();
     Actor bob = new Actor("u2", "bob", "p1", List.of("member"));
-    BootSaga.Answer reboot = saga.decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", "reboot-soft"), bob,
+    ServerActions.Answer reboot = saga.actions().decide(new dev.skyledger.events.compute.ChangeServerPower("vm1", "p1", "reboot-soft"), bob,
         "req-reboot", T0 + 200);
-    for (BootSaga.Out o : reboot.outs()) {
+    for (SagaOut o : reboot.outs()) {
       assertEquals("req-reboot", o.origin().requestId());
       assertEquals("bob", o.origin().userName());
     }
-    List<BootSaga.Out> later = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
+    List<SagaOut> later = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
         T0 + 300);
     assertEquals("req-reboot", later.get(0).origin().requestId(), "the action's end is the reboot's doing");
     assertEquals("bob", later.get(0).origin().userName());
@@ -485,11 +485,11 @@ class BootSagaTest {
     saga.timeouts(T0 + 200 + 21_000);
     assertEquals(1, state.host("h1").claimedVcpus(), "only the kept server's claim is left");
 
-    List<BootSaga.Out> outs = on(new dev.skyledger.events.host.HostInventoryReported("h1",
+    List<SagaOut> outs = on(new dev.skyledger.events.host.HostInventoryReported("h1",
         List.of("gone", "kept", "stranger")), T0 + 30_000);
     List<String> destroyed = of(outs, DestroyInstance.class).stream().map(DestroyInstance::getInstanceId).sorted().toList();
     assertEquals(List.of("gone", "stranger"), destroyed);
-    assertTrue(outs.stream().allMatch(BootSaga.Out::asSystem));
+    assertTrue(outs.stream().allMatch(SagaOut::asSystem));
     assertEquals(1, state.host("h1").claimedVcpus(), "claims are not touched: never counted twice");
   }
 
@@ -516,10 +516,10 @@ class BootSagaTest {
     on(new InstanceSpawned("vm1", "h1"), T0 + 200);
     Envelope delete = Envelope.newBuilder(envelope("instance/vm1", "vm1")).setRequestId("req-delete")
         .setActor(new Actor("u2", "bob", "p1", List.of("member"))).build();
-    List<BootSaga.Out> teardown = saga.on(new InstanceDeleteRequested("vm1", "p1"), delete, T0 + 300);
+    List<SagaOut> teardown = saga.on(new InstanceDeleteRequested("vm1", "p1"), delete, T0 + 300);
     assertEquals(2, teardown.size(), "the port deleted and the domain destroyed");
-    for (BootSaga.Out o : teardown) assertEquals("req-delete", o.origin().requestId());
-    List<BootSaga.Out> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    for (SagaOut o : teardown) assertEquals("req-delete", o.origin().requestId());
+    List<SagaOut> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
     assertEquals("req-delete", done.get(0).origin().requestId());
     assertEquals("bob", done.get(0).origin().userName());
   }

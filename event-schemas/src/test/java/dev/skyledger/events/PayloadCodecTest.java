@@ -100,6 +100,21 @@ class PayloadCodecTest {
   }
 
   @Test
+  void givenHostRegisteredWrittenBeforeConsoles_whenDecode_thenAHostThatServesNoConsole() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.host.HostRegistered.v1.avsc");
+    GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1).set("hostId", "compute-1")
+        .set("hypervisorType", "simulated").set("hypervisorVersion", "1.0").set("availabilityZone", "nova")
+        .set("hostIp", "127.0.0.1").set("vcpus", 8).set("memoryMb", 8192).set("localGb", 100)
+        .set("cpuAllocationRatio", 16.0).set("ramAllocationRatio", 1.5).set("diskAllocationRatio", 1.0).build();
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.host.HostRegistered) codec.decode("dev.skyledger.events.host.HostRegistered", bytes);
+
+    assertEquals("compute-1", decoded.getHostId());
+    assertEquals(null, decoded.getConsoleUrl());
+  }
+
+  @Test
   void givenTheSchemaHistoryDirectory_whenListed_thenEveryReleaseIsInTheIndex() throws IOException {
     java.nio.file.Path dir = java.nio.file.Path.of("src/main/resources/schema-history");
     List<String> files;

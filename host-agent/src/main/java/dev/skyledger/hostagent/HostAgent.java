@@ -3,32 +3,32 @@ package dev.skyledger.hostagent;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.Envelope;
+import dev.skyledger.events.host.DestroyInstance;
 import dev.skyledger.events.host.HostHeartbeat;
-import dev.skyledger.events.host.ImageCached;
 import dev.skyledger.events.host.HostInventoryReported;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.events.host.HostStopped;
-import dev.skyledger.events.host.DestroyInstance;
+import dev.skyledger.events.host.ImageCached;
 import dev.skyledger.events.host.InstanceActionFailed;
 import dev.skyledger.events.host.InstanceDestroyed;
 import dev.skyledger.events.host.InstancePowerChanged;
+import dev.skyledger.events.host.InstanceSnapshotted;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.host.PowerInstance;
-import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.events.host.SnapshotInstance;
-import dev.skyledger.events.host.InstanceSnapshotted;
+import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.CompleteImageUpload;
 import dev.skyledger.events.image.StartImageUpload;
-import dev.skyledger.hostagent.image.ImageUploads;
-import java.io.IOException;
-import java.io.InputStream;
 import dev.skyledger.hostagent.driver.HypervisorDriver;
 import dev.skyledger.hostagent.image.ImageCache;
+import dev.skyledger.hostagent.image.ImageUploads;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.runtime.BackgroundLoop;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -51,9 +51,20 @@ import org.slf4j.LoggerFactory;
 public final class HostAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HostAgent.class);
 
-  /** Where the host is and how it reports. */
+  /** Where the host is and how it reports; {@code consoleUrl}: where it serves console logs ({@link ConsoleServer}; null: nowhere). */
   public record Settings(String hostId, String availabilityZone, String hostIp, Duration heartbeat,
-                         double cpuAllocationRatio, double ramAllocationRatio, double diskAllocationRatio) {}
+                         double cpuAllocationRatio, double ramAllocationRatio, double diskAllocationRatio,
+                         String consoleUrl) {
+    public Settings(String hostId, String availabilityZone, String hostIp, Duration heartbeat,
+                    double cpuAllocationRatio, double ramAllocationRatio, double diskAllocationRatio) {
+      this(hostId, availabilityZone, hostIp, heartbeat, cpuAllocationRatio, ramAllocationRatio, diskAllocationRatio, null);
+    }
+
+    public Settings withConsoleUrl(String url) {
+      return new Settings(hostId, availabilityZone, hostIp, heartbeat, cpuAllocationRatio, ramAllocationRatio,
+          diskAllocationRatio, url);
+    }
+  }
 
   private final Settings settings;
   private final HypervisorDriver driver;
@@ -143,7 +154,7 @@ public final class HostAgent implements AutoCloseable {
     publish(new HostRegistered(settings.hostId(), driver.type(), driver.version(), settings.availabilityZone(),
         settings.hostIp(), c.vcpus(), c.memoryMb(), c.localGb(), settings.cpuAllocationRatio(),
         settings.ramAllocationRatio(), settings.diskAllocationRatio(), "skyledger-0.1.0",
-        (int) Math.max(1, settings.heartbeat().toSeconds())), true);
+        (int) Math.max(1, settings.heartbeat().toSeconds()), settings.consoleUrl()), true);
     // what is running here now: the saga destroys what no server of this host owns any more
     publish(new HostInventoryReported(settings.hostId(), driver.domains()), true);
   }

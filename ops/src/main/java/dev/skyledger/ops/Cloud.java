@@ -4,21 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.commandapi.CommandApi;
 import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
+import dev.skyledger.commandapi.compute.HostConsoles;
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import dev.skyledger.events.PayloadCodec;
-import dev.skyledger.events.StreamKeys;
-import dev.skyledger.events.Topics;
-import dev.skyledger.events.compute.Flavor;
-import dev.skyledger.events.compute.SeedFlavors;
-import dev.skyledger.events.core.CommandAccepted;
-import dev.skyledger.events.identity.BootstrapIdentity;
-import dev.skyledger.events.identity.UpdateUser;
 import dev.skyledger.hostagent.HostAgent;
-import dev.skyledger.hostagent.HostCommandLoop;
-import dev.skyledger.hostagent.driver.HypervisorDriver;
-import dev.skyledger.hostagent.driver.SimulatedDriver;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.RevocationFeed;
@@ -91,12 +82,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,12 +105,6 @@ public final class Cloud implements AutoCloseable {
   private final ObjectMapper json = Json.newMapper();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private Database db;
-  private final Map<String, HostAgent> hostAgents = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Seconds the boot saga gives the network, the host's spawn, and the host's destroy (SKY_BOOT_*_TIMEOUT_SECONDS). */
-  private int[] bootTimeouts = {
-      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_NETWORK_TIMEOUT_SECONDS", "30")),
-      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_SPAWN_TIMEOUT_SECONDS", "120")),
-      Integer.parseInt(System.getenv().getOrDefault("SKY_BOOT_DELETE_TIMEOUT_SECONDS", "30"))};
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<ProjectorRunner> projectorRunners = new ArrayList<>();
   private CommandBus bus;
@@ -136,54 +119,15 @@ public final class Cloud implements AutoCloseable {
     return config;
   }
 
-  /** How long an image may stay saving before its upload is judged dead (SKY_IMAGE_UPLOAD_TIMEOUT_SECONDS). */
-  private Duration imageUploadTimeout = Duration.ofSeconds(
-      Long.parseLong(System.getenv().getOrDefault("SKY_IMAGE_UPLOAD_TIMEOUT_SECONDS", "3600")));
-
-  /** Sets the bound after which an upload left saving is ended (before {@link #start}). */
-  public Cloud imageUploadTimeout(Duration bound) {
-    this.imageUploadTimeout = bound;
-    return this;
-  }
-
-  /** Sets the boot saga's step deadlines (before {@link #start}). */
-  public Cloud bootTimeouts(int networkSeconds, int spawnSeconds, int deleteSeconds) {
-    this.bootTimeouts = new int[] {networkSeconds, spawnSeconds, deleteSeconds};
-    return this;
-  }
-
   /** Starts everything; the HTTP gateway listens on {@code host:port} (port 0: any free port). */
   public Cloud start(String host, int port) {
     KafkaClients kafka = new KafkaClients(config);
     kafka.ensureTopics();
     db = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 40, config.security().statementTimeout());
     running.add(db);
-    List<Projection> projections = List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
-        new ComputeProjection(json), new HostProjection(), new AuditProjection(json));
-    // the projectors write the views on connections of their own: a burst of readers (and of writes
-    // waiting to read their own result) must never starve the writers they are waiting for
-    Database viewWriters = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), projections.size() + 1);
-    running.add(viewWriters);
-    ProjectionSchemas schemas = new ProjectionSchemas(viewWriters);
-    schemas.migrateRegistry();
+    startProjectors(kafka);
     ProjectionRegistry registry = new ProjectionRegistry(db);
-
-    for (Projection projection : projections) {
-      ProjectorRunner runner = new ProjectorRunner(projection, viewWriters, kafka, envelopes, schemas);
-      runner.start();
-      running.add(0, runner);
-      projectorRunners.add(runner);
-    }
-
-    startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
-    startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
-    // the deciders hand the boot saga what it acts on straight into its inbox (no copying hop)
-    startProcessor("network", new NetworkTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
-    startProcessor("compute", new ComputeTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
-    startProcessor("compute-boot-saga", BootSagaTopology.withTimeouts(config, envelopes, Clock.systemUTC(),
-        bootTimeouts[0], bootTimeouts[1], bootTimeouts[2]).build(), kafka);
-    startProcessor("compute-host-liveness", new HostLivenessTopology(config, envelopes, Clock.systemUTC()).build(), kafka);
-    startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
+    startProcessors(kafka);
 
     org.apache.kafka.clients.admin.Admin admin = kafka.admin();
     running.add(0, admin::close);
@@ -218,7 +162,7 @@ public final class Cloud implements AutoCloseable {
     ImageCatalog images = new ImageCatalog(db, registry, json);
     ImageJson imageJson = new ImageJson(json);
     ImageStore imageStore = new FileImageStore(config.imageDir());
-    running.add(0, new ImageJanitor(images, imageStore, sender, clock, imageUploadTimeout).start());
+    running.add(0, new ImageJanitor(images, imageStore, sender, clock, config.compute().imageUploadTimeout()).start());
     NetworkCatalog networks = new NetworkCatalog(db, registry, json);
     NetworkJson networkJson = new NetworkJson(json);
     HostDirectory hostDirectory = new HostDirectory(db, registry, clock);
@@ -255,6 +199,7 @@ public final class Cloud implements AutoCloseable {
         return serverReads.updated(caller, serverId, version);
       }
     };
+    HostConsoles consoles = new HostConsoles();
     ComputeWriteRoutes.Hosts computeHosts = new ComputeWriteRoutes.Hosts() {
       @Override
       public boolean exists(String hostId) {
@@ -268,7 +213,7 @@ public final class Cloud implements AutoCloseable {
 
       @Override
       public Optional<String> consoleLog(String hostId, String serverId, Integer lines) {
-        return Cloud.this.consoleLog(hostId, serverId, lines);
+        return hostDirectory.byName(hostId).flatMap(h -> consoles.read(h.consoleUrl(), serverId, lines));
       }
     };
     IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,
@@ -321,6 +266,36 @@ public final class Cloud implements AutoCloseable {
    * restored its state, so the first request after start meets a running saga and scheduler, not
    * one still starting (bounded; a processor that is late is named in the log, and catches up).
    */
+  /** Every view's projector, writing on connections of its own. */
+  private void startProjectors(KafkaClients kafka) {
+    List<Projection> projections = List.of(new IdentityProjection(), new ImageProjection(json), new NetworkProjection(json),
+        new ComputeProjection(json), new HostProjection(), new AuditProjection(json));
+    // the projectors write the views on connections of their own: a burst of readers (and of writes
+    // waiting to read their own result) must never starve the writers they are waiting for
+    Database viewWriters = new Database(config.jdbcUrl(), config.dbUser(), config.dbPassword(), projections.size() + 1);
+    running.add(viewWriters);
+    ProjectionSchemas schemas = new ProjectionSchemas(viewWriters);
+    schemas.migrateRegistry();
+    for (Projection projection : projections) {
+      ProjectorRunner runner = new ProjectorRunner(projection, viewWriters, kafka, envelopes, schemas);
+      runner.start();
+      running.add(0, runner);
+      projectorRunners.add(runner);
+    }
+  }
+
+  /** Every decider, reactor and process manager, each a Kafka Streams application of its own. */
+  private void startProcessors(KafkaClients kafka) {
+    startProcessor("identity", new IdentityTopology(config, envelopes).build(), kafka);
+    startProcessor("image", new ImageTopology(config, envelopes).build(), kafka);
+    // the deciders hand the boot saga what it acts on straight into its inbox (no copying hop)
+    startProcessor("network", new NetworkTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
+    startProcessor("compute", new ComputeTopology(config, envelopes, List.of(BootSagaTopology.inbox())).build(), kafka);
+    startProcessor("compute-boot-saga", new BootSagaTopology(config, envelopes, Clock.systemUTC()).build(), kafka);
+    startProcessor("compute-host-liveness", new HostLivenessTopology(config, envelopes, Clock.systemUTC()).build(), kafka);
+    startProcessor("network-default-security-groups", new DefaultSecurityGroupTopology(config, envelopes).build(), kafka);
+  }
+
   private void awaitProcessorsRunning(Duration bound) throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
@@ -372,10 +347,6 @@ public final class Cloud implements AutoCloseable {
   }
 
   /**
-   * Makes sure the built-in roles and the first admin user and project exist, and that the admin's
-   * password is the one given (idempotent: a restart with the same password changes nothing).
-   */
-  /**
    * Waits until every processor runs and every projection is caught up (what {@code /readyz}
    * says), at most {@code bound}; returns the readiness document of the last check.
    */
@@ -389,33 +360,20 @@ public final class Cloud implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes sure the built-in roles, the first admin user and project, and the classic flavors exist,
+   * and that the admin's password is the one given ({@link CloudBootstrap}; idempotent: a restart
+   * with the same password changes nothing).
+   */
   public void bootstrap(String adminUser, String adminPassword, String adminProject) {
-    PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-    String hash = hasher.hash(adminPassword);
-    var command = new BootstrapIdentity("default", id(), adminUser, hash, id(), adminProject, id(), id(), id());
-    String requestId = "req-" + UUID.randomUUID();
-    var accepted = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(command, adminUser, null, Envelopes.system(),
-        requestId, "default", Instant.now()));
-    awaitProjection(accepted);
-    var admin = new IdentityDirectory(db, new ProjectionRegistry(db)).userByName("default", adminUser).orElseThrow();
-    if (!hasher.matches(adminPassword, admin.passwordHash())) {
-      log.info("setting the password of {} to the configured one", adminUser);
-      var reset = new UpdateUser(admin.id(), null, hash, null, null, true, null);
-      var done = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(reset, admin.id(), null, Envelopes.system(),
-          requestId, "default", Instant.now()));
-      awaitProjection(done);
-    }
-    // the classic flavors; those that exist (or were deleted and re-created by an admin under the name) stay as they are
-    var seeded = bus.send(Topics.COMPUTE_COMMANDS, envelopes.command(new SeedFlavors(CLASSIC_FLAVORS), StreamKeys.FLAVORS, null,
-        Envelopes.system(), requestId, StreamKeys.FLAVORS, Instant.now()));
-    awaitProjection("compute", seeded);
+    new CloudBootstrap(bus, envelopes, waiter, new IdentityDirectory(db, new ProjectionRegistry(db)),
+        new PasswordHasher(config.passwordIterations())).run(adminUser, adminPassword, adminProject);
   }
 
   /**
-   * Starts {@code count} simulated compute hosts in this process ({@code compute-1} ...), sharing
-   * one producer: each registers and sends heartbeats as a separate agent would. Their capacity
-   * and heartbeat come from SKY_SIM_HOST_VCPUS (16), SKY_SIM_HOST_RAM_MB (32768), SKY_SIM_HOST_DISK_GB
-   * (500), SKY_SIM_SPAWN_MS (500) and SKY_HOST_HEARTBEAT_SECONDS (10).
+   * Starts {@code count} simulated compute hosts in this process ({@code compute-1} ...), each
+   * registering and sending heartbeats as a separate agent would ({@link SimulatedHosts}; their
+   * capacity and heartbeat from the SKY_SIM_* variables).
    */
   public List<HostAgent> startSimulatedHosts(int count) {
     return startSimulatedHosts(count, System.getenv());
@@ -423,79 +381,9 @@ public final class Cloud implements AutoCloseable {
 
   public List<HostAgent> startSimulatedHosts(int count, Map<String, String> env) {
     if (count == 0) return List.of();
-    var producer = new KafkaClients(config).producer("hosts");
-    running.add(0, producer::close);
-    HypervisorDriver.Capacity capacity = new HypervisorDriver.Capacity(
-        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_VCPUS", "16")),
-        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_RAM_MB", "32768")),
-        Integer.parseInt(env.getOrDefault("SKY_SIM_HOST_DISK_GB", "500")));
-    Duration spawn = Duration.ofMillis(Long.parseLong(env.getOrDefault("SKY_SIM_SPAWN_MS", "500")));
-    Duration heartbeat = Duration.ofSeconds(Long.parseLong(env.getOrDefault("SKY_HOST_HEARTBEAT_SECONDS", "10")));
-    // one timer thread sends the heartbeats of all the hosts of this process (a thousand hosts, one thread)
-    var heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "simulated-host-heartbeats");
-      t.setDaemon(true);
-      return t;
-    });
-    running.add(0, heartbeats::shutdownNow);
-    // the hosts of this process share one cache beside the image store (var/hosts/image-cache), and read the store directly
-    var images = new dev.skyledger.hostagent.image.ImageCache(config.imageDir().resolveSibling("hosts").resolve("image-cache"),
-        new dev.skyledger.hostagent.image.StoreImageSource(new FileImageStore(config.imageDir())));
-    var uploads = new dev.skyledger.hostagent.image.StoreImageUploads(new FileImageStore(config.imageDir()));
-    List<HostAgent> agents = new ArrayList<>();
-    for (int i = 1; i <= count; i++) {
-      HostAgent agent = new HostAgent(new HostAgent.Settings("compute-" + i, "nova", "127.0.0.1", heartbeat, 16.0, 1.5, 1.0),
-          new SimulatedDriver(capacity, spawn, Clock.systemUTC(),
-              config.imageDir().resolveSibling("hosts").resolve("compute-" + i).resolve("domains")),
-          images, uploads, producer, envelopes, config,
-          Clock.systemUTC()).start(heartbeats);
-      running.add(0, agent);
-      agents.add(agent);
-      hostAgents.put(agent.hostId(), agent);
-    }
-    HostCommandLoop commands = new HostCommandLoop(config, "host-agents-" + config.instanceId(), agents);
-    running.add(0, commands);
-    log.info("{} simulated compute host(s) registered", count);
-    return agents;
-  }
-
-  /**
-   * A server's console log from the agent of its host, when that agent runs in this process (a
-   * remote agent will answer over HTTP; until then its console is unavailable here).
-   */
-  private Optional<String> consoleLog(String hostId, String serverId, Integer lines) {
-    HostAgent agent = hostAgents.get(hostId);
-    if (agent == null) return Optional.empty();
-    try {
-      return Optional.of(agent.driver().consoleLog(serverId, lines == null ? 0 : lines));
-    } catch (Exception e) {
-      return Optional.empty();
-    }
-  }
-
-  /** m1.tiny to m1.xlarge, with the ids 1 to 5 clients and scripts expect. */
-  static final List<Flavor> CLASSIC_FLAVORS = List.of(
-      classic("1", "m1.tiny", 1, 512, 1), classic("2", "m1.small", 1, 2048, 20), classic("3", "m1.medium", 2, 4096, 40),
-      classic("4", "m1.large", 4, 8192, 80), classic("5", "m1.xlarge", 8, 16384, 160));
-
-  private static Flavor classic(String id, String name, int vcpus, int ramMb, int diskGb) {
-    return Flavor.newBuilder().setFlavorId(id).setName(name).setVcpus(vcpus).setRamMb(ramMb).setDiskGb(diskGb).build();
-  }
-
-  private void awaitProjection(CommandAccepted accepted) {
-    awaitProjection("identity", accepted);
-  }
-
-  /** At start the projector may still be catching up on a long log: wait longer than a request would. */
-  private void awaitProjection(String projection, CommandAccepted accepted) {
-    for (int attempt = 0; attempt < 12; attempt++) {
-      if (waiter.await(projection, accepted.getStreamKey(), accepted.getSequence())) return;
-    }
-    throw new IllegalStateException("the " + projection + " projection did not catch up within a minute");
-  }
-
-  private static String id() {
-    return UUID.randomUUID().toString().replace("-", "");
+    SimulatedHosts hosts = SimulatedHosts.start(config, envelopes, count, SimulatedHosts.Settings.fromEnvironment(env));
+    running.add(0, hosts);
+    return hosts.agents();
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.skyledger.hostagent.driver.SimulatedDriver;
 import dev.skyledger.hostagent.image.ImageCache;
 import dev.skyledger.hostagent.image.StoreImageSource;
 import dev.skyledger.hostagent.image.StoreImageUploads;
+import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.image.FileImageStore;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
@@ -109,8 +110,8 @@ class HostCrashTest {
 
   @Test
   void anAgentKilledMidSpawnAndMidSnapshotLeavesNothingTransitional(TestEnvironment env) throws Exception {
-    cloud = TestClouds.start(env, "secret", env.config(), c -> c.bootTimeouts(10, SPAWN_BOUND_SECONDS, 5)
-        .imageUploadTimeout(UPLOAD_BOUND));
+    cloud = TestClouds.start(env, "secret", env.config().withCompute(new SkyConfig.Compute(Duration.ofSeconds(10),
+        Duration.ofSeconds(SPAWN_BOUND_SECONDS), Duration.ofSeconds(5), UPLOAD_BOUND)));
     HttpClientForTests http = new HttpClientForTests(cloud.config().publicUrl());
     String token = http.token("admin", "secret", "admin");
     var image = http.send("POST", "/image/v2/images", token,

@@ -11,6 +11,7 @@ import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.Envelope;
 import dev.skyledger.events.image.StartImageUpload;
+import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
 import dev.skyledger.platform.testkit.SkyTestKit;
@@ -46,7 +47,8 @@ class ImageUploadBoundTest {
   @BeforeAll
   static void start(TestEnvironment environment) {
     env = environment;
-    cloud = TestClouds.start(env, "secret", env.config(), c -> c.imageUploadTimeout(BOUND));
+    cloud = TestClouds.start(env, "secret", env.config().withCompute(new SkyConfig.Compute(Duration.ofSeconds(30),
+        Duration.ofSeconds(120), Duration.ofSeconds(30), BOUND)));
     http = new HttpClientForTests(cloud.config().publicUrl());
     KeystoneAdmin admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
     member = admin.userWithRole("uploader", "member");

@@ -11,17 +11,10 @@ final class TestClouds {
     return start(env, adminPassword, env.config());
   }
 
-  /** As {@link #start(TestEnvironment, String)} with a configuration derived from the environment's. */
+  /** As {@link #start(TestEnvironment, String)} with a configuration derived from the environment's (its timeouts, say). */
   static Cloud start(TestEnvironment env, String adminPassword, dev.skyledger.platform.config.SkyConfig config) {
-    return start(env, adminPassword, config, c -> { });
-  }
-
-  /** As above, with {@code settings} applied to the cloud before it starts (its timeouts, say). */
-  static Cloud start(TestEnvironment env, String adminPassword, dev.skyledger.platform.config.SkyConfig config,
-                     java.util.function.Consumer<Cloud> settings) {
     int port = env.freePort();
     Cloud cloud = new Cloud(config.withPublicUrl("http://127.0.0.1:" + port));
-    settings.accept(cloud);
     cloud.start("127.0.0.1", port);
     cloud.bootstrap("admin", adminPassword, "admin");
     return cloud;

@@ -35,7 +35,7 @@ class TwoProcessesTest {
     SkyConfig other = new SkyConfig(base.kafkaBootstrap(), base.topicPrefix(), base.partitions(), base.jdbcUrl(),
         base.dbUser(), base.dbPassword(), base.keyDir(), "http://127.0.0.1:" + portTwo, base.region(),
         base.tokenLifetime(), base.passwordIterations(), env.dir().resolve("streams-2"), base.instanceId() + "-2",
-        base.imageDir(), base.imageMaxBytes(), base.imageQuotaCount(), base.imageQuotaBytes(), base.security());
+        base.imageDir(), base.imageMaxBytes(), base.imageQuotaCount(), base.imageQuotaBytes(), base.security(), base.compute());
     second = new Cloud(other).start("127.0.0.1", portTwo);
     one = new HttpClientForTests("http://127.0.0.1:" + portOne);
     two = new HttpClientForTests("http://127.0.0.1:" + portTwo);

@@ -17,7 +17,7 @@ public final class TopologyDrivers {
   public static SkyConfig config() {
     return new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
         "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"),
-        1L, 100, 1L << 40, SkyConfig.Security.defaults());
+        1L, 100, 1L << 40, SkyConfig.Security.defaults(), SkyConfig.Compute.defaults());
   }
 
   /** A driver running the topology exactly-once, as production does, with its state under {@code stateDir}. */

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param imageQuotaCount how many images a project may have
  * @param imageQuotaBytes how many bytes of image data a project may store
  * @param security lockout after failed passwords, and the longest a query may run
+ * @param compute the bounds on the compute service's transitional states
  */
 public record SkyConfig(
     String kafkaBootstrap,
@@ -45,7 +46,8 @@ public record SkyConfig(
     long imageMaxBytes,
     int imageQuotaCount,
     long imageQuotaBytes,
-    Security security) {
+    Security security,
+    Compute compute) {
 
   public static final int DEFAULT_PASSWORD_ITERATIONS = 100_000;
 
@@ -75,6 +77,30 @@ public record SkyConfig(
     }
   }
 
+  /**
+   * How long the compute service's transitional states may last: the boot saga's steps (the
+   * network allocating a server's ports, its host spawning it, its host destroying it; an action a
+   * host never answers ends at the spawn bound) and an image upload left saving.
+   */
+  public record Compute(Duration networkTimeout, Duration spawnTimeout, Duration deleteTimeout,
+                        Duration imageUploadTimeout) {
+    public static Compute defaults() {
+      return new Compute(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofHours(1));
+    }
+
+    static Compute fromEnvironment(Map<String, String> env) {
+      Compute d = defaults();
+      return new Compute(seconds(env, "SKY_BOOT_NETWORK_TIMEOUT_SECONDS", d.networkTimeout()),
+          seconds(env, "SKY_BOOT_SPAWN_TIMEOUT_SECONDS", d.spawnTimeout()),
+          seconds(env, "SKY_BOOT_DELETE_TIMEOUT_SECONDS", d.deleteTimeout()),
+          seconds(env, "SKY_IMAGE_UPLOAD_TIMEOUT_SECONDS", d.imageUploadTimeout()));
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration otherwise) {
+      return Duration.ofSeconds(Long.parseLong(env.getOrDefault(name, String.valueOf(otherwise.toSeconds()))));
+    }
+  }
+
   /** Reads SKY_* variables; missing ones take the defaults of a single-machine deployment. */
   public static SkyConfig fromEnvironment(Map<String, String> env) {
     return new SkyConfig(
@@ -95,37 +121,44 @@ public record SkyConfig(
         Long.parseLong(env.getOrDefault("SKY_IMAGE_MAX_BYTES", String.valueOf(64L << 30))),
         Integer.parseInt(env.getOrDefault("SKY_IMAGE_QUOTA_COUNT", "100")),
         Long.parseLong(env.getOrDefault("SKY_IMAGE_QUOTA_BYTES", String.valueOf(100L << 30))),
-        Security.fromEnvironment(env));
+        Security.fromEnvironment(env),
+        Compute.fromEnvironment(env));
   }
 
   public SkyConfig withPublicUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, url,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
-        imageQuotaBytes, security);
+        imageQuotaBytes, security, compute);
   }
 
   public SkyConfig withImageQuota(int count, long bytes) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, count, bytes,
-        security);
+        security, compute);
   }
 
   public SkyConfig withKafkaBootstrap(String bootstrap) {
     return new SkyConfig(bootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
-        imageQuotaBytes, security);
+        imageQuotaBytes, security, compute);
   }
 
   public SkyConfig withJdbcUrl(String url) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, url, dbUser, dbPassword, keyDir, publicUrl,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
-        imageQuotaBytes, security);
+        imageQuotaBytes, security, compute);
   }
 
   public SkyConfig withSecurity(Security next) {
     return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
         region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
-        imageQuotaBytes, next);
+        imageQuotaBytes, next, compute);
+  }
+
+  public SkyConfig withCompute(Compute next) {
+    return new SkyConfig(kafkaBootstrap, topicPrefix, partitions, jdbcUrl, dbUser, dbPassword, keyDir, publicUrl,
+        region, tokenLifetime, passwordIterations, stateDir, instanceId, imageDir, imageMaxBytes, imageQuotaCount,
+        imageQuotaBytes, security, next);
   }
 
   /** The real name of a catalogue topic in this deployment. */

@@ -33,7 +33,7 @@ public record TestEnvironment(SkyConfig config, Path dir) {
         1L << 30,
         100,
         1L << 30,
-        SkyConfig.Security.defaults());
+        SkyConfig.Security.defaults(), SkyConfig.Compute.defaults());
     return new TestEnvironment(config, dir);
   }
 

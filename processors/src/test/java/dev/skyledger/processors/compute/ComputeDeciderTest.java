@@ -1,8 +1,8 @@
 package dev.skyledger.processors.compute;
 
+import static dev.skyledger.processors.DecisionAssertions.assertAccepted;
+import static dev.skyledger.processors.DecisionAssertions.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.skyledger.events.compute.AddFlavorAccess;
 import dev.skyledger.events.compute.ComputeQuotaSet;
@@ -452,16 +452,5 @@ class ComputeDeciderTest {
 
   private static Actor actor(String userId, String userName, String projectId, String... roles) {
     return new Actor(userId, userName, projectId, List.of(roles));
-  }
-
-  private static void assertAccepted(Decision decision) {
-    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
-  }
-
-  private static void assertRejected(int status, String title, Decision decision) {
-    assertNotNull(decision.rejection(), () -> "expected a " + status + " " + title + " but got events " + decision.events());
-    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().toString());
-    assertEquals(title, decision.rejection().getTitle(), () -> decision.rejection().toString());
-    assertEquals(List.of(), decision.events());
   }
 }

@@ -1,35 +1,35 @@
 package dev.skyledger.processors.identity;
 
+import static dev.skyledger.processors.DecisionAssertions.assertAccepted;
+import static dev.skyledger.processors.DecisionAssertions.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
-import dev.skyledger.events.identity.RecordAuthFailure;
-import dev.skyledger.events.identity.ResetAuthFailures;
-import dev.skyledger.events.identity.UserAuthFailed;
-import dev.skyledger.events.identity.UserAuthFailuresReset;
 import dev.skyledger.events.identity.AssignRole;
 import dev.skyledger.events.identity.BootstrapIdentity;
 import dev.skyledger.events.identity.ChangePassword;
 import dev.skyledger.events.identity.CreateProject;
+import dev.skyledger.events.identity.CreateRole;
 import dev.skyledger.events.identity.CreateUser;
 import dev.skyledger.events.identity.DeleteProject;
 import dev.skyledger.events.identity.ProjectCreated;
 import dev.skyledger.events.identity.ProjectDeleted;
+import dev.skyledger.events.identity.RecordAuthFailure;
+import dev.skyledger.events.identity.ResetAuthFailures;
 import dev.skyledger.events.identity.RevokeToken;
 import dev.skyledger.events.identity.RoleAssigned;
 import dev.skyledger.events.identity.RoleCreated;
 import dev.skyledger.events.identity.RoleUnassigned;
+import dev.skyledger.events.identity.RoleUpdated;
 import dev.skyledger.events.identity.TokenRevoked;
 import dev.skyledger.events.identity.UnassignRole;
 import dev.skyledger.events.identity.UpdateProject;
 import dev.skyledger.events.identity.UpdateRole;
-import dev.skyledger.events.identity.RoleUpdated;
-import dev.skyledger.events.identity.CreateRole;
 import dev.skyledger.events.identity.UpdateUser;
+import dev.skyledger.events.identity.UserAuthFailed;
+import dev.skyledger.events.identity.UserAuthFailuresReset;
 import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.events.identity.UserPasswordChanged;
 import dev.skyledger.events.identity.UserUpdated;
@@ -428,15 +428,5 @@ class IdentityDeciderTest {
 
   private static Actor actor(String userId, String userName, String projectId, String... roles) {
     return new Actor(userId, userName, projectId, List.of(roles));
-  }
-
-  private static void assertAccepted(Decision decision) {
-    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
-  }
-
-  private static void assertRejected(int status, Decision decision) {
-    assertNotNull(decision.rejection(), () -> "expected a " + status + " but got events " + decision.events());
-    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().getMessage());
-    assertEquals(List.of(), decision.events());
   }
 }

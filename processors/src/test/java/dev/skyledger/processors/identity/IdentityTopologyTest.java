@@ -47,7 +47,7 @@ class IdentityTopologyTest {
 
   private final SkyConfig config = new SkyConfig("unused:9092", "t.", 1, "jdbc:unused", "sky", "", Path.of("unused"),
       "http://localhost:8780", "RegionOne", Duration.ofHours(1), 1_000, Path.of("unused"), "test", Path.of("unused"), 1L, 1, 1L,
-      SkyConfig.Security.defaults());
+      SkyConfig.Security.defaults(), SkyConfig.Compute.defaults());
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
   private final List<TopologyTestDriver> drivers = new java.util.ArrayList<>();
 

@@ -1,32 +1,32 @@
 package dev.skyledger.processors.image;
 
+import static dev.skyledger.processors.DecisionAssertions.assertAccepted;
+import static dev.skyledger.processors.DecisionAssertions.assertMessageContains;
+import static dev.skyledger.processors.DecisionAssertions.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.image.AbortImageUpload;
 import dev.skyledger.events.image.AddImageMember;
+import dev.skyledger.events.image.CompleteImageUpload;
+import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.DeactivateImage;
+import dev.skyledger.events.image.DeleteImage;
+import dev.skyledger.events.image.ImageActivated;
+import dev.skyledger.events.image.ImageCreated;
+import dev.skyledger.events.image.ImageDeactivated;
+import dev.skyledger.events.image.ImageDeleted;
 import dev.skyledger.events.image.ImageMemberAdded;
 import dev.skyledger.events.image.ImageMemberRemoved;
 import dev.skyledger.events.image.ImageMemberStatusChanged;
-import dev.skyledger.events.image.RemoveImageMember;
-import dev.skyledger.events.image.SetImageMemberStatus;
-import dev.skyledger.events.image.AbortImageUpload;
-import dev.skyledger.events.image.CompleteImageUpload;
-import dev.skyledger.events.image.DeactivateImage;
-import dev.skyledger.events.image.ImageActivated;
-import dev.skyledger.events.image.ImageDeactivated;
 import dev.skyledger.events.image.ImageReactivated;
+import dev.skyledger.events.image.ImageUpdated;
 import dev.skyledger.events.image.ImageUploadAborted;
 import dev.skyledger.events.image.ImageUploadStarted;
 import dev.skyledger.events.image.ReactivateImage;
+import dev.skyledger.events.image.RemoveImageMember;
+import dev.skyledger.events.image.SetImageMemberStatus;
 import dev.skyledger.events.image.StartImageUpload;
-import dev.skyledger.events.image.CreateImage;
-import dev.skyledger.events.image.DeleteImage;
-import dev.skyledger.events.image.ImageCreated;
-import dev.skyledger.events.image.ImageDeleted;
-import dev.skyledger.events.image.ImageUpdated;
 import dev.skyledger.events.image.UpdateImage;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.processors.core.Decision;
@@ -535,20 +535,5 @@ class ImageDeciderTest {
 
   private static Actor actor(String userId, String userName, String projectId, String... roles) {
     return new Actor(userId, userName, projectId, List.of(roles));
-  }
-
-  private static void assertAccepted(Decision decision) {
-    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
-  }
-
-  private static void assertRejected(int status, Decision decision) {
-    assertNotNull(decision.rejection(), () -> "expected a " + status + " but got events " + decision.events());
-    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().getMessage());
-    assertEquals(List.of(), decision.events());
-  }
-
-  private static void assertMessageContains(String expected, Decision decision) {
-    String message = decision.rejection().getMessage();
-    assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
   }
 }

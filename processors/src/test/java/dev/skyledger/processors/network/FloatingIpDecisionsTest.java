@@ -1,8 +1,9 @@
 package dev.skyledger.processors.network;
 
+import static dev.skyledger.processors.DecisionAssertions.assertAccepted;
+import static dev.skyledger.processors.DecisionAssertions.assertMessageContains;
+import static dev.skyledger.processors.DecisionAssertions.assertRejected;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
@@ -280,21 +281,5 @@ class FloatingIpDecisionsTest {
 
   private static Actor actor(String userId, String userName, String projectId, String... roles) {
     return new Actor(userId, userName, projectId, List.of(roles));
-  }
-
-  private static void assertAccepted(Decision decision) {
-    assertNull(decision.rejection(), () -> "unexpected rejection: " + decision.rejection());
-  }
-
-  private static void assertRejected(int status, String title, Decision decision) {
-    assertNotNull(decision.rejection(), () -> "expected a " + status + " " + title + " but got events " + decision.events());
-    assertEquals(status, decision.rejection().getStatus(), () -> decision.rejection().toString());
-    assertEquals(title, decision.rejection().getTitle(), () -> decision.rejection().toString());
-    assertEquals(List.of(), decision.events());
-  }
-
-  private static void assertMessageContains(String expected, Decision decision) {
-    String message = decision.rejection().getMessage();
-    assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
   }
 }

@@ -39,16 +39,17 @@ public final class HostProjection implements Projection {
     if (event instanceof HostRegistered e) {
       Projection.execute(c, "INSERT INTO compute_hosts (host_id, hypervisor_type, hypervisor_version, availability_zone, host_ip,"
           + " vcpus, memory_mb, local_gb, cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio, heartbeat_seconds,"
-          + " stopped, registered_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)"
+          + " stopped, registered_at, last_seen_at, console_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?, ?)"
           + " ON CONFLICT (host_id) DO UPDATE SET hypervisor_type = EXCLUDED.hypervisor_type,"
           + " hypervisor_version = EXCLUDED.hypervisor_version, availability_zone = EXCLUDED.availability_zone,"
           + " host_ip = EXCLUDED.host_ip, vcpus = EXCLUDED.vcpus, memory_mb = EXCLUDED.memory_mb,"
           + " local_gb = EXCLUDED.local_gb, cpu_allocation_ratio = EXCLUDED.cpu_allocation_ratio,"
           + " ram_allocation_ratio = EXCLUDED.ram_allocation_ratio, disk_allocation_ratio = EXCLUDED.disk_allocation_ratio,"
-          + " heartbeat_seconds = EXCLUDED.heartbeat_seconds, stopped = false, last_seen_at = EXCLUDED.last_seen_at",
+          + " heartbeat_seconds = EXCLUDED.heartbeat_seconds, stopped = false, last_seen_at = EXCLUDED.last_seen_at,"
+          + " console_url = EXCLUDED.console_url",
           e.getHostId(), e.getHypervisorType(), e.getHypervisorVersion(), e.getAvailabilityZone(), e.getHostIp(),
           e.getVcpus(), e.getMemoryMb(), e.getLocalGb(), e.getCpuAllocationRatio(), e.getRamAllocationRatio(),
-          e.getDiskAllocationRatio(), e.getHeartbeatSeconds(), at, at);
+          e.getDiskAllocationRatio(), e.getHeartbeatSeconds(), at, at, e.getConsoleUrl());
     } else if (event instanceof HostHeartbeat e) {
       Projection.execute(c, "UPDATE compute_hosts SET vcpus_used = ?, memory_mb_used = ?, local_gb_used = ?, running_vms = ?,"
           + " heartbeat_seconds = ?, stopped = false, last_seen_at = GREATEST(last_seen_at, ?) WHERE host_id = ?",

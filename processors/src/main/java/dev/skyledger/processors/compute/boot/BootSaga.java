@@ -67,11 +67,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class BootSaga {
   /** How long a step may take before the server goes to ERROR. */
-  record Settings(Duration networkTimeout, Duration spawnTimeout, Duration deleteTimeout) {
-    static Settings defaults() {
-      return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(30));
-    }
-  }
+  record Settings(Duration networkTimeout, Duration spawnTimeout, Duration deleteTimeout) {}
 
   /** The correlation id of everything the saga does for a server, and how replies find their way back. */
   static String correlationOf(String instanceId) {

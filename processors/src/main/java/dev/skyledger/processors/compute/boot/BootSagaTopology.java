@@ -101,8 +101,10 @@ public final class BootSagaTopology {
   private final Clock clock;
   private final ActorCheck actorCheck;
 
+  /** The saga with its step deadlines from the configuration ({@code SkyConfig.Compute}). */
   public BootSagaTopology(SkyConfig config, Envelopes envelopes, Clock clock) {
-    this(config, envelopes, BootSaga.Settings.defaults(), clock);
+    this(config, envelopes, new BootSaga.Settings(config.compute().networkTimeout(), config.compute().spawnTimeout(),
+        config.compute().deleteTimeout()), clock);
   }
 
   BootSagaTopology(SkyConfig config, Envelopes envelopes, BootSaga.Settings settings, Clock clock) {
@@ -111,13 +113,6 @@ public final class BootSagaTopology {
     this.settings = settings;
     this.clock = clock;
     this.actorCheck = new IdentityViewStore(config, envelopes);
-  }
-
-  /** The saga with its step deadlines given, in seconds: network, spawn, delete. */
-  public static BootSagaTopology withTimeouts(SkyConfig config, Envelopes envelopes, Clock clock, int networkSeconds,
-                                              int spawnSeconds, int deleteSeconds) {
-    return new BootSagaTopology(config, envelopes, new BootSaga.Settings(Duration.ofSeconds(networkSeconds),
-        Duration.ofSeconds(spawnSeconds), Duration.ofSeconds(deleteSeconds)), clock);
   }
 
   public Topology build() {

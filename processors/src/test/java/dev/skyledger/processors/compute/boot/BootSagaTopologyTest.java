@@ -83,7 +83,8 @@ class BootSagaTopologyTest {
 
   @BeforeEach
   void start() {
-    BootSagaTopology topology = BootSagaTopology.withTimeouts(config, envelopes, clock, 30, 20, 30);
+    BootSagaTopology topology = new BootSagaTopology(config.withCompute(new SkyConfig.Compute(Duration.ofSeconds(30),
+        Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofHours(1))), envelopes, clock);
     driver = TopologyDrivers.start(topology.build(), "saga-test", tmp, T0);
     var serde = Topics.COMPUTE_SAGA.valueSerde();
     hostEvents = driver.createInputTopic(config.topic(Topics.HOST_EVENTS), new StringSerializer(), serde.serializer());

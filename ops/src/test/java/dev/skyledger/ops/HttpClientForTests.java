@@ -10,9 +10,9 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 /** A plain HTTP client for API tests: status, headers and JSON body. */
-final class HttpClientForTests {
-  record Response(int status, HttpResponse<String> raw, JsonNode json) {
-    String header(String name) {
+public final class HttpClientForTests {
+  public record Response(int status, HttpResponse<String> raw, JsonNode json) {
+    public String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
   }
@@ -21,24 +21,24 @@ final class HttpClientForTests {
   private final ObjectMapper json = new ObjectMapper();
   private final String base;
 
-  HttpClientForTests(String base) {
+  public HttpClientForTests(String base) {
     this.base = base;
   }
 
-  Response send(String method, String path, String token, String body) {
+  public Response send(String method, String path, String token, String body) {
     return send(method, path, token, body, "application/json");
   }
 
-  Response send(String method, String path, String token, String body, String contentType) {
+  public Response send(String method, String path, String token, String body, String contentType) {
     return send(method, path, token, body, contentType, Map.of());
   }
 
   /** A compute request at a microversion ({@code OpenStack-API-Version: compute 2.x}). */
-  Response compute(String microversion, String method, String path, String token, String body) {
+  public Response compute(String microversion, String method, String path, String token, String body) {
     return send(method, path, token, body, "application/json", Map.of("OpenStack-API-Version", "compute " + microversion));
   }
 
-  Response send(String method, String path, String token, String body, String contentType, Map<String, String> headers) {
+  public Response send(String method, String path, String token, String body, String contentType, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (token != null) b.header("X-Auth-Token", token);
     headers.forEach(b::header);
@@ -56,7 +56,7 @@ final class HttpClientForTests {
     }
   }
 
-  Response withSubject(String method, String path, String token, String subject) {
+  public Response withSubject(String method, String path, String token, String subject) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("X-Auth-Token", token)
         .header("X-Subject-Token", subject).method(method, HttpRequest.BodyPublishers.noBody());
     try {
@@ -71,7 +71,7 @@ final class HttpClientForTests {
   }
 
   /** Sends raw bytes (image data); answers with the body as bytes. */
-  HttpResponse<byte[]> bytes(String method, String path, String token, byte[] body, Map<String, String> headers) {
+  public HttpResponse<byte[]> bytes(String method, String path, String token, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (token != null) b.header("X-Auth-Token", token);
     headers.forEach(b::header);
@@ -87,7 +87,7 @@ final class HttpClientForTests {
   }
 
   /** Polls a GET until it answers 200 with what {@code until} accepts (30 s at most); returns that body. */
-  JsonNode await(String token, String path, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
+  public JsonNode await(String token, String path, java.util.function.Predicate<JsonNode> until) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
@@ -108,13 +108,13 @@ final class HttpClientForTests {
   }
 
   /** Issues a project-scoped token by password; returns the X-Subject-Token, or null with the status in the message. */
-  String token(String user, String password, String project) {
+  public String token(String user, String password, String project) {
     Response r = send("POST", "/identity/v3/auth/tokens", null, passwordAuth(user, password, project));
     if (r.status() != 201) throw new AssertionError("token issue failed: " + r.status() + " " + r.raw().body());
     return r.header("X-Subject-Token");
   }
 
-  static String passwordAuth(String user, String password, String project) {
+  public static String passwordAuth(String user, String password, String project) {
     String scope = project == null ? "" : ",\"scope\":{\"project\":{\"name\":\"" + project + "\",\"domain\":{\"name\":\"Default\"}}}";
     return "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"" + user
         + "\",\"domain\":{\"name\":\"Default\"},\"password\":\"" + password + "\"}}}" + scope + "}}";

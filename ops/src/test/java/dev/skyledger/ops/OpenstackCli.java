@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real {@code openstack} command-line client (Debian's python3-openstackclient) against a cloud. */
-final class OpenstackCli {
+public final class OpenstackCli {
   static final String PROGRAM = "openstack";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Result(int rc, String out, String err) {
-    JsonNode json() {
+  public record Result(int rc, String out, String err) {
+    public JsonNode json() {
       try {
         return JSON.readTree(out);
       } catch (IOException e) {
@@ -31,15 +31,15 @@ final class OpenstackCli {
 
   private final String authUrl;
 
-  OpenstackCli(String authUrl) {
+  public OpenstackCli(String authUrl) {
     this.authUrl = authUrl;
   }
 
-  String authUrl() {
+  public String authUrl() {
     return authUrl;
   }
 
-  static boolean installed() {
+  public static boolean installed() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(dir, PROGRAM))) return true;
     }
@@ -47,12 +47,12 @@ final class OpenstackCli {
   }
 
   /** As a test user made by {@link KeystoneAdmin#userWithRole}, scoped to its project. */
-  Result as(KeystoneAdmin.Scoped who, String... args) {
+  public Result as(KeystoneAdmin.Scoped who, String... args) {
     return as(who.userName(), who.password(), who.projectName(), args);
   }
 
   /** As a user with a password, scoped to a project of the Default domain. */
-  Result as(String user, String password, String project, String... args) {
+  public Result as(String user, String password, String project, String... args) {
     Map<String, String> env = new HashMap<>();
     env.put("OS_AUTH_URL", authUrl);
     env.put("OS_IDENTITY_API_VERSION", "3");
@@ -65,7 +65,7 @@ final class OpenstackCli {
   }
 
   /** With exactly these OS_* settings. */
-  Result run(Map<String, String> osEnv, String... args) {
+  public Result run(Map<String, String> osEnv, String... args) {
     List<String> command = new ArrayList<>();
     command.add(PROGRAM);
     command.addAll(List.of(args));
@@ -94,12 +94,12 @@ final class OpenstackCli {
     }
   }
 
-  static Result ok(Result r) {
+  public static Result ok(Result r) {
     assertEquals(0, r.rc(), "stdout: " + r.out() + "\nstderr: " + r.err());
     return r;
   }
 
-  static boolean anyMatches(JsonNode rows, String field, String value) {
+  public static boolean anyMatches(JsonNode rows, String field, String value) {
     for (JsonNode row : rows) if (value.equals(row.path(field).asText())) return true;
     return false;
   }

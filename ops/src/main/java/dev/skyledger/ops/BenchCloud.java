@@ -3,8 +3,8 @@ package dev.skyledger.ops;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.embedded.EmbeddedDatabase;
 import dev.skyledger.platform.embedded.EmbeddedKafka;
+import dev.skyledger.platform.embedded.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,9 +23,11 @@ final class BenchCloud implements AutoCloseable {
 
   BenchCloud(Path dir) throws IOException {
     deleteTree(dir);
-    kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
-    postgres = new EmbeddedDatabase(dir.resolve("postgres/data"), freePort(), true).start();
-    port = freePort();
+    FreePorts ports = new FreePorts();
+    int kafkaPort = ports.block(2);
+    kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
+    postgres = new EmbeddedDatabase(dir.resolve("postgres/data"), ports.next(), true).start();
+    port = ports.next();
     url = "http://127.0.0.1:" + port;
     Map<String, String> settings = new HashMap<>();
     settings.put("SKY_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
@@ -76,12 +78,6 @@ final class BenchCloud implements AutoCloseable {
     return "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"admin\","
         + "\"domain\":{\"name\":\"Default\"},\"password\":\"" + ADMIN_PASSWORD + "\"}}},\"scope\":{\"project\":"
         + "{\"name\":\"admin\",\"domain\":{\"name\":\"Default\"}}}}}";
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   static void deleteTree(Path dir) throws IOException {

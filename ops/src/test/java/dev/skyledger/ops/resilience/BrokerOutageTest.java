@@ -48,8 +48,8 @@ class BrokerOutageTest {
   @Test
   void acknowledgedWritesSurviveABrokerOutageWithoutARestartOfTheCloud(TestEnvironment env) throws Exception {
     Path dir = env.dir().resolve("outage-kafka");
-    int port = env.freePort();
-    int controller = env.freePort();
+    int port = env.freePorts(2);
+    int controller = port + 1;
     broker = new EmbeddedKafka(dir, port, controller).start();
     cloud = TestClouds.start(env, "secret", env.config().withKafkaBootstrap(broker.bootstrapServers()));
     HttpClientForTests http = new HttpClientForTests(cloud.config().publicUrl());

@@ -3,10 +3,10 @@ package dev.skyledger.ops.resilience;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.skyledger.platform.embedded.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skyledger.ops.HttpClientForTests;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,9 +45,11 @@ class CrashRecoveryTest {
   void acknowledgedWritesSurviveAKillDashNine() throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("SKY_HOME", home.toString());
-    env.put("SKY_PORT", String.valueOf(freePort()));
-    env.put("SKY_KAFKA_PORT", String.valueOf(freePort()));
-    env.put("SKY_PG_PORT", String.valueOf(freePort()));
+    FreePorts free = new FreePorts();
+    env.put("SKY_PORT", String.valueOf(free.next()));
+    // the broker's controller listens on the next port (UpCommand): both must be free
+    env.put("SKY_KAFKA_PORT", String.valueOf(free.block(2)));
+    env.put("SKY_PG_PORT", String.valueOf(free.next()));
     env.put("SKY_ADMIN_PASSWORD", "crash-secret");
     env.put("SKY_PASSWORD_ITERATIONS", "1000");
     env.put("SKY_SIM_SPAWN_MS", "200");
@@ -191,9 +193,4 @@ class CrashRecoveryTest {
     throw new AssertionError("./sky up did not come up:\n" + Files.readString(log));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -2,9 +2,9 @@ package dev.skyledger.platform.testkit;
 
 import dev.skyledger.platform.embedded.EmbeddedDatabase;
 import dev.skyledger.platform.embedded.EmbeddedKafka;
+import dev.skyledger.platform.embedded.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +20,7 @@ import java.util.UUID;
  */
 final class SharedServers implements AutoCloseable {
   private final Path dir;
+  private final FreePorts ports = new FreePorts();
   private final EmbeddedKafka kafka;
   private final EmbeddedDatabase embeddedDb;
   private final String adminUrl;
@@ -32,7 +33,8 @@ final class SharedServers implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    kafka = new EmbeddedKafka(dir.resolve("kafka"), freePort(), freePort()).start();
+    int kafkaPort = ports.block(2);
+    kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, kafkaPort + 1).start();
     String url = System.getenv("SKY_TEST_DATABASE_URL");
     if (url != null && !url.isBlank()) {
       embeddedDb = null;
@@ -40,7 +42,7 @@ final class SharedServers implements AutoCloseable {
       dbUser = System.getenv().getOrDefault("SKY_TEST_DATABASE_USER", "postgres");
       dbPassword = System.getenv().getOrDefault("SKY_TEST_DATABASE_PASSWORD", "");
     } else {
-      embeddedDb = new EmbeddedDatabase(dir.resolve("pg/data"), freePort(), true).start();
+      embeddedDb = new EmbeddedDatabase(dir.resolve("pg/data"), ports.next(), true).start();
       adminUrl = embeddedDb.database("postgres");
       dbUser = "postgres";
       dbPassword = "";
@@ -76,12 +78,9 @@ final class SharedServers implements AutoCloseable {
     return adminUrl.substring(0, slash + 1) + name + (query > 0 ? adminUrl.substring(query) : "");
   }
 
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Where the tests of this JVM get their ports (see {@link FreePorts}). */
+  FreePorts ports() {
+    return ports;
   }
 
   @Override

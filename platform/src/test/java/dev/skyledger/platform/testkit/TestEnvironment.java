@@ -1,6 +1,7 @@
 package dev.skyledger.platform.testkit;
 
 import dev.skyledger.platform.config.SkyConfig;
+import dev.skyledger.platform.embedded.FreePorts;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -8,7 +9,7 @@ import java.time.Duration;
  * What one test class gets: a configuration pointing at the shared broker with topic names of
  * its own, at a database of its own, and at a state and key directory of its own.
  */
-public record TestEnvironment(SkyConfig config, Path dir) {
+public record TestEnvironment(SkyConfig config, Path dir, FreePorts ports) {
   /** Low PBKDF2 cost in tests: hashing is not what they measure. */
   public static final int TEST_PASSWORD_ITERATIONS = 1_000;
 
@@ -34,10 +35,16 @@ public record TestEnvironment(SkyConfig config, Path dir) {
         100,
         1L << 30,
         SkyConfig.Security.defaults(), SkyConfig.Compute.defaults());
-    return new TestEnvironment(config, dir);
+    return new TestEnvironment(config, dir, servers.ports());
   }
 
+  /** A free port below the ephemeral range (see {@link FreePorts}), never given to another test of this run. */
   public int freePort() {
-    return SharedServers.freePort();
+    return ports.next();
+  }
+
+  /** {@code count} consecutive free ports (a broker and its controller); the first. */
+  public int freePorts(int count) {
+    return ports.block(count);
   }
 }

@@ -115,6 +115,19 @@ class PayloadCodecTest {
   }
 
   @Test
+  void givenSnapshotServerWrittenWhenTheApiMadeTheImage_whenDecode_thenNoImageToMake() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.compute.SnapshotServer.v1.avsc");
+    GenericRecord old = new org.apache.avro.generic.GenericRecordBuilder(v1).set("instanceId", "vm-1").set("projectId", "p")
+        .set("imageId", "img-1").build();
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.compute.SnapshotServer) codec.decode("dev.skyledger.events.compute.SnapshotServer", bytes);
+
+    assertEquals("img-1", decoded.getImageId());
+    assertEquals(null, decoded.getImageName(), "the saga makes no image for it: the API made it then");
+  }
+
+  @Test
   void givenTheSchemaHistoryDirectory_whenListed_thenEveryReleaseIsInTheIndex() throws IOException {
     java.nio.file.Path dir = java.nio.file.Path.of("src/main/resources/schema-history");
     List<String> files;

@@ -5,15 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.SnapshotServer;
-import dev.skyledger.events.image.CreateImage;
-import dev.skyledger.events.image.DeleteImage;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.image.ImageCatalog;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +21,8 @@ import java.util.UUID;
  * console actions.
  */
 final class ServerActionController {
+  private static final java.time.Duration IMAGE_VISIBLE_WITHIN = java.time.Duration.ofSeconds(10);
+
   private final ComputeAccess access;
   private final ComputeCommands commands;
   private final ComputeWriteRoutes.Reads reads;
@@ -76,9 +75,10 @@ final class ServerActionController {
   }
 
   /**
-   * A snapshot: the image is created here (queued, owned by the server's project, marked as a
-   * snapshot of this server), then the boot saga, which knows whether the server can be
-   * snapshotted now, asks its host to upload the disk into it. If the saga refuses, the image goes.
+   * A snapshot: the boot saga, which knows whether the server can be snapshotted now, creates the
+   * image (queued, owned by the server's project, marked as a snapshot of this server) and asks the
+   * server's host to upload the disk into it; a refused snapshot makes no image. The answer waits
+   * (briefly) until the image can be read, so a client may follow its Location at once.
    */
   private void snapshot(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
     if (!args.isObject()) throw NovaBody.invalid("createImage", args, "it is not of type 'object'");
@@ -89,21 +89,14 @@ final class ServerActionController {
     Map<String, String> metadata = NovaBody.metadata(args.get("metadata"), "metadata");
     ObjectNode server = reads.servers().show(caller, id).orElseThrow(() -> ComputeAccess.notFound(id));
     String imageId = UUID.randomUUID().toString();
-    commands.toImage(ctx, caller, project, snapshotImage(imageId, nameNode.asText(), metadata, server, caller, project),
-        imageId);
-    try {
-      commands.toSaga(ctx, caller, id, project, new SnapshotServer(id, project, imageId));
-    } catch (ApiException refused) {
-      commands.toImage(ctx, caller, project, new DeleteImage(imageId), imageId);
-      throw refused;
-    }
+    commands.toSaga(ctx, caller, id, project, snapshotOf(id, project, imageId, nameNode.asText(), metadata, server, caller));
+    awaitImage(imageId);
     ctx.status(202).header("Location", imageUrl + "/v2/images/" + imageId);
   }
 
-  /** The snapshot's image: private, the base image's formats and properties, marked as this server's snapshot. */
-  private CreateImage snapshotImage(String imageId, String name, Map<String, String> metadata, ObjectNode server,
-                                    TokenClaims caller, String project) {
-    String id = server.path("id").asText();
+  /** The snapshot's image: the base image's formats and properties, marked as this server's snapshot. */
+  private SnapshotServer snapshotOf(String id, String project, String imageId, String name, Map<String, String> metadata,
+                                    ObjectNode server, TokenClaims caller) {
     String baseId = server.path("image").path("id").asText(null);
     Optional<ImageCatalog.Image> base = baseId == null ? Optional.empty() : reads.images().find(baseId);
     Map<String, String> properties = new LinkedHashMap<>();
@@ -117,8 +110,22 @@ final class ServerActionController {
     properties.put("user_id", caller.userId());
     int minDisk = reads.compute().flavor(new ComputeCatalog.Viewer(project, true), server.path("flavor").path("id").asText(""))
         .map(ComputeCatalog.Flavor::diskGb).orElse(base.map(ImageCatalog.Image::minDisk).orElse(0));
-    return new CreateImage(imageId, project, name, base.map(ImageCatalog.Image::diskFormat).orElse("raw"),
-        base.map(ImageCatalog.Image::containerFormat).orElse("bare"), "private", false, minDisk,
-        base.map(ImageCatalog.Image::minRam).orElse(0), List.of(), properties);
+    return SnapshotServer.newBuilder().setInstanceId(id).setProjectId(project).setImageId(imageId).setImageName(name)
+        .setDiskFormat(base.map(ImageCatalog.Image::diskFormat).orElse("raw"))
+        .setContainerFormat(base.map(ImageCatalog.Image::containerFormat).orElse("bare"))
+        .setMinDisk(minDisk).setMinRam(base.map(ImageCatalog.Image::minRam).orElse(0)).setProperties(properties).build();
+  }
+
+  /** The image the saga creates is decided and projected right after the saga's answer: wait for it, a few seconds at most. */
+  private void awaitImage(String imageId) {
+    long deadline = System.nanoTime() + IMAGE_VISIBLE_WITHIN.toNanos();
+    while (reads.images().find(imageId).isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

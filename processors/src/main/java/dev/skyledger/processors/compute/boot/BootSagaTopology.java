@@ -146,6 +146,7 @@ public final class BootSagaTopology {
       case COMPUTE_COMMANDS -> Topics.COMPUTE_COMMANDS;
       case NETWORK_COMMANDS -> Topics.NETWORK_COMMANDS;
       case HOST_COMMANDS -> Topics.HOST_COMMANDS;
+      case IMAGE_COMMANDS -> Topics.IMAGE_COMMANDS;
     };
   }
 

@@ -12,7 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 record SagaOut(Target target, String key, SpecificRecord payload, String aggregateId, String projectId, long sequence,
              Origin origin, boolean asSystem, String correlationId) {
-  enum Target { COMPUTE_EVENTS, COMPUTE_COMMANDS, NETWORK_COMMANDS, HOST_COMMANDS }
+  enum Target { COMPUTE_EVENTS, COMPUTE_COMMANDS, NETWORK_COMMANDS, HOST_COMMANDS, IMAGE_COMMANDS }
 
   /** A record done for server {@code b} on behalf of whoever asked for it. */
   static SagaOut forServer(Boot b, Target target, String key, SpecificRecord payload, String aggregateId, long sequence) {

@@ -13,6 +13,7 @@ import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.host.InstanceSnapshotted;
 import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.host.SnapshotInstance;
+import dev.skyledger.events.image.CreateImage;
 import dev.skyledger.processors.compute.boot.BootState.Boot;
 import dev.skyledger.processors.compute.boot.BootState.Origin;
 import dev.skyledger.processors.compute.boot.BootState.Step;
@@ -121,7 +122,7 @@ final class ServerActions {
     };
   }
 
-  /** Snapshot into an image the API created: from ACTIVE or SHUTOFF, one action at a time. */
+  /** Snapshot into a new image: from ACTIVE or SHUTOFF, one action at a time. */
   Answer decide(SnapshotServer c, Actor actor, long now) {
     return decide(c, actor, null, now);
   }
@@ -134,6 +135,13 @@ final class ServerActions {
     if (refused != null) return refused;
     List<SagaOut> out = new ArrayList<>();
     b = SagaOut.fact(askedBy(b, actor, requestId), new InstanceSnapshotStarted(b.instanceId(), b.projectId(), c.getImageId()), out);
+    if (c.getImageName() != null) {
+      // the image is made only once the snapshot is sure to be taken (a refused one leaves no image
+      // behind), on the image service's stream of the project, before the host can start its upload there
+      out.add(SagaOut.forServer(b, SagaOut.Target.IMAGE_COMMANDS, b.projectId(), new CreateImage(c.getImageId(),
+          b.projectId(), c.getImageName(), c.getDiskFormat(), c.getContainerFormat(), "private", false, c.getMinDisk(),
+          c.getMinRam(), List.of(), c.getProperties()), c.getImageId(), 0));
+    }
     out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new SnapshotInstance(b.instanceId(), b.hostId(), c.getImageId(),
         b.projectId(), "raw"), b.instanceId(), 0));
     long sequence = b.sequence();

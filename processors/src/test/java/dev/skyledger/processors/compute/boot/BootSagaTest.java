@@ -1,6 +1,7 @@
 package dev.skyledger.processors.compute.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.compute.Flavor;
@@ -363,12 +364,24 @@ class BootSagaTest {
     assertTrue(!power("reboot-soft", ALICE, T0 + 70_000).rejected(), "the server is usable again");
   }
 
+  static dev.skyledger.events.compute.SnapshotServer snapshot(String serverId, String imageId) {
+    return dev.skyledger.events.compute.SnapshotServer.newBuilder().setInstanceId(serverId).setProjectId("p1")
+        .setImageId(imageId).setImageName("snap").setProperties(java.util.Map.of("image_type", "snapshot")).build();
+  }
+
   @Test
   void aSnapshotIsOneActionAtATimeAndEndsWhenTheHostUploadedIt() {
     activeServer();
-    ServerActions.Answer snap = saga.actions().decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    ServerActions.Answer snap = saga.actions().decide(snapshot("vm1", "img-9"), ALICE, T0 + 200);
     assertTrue(!snap.rejected(), snap.message());
+    List<Object> payloads = snap.outs().stream().map(SagaOut::payload).map(Object.class::cast).toList();
+    assertInstanceOf(dev.skyledger.events.image.CreateImage.class, payloads.get(1), "the image first, on the project's stream");
+    assertEquals("p1", snap.outs().get(1).key());
+    assertEquals("u1", snap.outs().get(1).origin().userId(), "made on behalf of who asked");
     assertEquals("img-9", of(snap.outs(), dev.skyledger.events.host.SnapshotInstance.class).get(0).getImageId());
+    ServerActions.Answer again = saga.actions().decide(snapshot("vm1", "img-10"), ALICE, T0 + 205);
+    assertTrue(again.rejected());
+    assertEquals(List.of(), again.outs(), "a refused snapshot makes no image");
     assertEquals("Cannot 'reboot' instance vm1 while it is in task_state image_snapshot",
         power("reboot-soft", ALICE, T0 + 210).message());
     List<SagaOut> done = on(new dev.skyledger.events.host.InstanceSnapshotted("vm1", "h1", "img-9", 42L), T0 + 300);
@@ -379,7 +392,7 @@ class BootSagaTest {
   @Test
   void aFailedSnapshotLeavesTheServerAsItWas() {
     activeServer();
-    saga.actions().decide(new dev.skyledger.events.compute.SnapshotServer("vm1", "p1", "img-9"), ALICE, T0 + 200);
+    saga.actions().decide(snapshot("vm1", "img-9"), ALICE, T0 + 200);
     List<SagaOut> failed = on(new dev.skyledger.events.host.InstanceActionFailed("vm1", "h1", "snapshot", "disk gone"),
         T0 + 300);
     assertEquals("disk gone", of(failed, dev.skyledger.events.compute.InstanceSnapshotFailed.class).get(0).getMessage());

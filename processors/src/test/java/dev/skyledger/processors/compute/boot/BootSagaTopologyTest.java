@@ -23,14 +23,12 @@ import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.host.SpawnInstance;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.SettableClock;
 import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -57,23 +55,7 @@ class BootSagaTopologyTest {
 
   private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
-  private final AtomicLong now = new AtomicLong(T0.toEpochMilli());
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+  private final SettableClock clock = new SettableClock(T0);
   private TopologyTestDriver driver;
   private TestInputTopic<String, Envelope> hostEvents;
   private TestInputTopic<String, Envelope> saga;
@@ -114,7 +96,7 @@ class BootSagaTopologyTest {
   }
 
   private void advance(Duration d) {
-    now.addAndGet(d.toMillis());
+    clock.advance(d);
     driver.advanceWallClockTime(d);
   }
 

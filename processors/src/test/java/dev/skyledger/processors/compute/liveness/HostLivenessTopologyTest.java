@@ -14,14 +14,12 @@ import dev.skyledger.events.host.HostLivenessChanged;
 import dev.skyledger.events.host.HostRegistered;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
+import dev.skyledger.processors.SettableClock;
 import dev.skyledger.processors.TopologyDrivers;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,23 +41,7 @@ class HostLivenessTopologyTest {
 
   private final SkyConfig config = TopologyDrivers.config();
   private final Envelopes envelopes = new Envelopes(new PayloadCodec());
-  private final AtomicLong now = new AtomicLong(T0.toEpochMilli());
-  private final Clock clock = new Clock() {
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+  private final SettableClock clock = new SettableClock(T0);
   private TopologyTestDriver driver;
   private TestInputTopic<String, Envelope> hostEvents;
   private TestOutputTopic<String, Envelope> changes;
@@ -84,7 +66,7 @@ class HostLivenessTopologyTest {
   }
 
   private void advance(Duration d) {
-    now.addAndGet(d.toMillis());
+    clock.advance(d);
     driver.advanceWallClockTime(d);
   }
 
@@ -120,7 +102,7 @@ class HostLivenessTopologyTest {
     advance(Duration.ofSeconds(5));
     assertTrue(written().isEmpty(), "not written down again");
 
-    report(new HostHeartbeat("h1", 0, 0, 0, 0, 10), "h1", Instant.ofEpochMilli(now.get()));
+    report(new HostHeartbeat("h1", 0, 0, 0, 0, 10), "h1", clock.instant());
     List<TestRecord<String, Envelope>> back = written();
     assertEquals(1, back.size());
     assertTrue(assertInstanceOf(HostLivenessChanged.class, envelopes.open(back.get(0).getValue())).getUp());

@@ -116,7 +116,7 @@ final class ServerFields {
   }
 
   private static JsonNode json(String s) {
-    return com.fasterxml.jackson.databind.node.TextNode.valueOf(s);
+    return TextNode.valueOf(s);
   }
 
   /** The flavor as it is now, kept with the server (a later change of the flavor does not resize it). */

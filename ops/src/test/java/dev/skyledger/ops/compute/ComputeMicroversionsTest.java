@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -184,6 +185,18 @@ class ComputeMicroversionsTest {
     assertEquals(2, new HashSet<>(hosts.subList(0, 2)).size(), "apart while there are hosts for it: " + hosts);
     assertEquals(3, http.compute("2.15", "GET", "/compute/v2.1/os-server-groups/" + group, alice.token(), null).json()
         .path("server_group").path("members").size(), "the third was placed, not refused: " + hosts);
+
+    // the weigher alone spreads servers over the hosts by free RAM: only the policy keeps these together
+    String together = http.compute("2.15", "POST", "/compute/v2.1/os-server-groups", alice.token(),
+        "{\"server_group\":{\"name\":\"together\",\"policies\":[\"soft-affinity\"]}}").json()
+        .path("server_group").path("id").asText();
+    Set<String> sameHost = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      String id = boot("close-" + i, "},\"os:scheduler_hints\":{\"group\":\"" + together + "\"");
+      active(id);
+      sameHost.add(asAdmin("2.1", id).path("OS-EXT-SRV-ATTR:host").asText());
+    }
+    assertEquals(1, sameHost.size(), "soft-affinity keeps the group on one host while it has room: " + sameHost);
   }
 
   @Test

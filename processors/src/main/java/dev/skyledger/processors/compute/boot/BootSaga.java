@@ -69,15 +69,6 @@ final class BootSaga {
   /** How long a step may take before the server goes to ERROR. */
   record Settings(Duration networkTimeout, Duration spawnTimeout, Duration deleteTimeout) {}
 
-  /** The correlation id of everything the saga does for a server, and how replies find their way back. */
-  static String correlationOf(String instanceId) {
-    return StreamKeys.instance(instanceId);
-  }
-
-  static String streamKeyOf(String instanceId) {
-    return StreamKeys.instance(instanceId);
-  }
-
   /** Ports of a server get ids derived from it, so a command sent twice creates one port. */
   static String portIdOf(String instanceId, int index) {
     return UUID.nameUUIDFromBytes(("port/" + instanceId + "/" + index).getBytes(StandardCharsets.UTF_8)).toString();
@@ -190,7 +181,7 @@ final class BootSaga {
       if (owned) continue;
       String project = boot.map(Boot::projectId).orElse(null);
       out.add(new SagaOut(SagaOut.Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,
-          project, 0, boot.map(Boot::origin).orElse(null), true, correlationOf(instanceId)));
+          project, 0, boot.map(Boot::origin).orElse(null), true, StreamKeys.instance(instanceId)));
     }
   }
 
@@ -281,7 +272,7 @@ final class BootSaga {
   /** The network service made (or bound) a port for a server: one more step to spawning, or given back at once. */
   private void portConfirmed(Port port, boolean existing, Envelope envelope, long now, List<SagaOut> out) {
     Optional<Boot> found = state.boot(port.getDeviceId());
-    if (found.isEmpty() || !correlationOf(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
+    if (found.isEmpty() || !StreamKeys.instance(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
     Boot b = found.get();
     Optional<PortRef> ref = b.port(port.getPortId()).filter(r -> r.existing() == existing);
     if (ref.isEmpty() || ref.get().created()) return;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.InstanceActive;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
@@ -93,7 +94,7 @@ class BootSagaTest {
 
   List<SagaOut> portArrives(String instanceId) {
     return saga.on(portCreated(instanceId, BootSaga.portIdOf(instanceId, 0)),
-        envelope(BootSaga.correlationOf(instanceId), BootSaga.portIdOf(instanceId, 0)), T0 + 100);
+        envelope(StreamKeys.instance(instanceId), BootSaga.portIdOf(instanceId, 0)), T0 + 100);
   }
 
   @Test
@@ -132,7 +133,7 @@ class BootSagaTest {
   /** The network service's answer to a binding (or an unbinding, with device ""). */
   List<SagaOut> portBound(String instanceId, String portId, String device, long now) {
     Port port = Port.newBuilder(portCreated(device, portId).getPort()).setMacAddress("fa:16:3e:00:00:99").build();
-    return saga.on(new PortUpdated(port), envelope(BootSaga.correlationOf(instanceId), portId), now);
+    return saga.on(new PortUpdated(port), envelope(StreamKeys.instance(instanceId), portId), now);
   }
 
   @Test
@@ -167,7 +168,7 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(onPort("vm1", "my-port")), T0);
     List<SagaOut> outs = saga.on(new CommandRejected(409, "PortInUse", "Port my-port is still in use."),
-        envelope(BootSaga.correlationOf("vm1"), "my-port"), T0 + 50);
+        envelope(StreamKeys.instance("vm1"), "my-port"), T0 + 50);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertTrue(failed.getMessage().contains("Port my-port is still in use."), failed.getMessage());
     assertTrue(of(outs, UpdatePort.class).isEmpty(), "the other server keeps its port");
@@ -246,7 +247,7 @@ class BootSagaTest {
     host("h1", 8, 8192, T0);
     on(new InstanceRequested(spec("vm1", 1)), T0);
     List<SagaOut> outs = saga.on(new CommandRejected(409, "IpAddressGenerationFailure", "No more IP addresses"),
-        envelope(BootSaga.correlationOf("vm1"), BootSaga.portIdOf("vm1", 0)), T0 + 50);
+        envelope(StreamKeys.instance("vm1"), BootSaga.portIdOf("vm1", 0)), T0 + 50);
     InstanceFailed failed = of(outs, InstanceFailed.class).get(0);
     assertEquals("networking", failed.getStep());
     assertTrue(failed.getMessage().contains("No more IP addresses"));

@@ -9,7 +9,6 @@ import dev.skyledger.events.compute.SetComputeServiceStatus;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.http.JsonBody;
 import io.javalin.http.Context;
 import java.util.Set;
 
@@ -30,8 +29,8 @@ final class ComputeServiceController {
   /** {@code PUT /os-services/enable|disable|disable-log-reason {"host","binary"[,"disabled_reason"]}} (microversion 2.1). */
   void status(Context ctx, boolean enabled, boolean withReason) {
     TokenClaims caller = access.caller(ctx);
-    JsonNode body = JsonBody.parse(ctx, json);
-    if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
+    JsonNode body = NovaBody.root(ctx, json);
+    if (!body.path("host").isTextual() || !body.path("binary").isTextual()) {
       throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
     }
     String host = body.get("host").asText();
@@ -61,8 +60,8 @@ final class ComputeServiceController {
   void forceDown(Context ctx) {
     TokenClaims caller = access.caller(ctx);
     if (!Microversions.negotiate(ctx).atLeast(11)) throw new ApiException(404, "itemNotFound", "The resource could not be found.");
-    JsonNode body = JsonBody.parse(ctx, json);
-    if (body == null || !body.path("host").isTextual() || !body.path("binary").isTextual()) {
+    JsonNode body = NovaBody.root(ctx, json);
+    if (!body.path("host").isTextual() || !body.path("binary").isTextual()) {
       throw ApiException.badRequest("Invalid input for field/attribute service: 'host' and 'binary' are required properties");
     }
     JsonNode forced = body.get("forced_down");

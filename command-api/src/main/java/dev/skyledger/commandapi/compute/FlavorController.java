@@ -13,7 +13,6 @@ import dev.skyledger.events.compute.UnsetFlavorExtraSpec;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.compute.ComputeJson;
 import io.javalin.http.Context;
@@ -78,9 +77,9 @@ final class FlavorController {
 
   void putSpec(Context ctx) {
     TokenClaims caller = access.caller(ctx);
-    JsonNode root = JsonBody.parse(ctx, render.mapper());
+    JsonNode root = NovaBody.root(ctx, render.mapper());
     String key = ctx.pathParam("key");
-    if (root == null || !root.isObject() || root.size() != 1 || !root.has(key) || !root.get(key).isValueNode()) {
+    if (root.size() != 1 || !root.has(key) || !root.get(key).isValueNode()) {
       throw ApiException.badRequest("Request body and URI mismatch");
     }
     commands.send(ctx, caller, StreamKeys.FLAVORS, new SetFlavorExtraSpecs(ctx.pathParam("id"), Map.of(key, root.get(key).asText())),
@@ -96,16 +95,16 @@ final class FlavorController {
 
   void action(Context ctx) {
     TokenClaims caller = access.caller(ctx);
-    JsonNode root = JsonBody.parse(ctx, render.mapper());
+    JsonNode root = NovaBody.root(ctx, render.mapper());
     String id = ctx.pathParam("id");
-    if (root != null && root.path("addTenantAccess").path("tenant").isTextual()) {
+    if (root.path("addTenantAccess").path("tenant").isTextual()) {
       // 2.7: access to a public flavor is a conflict (before, Nova recorded it to no effect)
       if (Microversions.negotiate(ctx).atLeast(7) && caller.isAdmin()
           && catalog.flavor(new ComputeCatalog.Viewer(caller.projectId(), true), id).map(ComputeCatalog.Flavor::isPublic).orElse(false)) {
         throw new ApiException(409, "conflict", "Can not add access to a public flavor.");
       }
       commands.send(ctx, caller, StreamKeys.FLAVORS, new AddFlavorAccess(id, root.get("addTenantAccess").get("tenant").asText()), id, null);
-    } else if (root != null && root.path("removeTenantAccess").path("tenant").isTextual()) {
+    } else if (root.path("removeTenantAccess").path("tenant").isTextual()) {
       commands.send(ctx, caller, StreamKeys.FLAVORS, new RemoveFlavorAccess(id, root.get("removeTenantAccess").get("tenant").asText()), id, null);
     } else {
       throw ApiException.badRequest("Invalid input for field/attribute action: addTenantAccess or removeTenantAccess with a tenant.");

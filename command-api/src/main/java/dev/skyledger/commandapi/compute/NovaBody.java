@@ -12,17 +12,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A compute request body, read through {@link JsonBody#parse} (where every string is checked) and
- * validated with Nova's messages: {@code Invalid input for field/attribute <field>. Value: <v>. <why>}.
+ * A compute request body, read through {@link JsonBody#object} as every service's body is (content
+ * type, well-formed JSON, every string checked, an object) and validated with Nova's messages: {@code Invalid input for field/attribute <field>. Value: <v>. <why>}.
  */
 final class NovaBody {
   private NovaBody() {}
 
-  /** The body as a JSON object. */
+  /** The body as a JSON object, read as every service reads one ({@link JsonBody#object}). */
   static ObjectNode root(Context ctx, ObjectMapper json) {
-    JsonNode root = JsonBody.parse(ctx, json);
-    if (root == null || !root.isObject()) throw ApiException.badRequest("The request body must be a JSON object.");
-    return (ObjectNode) root;
+    return JsonBody.object(ctx, json);
   }
 
   /** The object a body wraps its resource in ({@code {"server": {...}}}). */

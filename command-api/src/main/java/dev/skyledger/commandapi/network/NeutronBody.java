@@ -15,7 +15,9 @@ import java.util.UUID;
 /**
  * One Neutron resource from a request body ({@code {"network": {...}}}), read attribute by
  * attribute with Neutron's messages: "Invalid input for cidr. Reason: ...". Attributes the
- * resource does not know are refused, as Neutron refuses them.
+ * resource does not know are refused, as Neutron refuses them. The body itself is read as every
+ * service reads one ({@link JsonBody#object}); only the wording and Neutron's coercions (a boolean
+ * may be the string "true") are Neutron's.
  */
 final class NeutronBody {
   private final ObjectNode node;
@@ -25,7 +27,7 @@ final class NeutronBody {
   }
 
   static NeutronBody of(Context ctx, ObjectMapper json, String resource, Set<String> known) {
-    JsonNode root = root(ctx, json);
+    ObjectNode root = root(ctx, json);
     JsonNode inner = root.get(resource);
     if (inner == null) {
       if (root.has(resource + "s")) throw ApiException.badRequest("Bulk creation of " + resource + "s is not supported.");
@@ -37,13 +39,12 @@ final class NeutronBody {
 
   /** A body that is the attributes themselves, as the router interface actions take them. */
   static NeutronBody flat(Context ctx, ObjectMapper json, Set<String> known) {
-    return checked((ObjectNode) root(ctx, json), known);
+    return checked(root(ctx, json), known);
   }
 
-  private static JsonNode root(Context ctx, ObjectMapper json) {
-    JsonNode root = JsonBody.parse(ctx, json);
-    if (root == null || !root.isObject()) throw ApiException.badRequest("Malformed request body: expected a JSON object.");
-    return root;
+  /** The body as a JSON object, read as every service reads one ({@link JsonBody#object}). */
+  static ObjectNode root(Context ctx, ObjectMapper json) {
+    return JsonBody.object(ctx, json);
   }
 
   private static NeutronBody checked(ObjectNode inner, Set<String> known) {

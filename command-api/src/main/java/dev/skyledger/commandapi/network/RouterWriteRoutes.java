@@ -16,7 +16,6 @@ import dev.skyledger.events.network.UpdatePort;
 import dev.skyledger.events.network.UpdateRouter;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
-import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.platform.network.Cidr;
 import dev.skyledger.platform.network.DefaultSecurityGroup;
 import dev.skyledger.platform.network.Ip;
@@ -292,8 +291,7 @@ final class RouterWriteRoutes {
   private void setQuota(Context ctx) {
     TokenClaims caller = w.auth.admin(ctx);
     String project = ctx.pathParam("project");
-    JsonNode root = JsonBody.parse(ctx, w.render.mapper());
-    JsonNode quota = root == null ? null : root.get("quota");
+    JsonNode quota = NeutronBody.root(ctx, w.render.mapper()).get("quota");
     if (quota == null || !quota.isObject()) throw ApiException.badRequest("Resource body required: expected 'quota'.");
     Map<String, Integer> limits = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = quota.fields(); it.hasNext(); ) {

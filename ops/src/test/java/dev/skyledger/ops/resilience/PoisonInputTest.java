@@ -132,6 +132,30 @@ class PoisonInputTest {
   }
 
   @Test
+  void everyServiceReadsABodyTheSameWay() {
+    String m = member.token();
+    List<String> creates = List.of("/identity/v3/projects", "/network/v2.0/networks", "/compute/v2.1/os-keypairs",
+        "/image/v2/images", "/compute/v2.1/flavors/1/action", "/network/v2.0/quotas/" + "p-none");
+    List<String> wrong = new ArrayList<>();
+    for (String path : creates) {
+      String token = path.startsWith("/identity") || path.contains("flavors") || path.contains("quotas") ? admin.token() : m;
+      String method = path.contains("quotas") ? "PUT" : "POST";
+      expect(wrong, http.send(method, path, token, "{\"x\": 1}", "text/plain"), 415, "text/plain");
+      expect(wrong, http.send(method, path, token, "", "application/json"), 400, "empty");
+      expect(wrong, http.send(method, path, token, "[1]", "application/json"), 400, "must be a JSON object");
+      expect(wrong, http.send(method, path, token, "{\"x\": ", "application/json"), 400, "not valid JSON");
+    }
+    assertTrue(wrong.isEmpty(), String.join("\n", wrong));
+  }
+
+  private static void expect(List<String> wrong, HttpClientForTests.Response r, int status, String says) {
+    if (r.status() != status || !r.raw().body().contains(says)) {
+      wrong.add(r.raw().request().method() + " " + r.raw().request().uri().getPath() + " → " + r.status() + " "
+          + r.raw().body());
+    }
+  }
+
+  @Test
   void anEventOfANewerReleaseIsSetAside_andHealthAndMetricsSayWhere() throws Exception {
     // a newer release's event type, straight onto the identity events: no projector here can read it
     Envelopes envelopes = new Envelopes(new PayloadCodec());

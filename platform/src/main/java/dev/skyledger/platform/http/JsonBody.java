@@ -20,8 +20,21 @@ public final class JsonBody {
     this.path = path;
   }
 
-  /** Parses the body of a request; it must be JSON (by content type, when one is given) and an object. */
+  /**
+   * Reads the body of a request as a JSON object, with the field access this class offers and
+   * Keystone's and Glance's wording. Services that word errors as Nova or Neutron do read the same
+   * object through {@link #object} and validate it with their own vocabulary.
+   */
   public static JsonBody of(Context ctx, ObjectMapper json) {
+    return new JsonBody(object(ctx, json), "");
+  }
+
+  /**
+   * The one way a request body is read as a JSON object, for every service: JSON by content type
+   * (when one is given, else 415), not empty, well-formed, every string and member name checked
+   * ({@link #parse}), and an object.
+   */
+  public static ObjectNode object(Context ctx, ObjectMapper json) {
     String contentType = ctx.contentType();
     if (contentType != null && !contentType.isBlank()
         && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -32,13 +45,14 @@ public final class JsonBody {
     if (!(parse(ctx, json) instanceof ObjectNode object)) {
       throw ApiException.badRequest("The request body must be a JSON object.");
     }
-    return new JsonBody(object, "");
+    return object;
   }
 
   /**
-   * The one way a request body is read as JSON: parsed, and every string and member name in it
-   * checked against {@link UserText}, so no route can let through what cannot be stored. An empty
-   * body gives a missing node.
+   * A request body read as any JSON (a JSON patch is a list): parsed, and every string and member
+   * name in it checked against {@link UserText}, so no route can let through what cannot be
+   * stored. An empty body gives a missing node. A body that must be an object is read with
+   * {@link #object}.
    */
   public static JsonNode parse(Context ctx, ObjectMapper json) {
     JsonNode parsed;

@@ -24,8 +24,20 @@ final class HostLiveness {
   /** Heartbeats a host may miss before it is down (Nova: service_down_time 60 s with report_interval 10 s). */
   static final int MISSED = 3;
 
-  /** What is known of one host: its heartbeat interval, when it was last heard from, and the last judgement. */
+  /**
+   * What is known of one host: its heartbeat interval, when it was last heard from, and the last
+   * judgement. A value: each fact gives a new one.
+   */
   record Host(String hostId, int intervalSeconds, long lastSeen, boolean up) {
+    static Host heard(String hostId, int intervalSeconds, long at) {
+      return new Host(hostId, intervalSeconds, at, true);
+    }
+
+    /** Down, as of {@code at} if that is later than it was last heard from. */
+    Host down(long at) {
+      return new Host(hostId, intervalSeconds, Math.max(lastSeen, at), false);
+    }
+
     long silentFor(long now) {
       return now - lastSeen;
     }
@@ -66,7 +78,7 @@ final class HostLiveness {
     if (fact instanceof HostStopped e) {
       Host h = hosts.get(e.getHostId());
       if (h == null) return Optional.empty();
-      Host now = new Host(h.hostId(), h.intervalSeconds(), Math.max(h.lastSeen(), at), false);
+      Host now = h.down(at);
       put(now);
       return h.up() ? Optional.of(changed(now, "stopped")) : Optional.empty();
     }
@@ -100,7 +112,7 @@ final class HostLiveness {
     List<HostLivenessChanged> out = new ArrayList<>();
     for (Host h : List.copyOf(hosts.values())) {
       if (!h.up() || now - Math.max(h.lastSeen(), startedAt) <= h.window()) continue;
-      Host down = new Host(h.hostId(), h.intervalSeconds(), h.lastSeen(), false);
+      Host down = h.down(h.lastSeen());
       put(down);
       out.add(changed(down, "no heartbeat for " + h.silentFor(now) / 1000 + " s (every " + h.intervalSeconds()
           + " s expected)"));
@@ -115,7 +127,7 @@ final class HostLiveness {
   private Optional<HostLivenessChanged> seen(String hostId, int intervalSeconds, long at, String reason) {
     Host h = hosts.get(hostId);
     if (h != null && at < h.lastSeen()) return Optional.empty();
-    Host now = new Host(hostId, intervalSeconds, at, true);
+    Host now = Host.heard(hostId, intervalSeconds, at);
     put(now);
     return h != null && h.up() ? Optional.empty() : Optional.of(changed(now, reason));
   }

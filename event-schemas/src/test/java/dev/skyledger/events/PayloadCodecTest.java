@@ -96,7 +96,24 @@ class PayloadCodecTest {
     assertEquals("old", decoded.getServer().getName());
     assertEquals(null, decoded.getServer().getReservationId());
     assertEquals(0, decoded.getServer().getLaunchIndex());
-    assertEquals(2, codec.versionOf("dev.skyledger.events.compute.CreateServer"));
+    assertEquals(3, codec.versionOf("dev.skyledger.events.compute.CreateServer"));
+  }
+
+  @Test
+  void givenInstanceUpdatedWrittenBeforeAccessAddresses_whenDecode_thenTheRenameAndNoAddresses() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.compute.InstanceUpdated.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("instanceId", "server-1");
+    old.put("projectId", "p");
+    old.put("name", "renamed");
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    var decoded = (dev.skyledger.events.compute.InstanceUpdated) codec.decode(
+        "dev.skyledger.events.compute.InstanceUpdated", bytes);
+
+    assertEquals("renamed", decoded.getName());
+    assertEquals(null, decoded.getAccessIpv4());
+    assertEquals(null, decoded.getAccessIpv6());
   }
 
   @Test

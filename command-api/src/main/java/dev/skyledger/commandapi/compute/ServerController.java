@@ -74,7 +74,9 @@ final class ServerController {
     ObjectNode s = NovaBody.resource(ctx, json, "server");
     NovaBody.onlyFields(s, "server", UPDATE_FIELDS);
     String name = s.has("name") ? NovaBody.name(s.get("name")) : null;
-    commands.forProject(ctx, caller, project, new UpdateServer(id, project, name), id);
+    String accessIpv4 = ServerFields.accessIp(s.get("accessIPv4"), 4);
+    String accessIpv6 = ServerFields.accessIp(s.get("accessIPv6"), 6);
+    commands.forProject(ctx, caller, project, new UpdateServer(id, project, name, accessIpv4, accessIpv6), id);
     ObjectNode server = servers.updated(caller, id, Microversions.negotiate(ctx)).orElseThrow(() -> ComputeAccess.notFound(id));
     ObjectNode root = json.createObjectNode();
     root.set("server", server);

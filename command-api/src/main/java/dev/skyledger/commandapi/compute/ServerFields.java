@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.platform.http.ApiException;
+import dev.skyledger.platform.network.Ip;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.image.ImageCatalog;
 import java.util.Base64;
@@ -37,6 +38,15 @@ final class ServerFields {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < 12; i++) out.append(PASSWORD_SYMBOLS.charAt(random.nextInt(PASSWORD_SYMBOLS.length())));
     return out.toString();
+  }
+
+  /** {@code accessIPv4} or {@code accessIPv6}: absent (null), or an address of that version, as Nova's schema checks it. */
+  static String accessIp(JsonNode v, int version) {
+    if (v == null || v.isNull()) return null;
+    String field = "accessIPv" + version;
+    boolean valid = v.isTextual() && Ip.parse(v.asText()).map(ip -> ip.version() == version).orElse(false);
+    if (!valid) throw NovaBody.invalid(field, v, v + " is not a 'ipv" + version + "'");
+    return v.asText();
   }
 
   /** A reservation id as Nova makes them: {@code r-} and 8 random lowercase letters and digits. */

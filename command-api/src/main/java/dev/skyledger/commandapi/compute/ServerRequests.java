@@ -76,6 +76,8 @@ final class ServerRequests {
     String userData = ServerFields.userData(s.get("user_data"));
     String adminPass = ServerFields.adminPass(s.get("adminPass"));
     String zone = zone(s.get("availability_zone"));
+    String accessIpv4 = ServerFields.accessIp(s.get("accessIPv4"), 4);
+    String accessIpv6 = ServerFields.accessIp(s.get("accessIPv6"), 6);
     Map<String, String> metadata = NovaBody.metadata(s.get("metadata"), "metadata");
     List<String> securityGroups = securityGroups(ctx, caller, project, s.get("security_groups"));
 
@@ -97,7 +99,8 @@ final class ServerRequests {
           .setUserData(userData).setAvailabilityZone(zone).setMetadata(metadata).setRequestedAt(now)
           .setServerGroupId(group.map(GroupHint::id).orElse(null))
           .setServerGroupPolicy(group.map(GroupHint::policy).orElse(null))
-          .setReservationId(reservation).setLaunchIndex(i - 1).build());
+          .setReservationId(reservation).setLaunchIndex(i - 1)
+          .setAccessIpv4(accessIpv4).setAccessIpv6(accessIpv6).build());
     }
     boolean returnReservation = s.path("return_reservation_id").asBoolean(false)
         || "true".equalsIgnoreCase(s.path("return_reservation_id").asText(""));

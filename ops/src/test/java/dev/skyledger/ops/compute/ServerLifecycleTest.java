@@ -104,7 +104,7 @@ class ServerLifecycleTest {
   @Order(1)
   void aServerBootsToActiveWithAnAddressIsHiddenFromOthersAndIsDeletedWithItsPort() throws Exception {
     var created = http.send("POST", "/compute/v2.1/servers", alice.token(), body("web-1", "1",
-        ",\"metadata\":{\"role\":\"web\"},\"user_data\":\"" + Base64.getEncoder().encodeToString("#!/bin/sh\necho hi\n".getBytes()) + "\""));
+        ",\"accessIPv4\":\"192.0.2.10\",\"metadata\":{\"role\":\"web\"},\"user_data\":\"" + Base64.getEncoder().encodeToString("#!/bin/sh\necho hi\n".getBytes()) + "\""));
     assertEquals(202, created.status(), created.raw().body());
     String id = created.json().path("server").path("id").asText();
     assertEquals("default", created.json().path("server").path("security_groups").get(0).path("name").asText());
@@ -120,6 +120,19 @@ class ServerLifecycleTest {
     String addr = server.path("addresses").path("private").get(0).path("addr").asText();
     assertTrue(addr.startsWith("10.9.0."), server.toString());
     assertFalse(server.has("OS-EXT-SRV-ATTR:host"), "the host is for admins");
+    assertEquals("192.0.2.10", server.path("accessIPv4").asText());
+    assertEquals("", server.path("accessIPv6").asText());
+    var updated = http.send("PUT", "/compute/v2.1/servers/" + id, alice.token(), "{\"server\":{\"accessIPv6\":\"2001:db8::10\"}}");
+    assertEquals(200, updated.status(), updated.raw().body());
+    assertEquals("2001:db8::10", updated.json().path("server").path("accessIPv6").asText());
+    assertEquals("192.0.2.10", updated.json().path("server").path("accessIPv4").asText());
+    assertEquals("web-1", updated.json().path("server").path("name").asText());
+    var ips = http.send("GET", "/compute/v2.1/servers/" + id + "/ips", alice.token(), null);
+    assertEquals(addr, ips.json().path("addresses").path("private").get(0).path("addr").asText(), ips.raw().body());
+    assertEquals(addr, http.send("GET", "/compute/v2.1/servers/" + id + "/ips/private", alice.token(), null).json()
+        .path("private").get(0).path("addr").asText());
+    assertEquals(404, http.send("GET", "/compute/v2.1/servers/" + id + "/ips/elsewhere", alice.token(), null).status());
+    assertEquals(404, http.send("GET", "/compute/v2.1/servers/" + id + "/ips", carol.token(), null).status());
     assertFalse(server.path("hostId").asText().isEmpty());
 
     var asAdmin = http.send("GET", "/compute/v2.1/servers/" + id, admin.token(), null).json().path("server");
@@ -222,7 +235,9 @@ class ServerLifecycleTest {
         new Case(body("x", "1", ",\"user_data\":\"" + "A".repeat(70000) + "\""), "User data too large"),
         new Case(body("x", "1", ",\"min_count\":3,\"max_count\":2"), "min_count"),
         new Case(body("", "1", ""), "name"),
-        new Case(body("x", "1", ",\"bogus\":1"), "bogus"));
+        new Case(body("x", "1", ",\"bogus\":1"), "bogus"),
+        new Case(body("x", "1", ",\"accessIPv4\":\"2001:db8::1\""), "accessIPv4"),
+        new Case(body("x", "1", ",\"accessIPv6\":\"1.2.3\""), "accessIPv6"));
     List<String> wrong = new ArrayList<>();
     for (Case c : cases) {
       var r = http.send("POST", "/compute/v2.1/servers", alice.token(), c.body());

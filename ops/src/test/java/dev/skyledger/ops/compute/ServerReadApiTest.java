@@ -195,6 +195,9 @@ class ServerReadApiTest {
     JsonNode last = ok(uri.getPath() + "?" + uri.getQuery(), member);
     assertEquals(P1_SERVERS.get(0), last.path("servers").get(0).path("id").asText());
     assertFalse(last.has("servers_links"));
+    JsonNode none = ok("/compute/v2.1/servers/detail?limit=0", member);
+    assertEquals(0, none.path("servers").size(), "as Nova: a limit of 0 is an empty page");
+    assertFalse(none.has("servers_links"));
   }
 
   @Test

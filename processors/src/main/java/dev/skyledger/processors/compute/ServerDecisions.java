@@ -20,6 +20,7 @@ import dev.skyledger.events.compute.UpdateServer;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.platform.quota.Limits;
+import dev.skyledger.platform.network.Ip;
 import dev.skyledger.processors.core.Decision;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,8 +123,18 @@ final class ServerDecisions {
   static Decision update(UpdateServer c, Actor actor, ComputeState s) {
     Optional<ComputeState.Server> found = live(c.getInstanceId(), c.getProjectId(), actor, s);
     if (found.isEmpty()) return notFound(c.getInstanceId());
-    if (c.getName() == null || c.getName().equals(found.get().name())) return Decision.accept(c.getInstanceId());
-    return Decision.accept(c.getInstanceId(), new InstanceUpdated(c.getInstanceId(), found.get().projectId(), c.getName()));
+    boolean renamed = c.getName() != null && !c.getName().equals(found.get().name());
+    if (!renamed && c.getAccessIpv4() == null && c.getAccessIpv6() == null) return Decision.accept(c.getInstanceId());
+    if (!accessIp(c.getAccessIpv4(), 4) || !accessIp(c.getAccessIpv6(), 6)) {
+      return Decision.badRequest("accessIPv4 must be an IPv4 address and accessIPv6 an IPv6 address.");
+    }
+    return Decision.accept(c.getInstanceId(), new InstanceUpdated(c.getInstanceId(), found.get().projectId(),
+        renamed ? c.getName() : null, c.getAccessIpv4(), c.getAccessIpv6()));
+  }
+
+  /** An access address: absent, empty (none), or an address of its version. */
+  static boolean accessIp(String value, int version) {
+    return value == null || value.isEmpty() || Ip.parse(value).map(ip -> ip.version() == version).orElse(false);
   }
 
   static Decision setMetadata(SetServerMetadata c, Actor actor, ComputeState s) {
@@ -185,7 +196,7 @@ final class ServerDecisions {
           v.vcpus(), v.ramMb(), v.reserved(), true)));
       s.replaceMetadata(e.getInstanceId(), Map.of());
       s.removeMember(e.getInstanceId());
-    } else if (event instanceof InstanceUpdated e) {
+    } else if (event instanceof InstanceUpdated e && e.getName() != null) {
       s.server(e.getInstanceId()).ifPresent(v -> s.putServer(new ComputeState.Server(v.id(), v.projectId(), e.getName(),
           v.vcpus(), v.ramMb(), v.reserved(), v.deleting())));
     } else if (event instanceof ServerMetadataChanged e) {

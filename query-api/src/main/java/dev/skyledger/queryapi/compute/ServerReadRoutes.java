@@ -65,6 +65,8 @@ public final class ServerReadRoutes {
     r.get(V21 + "/servers", ctx -> list(ctx, false));
     r.get(V21 + "/servers/detail", ctx -> list(ctx, true));
     r.get(V21 + "/servers/{id}", this::server);
+    r.get(V21 + "/servers/{id}/ips", ctx -> ips(ctx, null));
+    r.get(V21 + "/servers/{id}/ips/{network}", ctx -> ips(ctx, ctx.pathParam("network")));
     r.get(V21 + "/servers/{id}/metadata", this::metadata);
     r.get(V21 + "/servers/{id}/metadata/{key}", this::metadataItem);
     r.get(V21 + "/servers/{id}/os-virtual-interfaces", this::virtualInterfaces);
@@ -158,6 +160,14 @@ public final class ServerReadRoutes {
     throw ApiException.badRequest("Network driver does not support this function.");
   }
 
+  /** A server's addresses by network label, as {@code openstack server show} lists them. */
+  private void ips(Context ctx, String network) {
+    TokenClaims caller = caller(ctx);
+    ObjectNode found = render.ips(visible(ctx, caller), network).orElseThrow(() ->
+        new ApiException(404, "itemNotFound", "Instance is not a member of specified network"));
+    ctx.contentType("application/json").result(found.toString());
+  }
+
   private void metadata(Context ctx) {
     TokenClaims caller = caller(ctx);
     ctx.contentType("application/json").result(render.metadata(visible(ctx, caller).metadata()).toString());
@@ -200,7 +210,7 @@ public final class ServerReadRoutes {
     ArrayNode list = root.putArray("servers");
     if (detail) render.details(servers, audience(ctx, caller)).forEach(list::add);
     else servers.forEach(s -> list.add(render.brief(s)));
-    if (!servers.isEmpty() && servers.size() == limit) {
+    if (limit > 0 && servers.size() == limit) {
       root.putArray("servers_links").addObject().put("rel", "next")
           .put("href", nextHref(ctx, servers.get(servers.size() - 1).id()));
     }
@@ -243,8 +253,8 @@ public final class ServerReadRoutes {
       throw ApiException.badRequest("Invalid input for query parameters limit. Value: " + value
           + ". limit must be an integer 0 or greater");
     }
-    // as Nova: 0 (or more than the maximum) is the maximum
-    return limit == 0 || limit > MAX_LIMIT ? MAX_LIMIT : limit;
+    // as Nova: more than the maximum is the maximum, and 0 is an empty page
+    return Math.min(limit, MAX_LIMIT);
   }
 
   /** ISO 8601, with a zone or in UTC, or a date. */

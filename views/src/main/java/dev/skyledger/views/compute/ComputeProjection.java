@@ -154,8 +154,9 @@ public final class ComputeProjection implements Projection {
       id = s.getInstanceId();
       Projection.execute(c, "INSERT INTO servers (id, project_id, user_id, name, hostname, status, vm_state, power_state,"
           + " flavor_id, flavor, image_id, image_name, key_name, availability_zone, security_groups, metadata, user_data,"
-          + " requested_networks, created_at, updated_at, reservation_id, launch_index)"
-          + " VALUES (?, ?, ?, ?, ?, 'BUILD', 'building', 0, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?)"
+          + " requested_networks, created_at, updated_at, reservation_id, launch_index, access_ipv4, access_ipv6)"
+          + " VALUES (?, ?, ?, ?, ?, 'BUILD', 'building', 0, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?)"
           + " ON CONFLICT (id) DO UPDATE SET user_id = EXCLUDED.user_id, name = EXCLUDED.name, hostname = EXCLUDED.hostname,"
           + " flavor_id = EXCLUDED.flavor_id, flavor = EXCLUDED.flavor, image_id = EXCLUDED.image_id,"
           + " image_name = EXCLUDED.image_name, key_name = EXCLUDED.key_name,"
@@ -164,11 +165,12 @@ public final class ComputeProjection implements Projection {
           + " security_groups = EXCLUDED.security_groups, metadata = EXCLUDED.metadata, user_data = EXCLUDED.user_data,"
           + " requested_networks = EXCLUDED.requested_networks, created_at = EXCLUDED.created_at,"
           + " reservation_id = EXCLUDED.reservation_id, launch_index = EXCLUDED.launch_index,"
+          + " access_ipv4 = EXCLUDED.access_ipv4, access_ipv6 = EXCLUDED.access_ipv6,"
           + " updated_at = GREATEST(servers.updated_at, EXCLUDED.updated_at)",
           id, s.getProjectId(), s.getUserId(), s.getName(), s.getHostname(), s.getFlavor().getFlavorId(),
           write(flavor(s.getFlavor())), s.getImageId(), s.getImageName(), s.getKeyName(), s.getAvailabilityZone(),
           write(s.getSecurityGroups()), write(s.getMetadata()), s.getUserData(), s.getNetworks().size(), at, at,
-          s.getReservationId(), s.getLaunchIndex());
+          s.getReservationId(), s.getLaunchIndex(), s.getAccessIpv4(), s.getAccessIpv6());
       if (s.getServerGroupId() != null) {
         Projection.execute(c, "UPDATE servers SET server_group_id = ? WHERE id = ?", s.getServerGroupId(), id);
       }
@@ -225,7 +227,8 @@ public final class ComputeProjection implements Projection {
       Projection.execute(c, "DELETE FROM server_ports WHERE server_id = ?", id);
     } else if (event instanceof InstanceUpdated e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
-      Projection.execute(c, "UPDATE servers SET name = ? WHERE id = ?", e.getName(), id);
+      Projection.execute(c, "UPDATE servers SET name = COALESCE(?, name), access_ipv4 = COALESCE(?, access_ipv4),"
+          + " access_ipv6 = COALESCE(?, access_ipv6) WHERE id = ?", e.getName(), e.getAccessIpv4(), e.getAccessIpv6(), id);
     } else if (event instanceof ServerMetadataChanged e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET metadata = ?::jsonb WHERE id = ?", write(e.getMetadata()), id);

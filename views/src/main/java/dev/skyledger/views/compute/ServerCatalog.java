@@ -43,8 +43,14 @@ public final class ServerCatalog {
                        String vmState, String taskState, int powerState, Flavor flavor, String imageId, String imageName,
                        String keyName, String availabilityZone, String host, List<String> securityGroups,
                        Map<String, String> metadata, String userData, String reservationId, int launchIndex,
-                       int requestedNetworks, Fault fault,
-                       Instant createdAt, Instant updatedAt, Instant launchedAt, Instant deletedAt, List<Port> ports) {}
+                       String accessIpv4, String accessIpv6, int requestedNetworks, Fault fault,
+                       Instant createdAt, Instant updatedAt, Instant launchedAt, Instant deletedAt, List<Port> ports) {
+    Server withPorts(List<Port> given) {
+      return new Server(id, projectId, userId, name, hostname, status, vmState, taskState, powerState, flavor, imageId,
+          imageName, keyName, availabilityZone, host, securityGroups, metadata, userData, reservationId, launchIndex,
+          accessIpv4, accessIpv6, requestedNetworks, fault, createdAt, updatedAt, launchedAt, deletedAt, given);
+    }
+  }
 
   /** One sort key (one of {@link #SORT_COLUMNS}) and its direction. */
   public record Sort(String key, boolean ascending) {}
@@ -81,7 +87,7 @@ public final class ServerCatalog {
   private static final String COLUMNS = "id, project_id, user_id, name, hostname, status, vm_state, task_state,"
       + " power_state, flavor::text, image_id, image_name, key_name, availability_zone, host, security_groups::text,"
       + " metadata::text, user_data, requested_networks, fault::text, created_at, updated_at, launched_at, deleted_at,"
-      + " reservation_id, launch_index";
+      + " reservation_id, launch_index, access_ipv4, access_ipv6";
 
   /** PostgreSQL's SQLSTATE for a regular expression it cannot compile. */
   private static final String INVALID_REGEX = "2201B";
@@ -355,11 +361,7 @@ public final class ServerCatalog {
         }
       }
     }
-    return servers.stream().map(v -> new Server(v.id(), v.projectId(), v.userId(), v.name(), v.hostname(), v.status(),
-        v.vmState(), v.taskState(), v.powerState(), v.flavor(), v.imageId(), v.imageName(), v.keyName(),
-        v.availabilityZone(), v.host(), v.securityGroups(), v.metadata(), v.userData(), v.reservationId(),
-        v.launchIndex(), v.requestedNetworks(), v.fault(),
-        v.createdAt(), v.updatedAt(), v.launchedAt(), v.deletedAt(), ports.getOrDefault(v.id(), List.of()))).toList();
+    return servers.stream().map(v -> v.withPorts(ports.getOrDefault(v.id(), List.of()))).toList();
   }
 
   private Server server(ResultSet r) throws SQLException {
@@ -377,7 +379,7 @@ public final class ServerCatalog {
         r.getString(7), r.getString(8), r.getInt(9), flavor, r.getString(11), r.getString(12), r.getString(13),
         r.getString(14), r.getString(15), read(r.getString(16), new TypeReference<List<String>>() {}),
         new TreeMap<>(read(r.getString(17), new TypeReference<Map<String, String>>() {})), r.getString(18),
-        r.getString(25), r.getInt(26), r.getInt(19),
+        r.getString(25), r.getInt(26), r.getString(27), r.getString(28), r.getInt(19),
         fault, instant(r.getTimestamp(21)), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)),
         instant(r.getTimestamp(24)), List.of());
   }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -114,6 +115,22 @@ public final class ServerJson {
     fault(o, s, audience.admin());
     if (audience.version().atLeast(9)) o.put("locked", false);
     return o;
+  }
+
+  /**
+   * {@code GET /servers/{id}/ips}: {@code {"addresses": {...}}}, version and address only; with
+   * {@code network} ({@code /ips/{network}}), only that network's, empty when the server has none on it.
+   */
+  public Optional<ObjectNode> ips(ServerCatalog.Server s, String network) {
+    ObjectNode addresses = addresses(s, names(List.of(s)), false);
+    ObjectNode root = json.createObjectNode();
+    if (network == null) {
+      root.set("addresses", addresses);
+      return Optional.of(root);
+    }
+    if (!addresses.has(network)) return Optional.empty();
+    root.set(network, addresses.get(network));
+    return Optional.of(root);
   }
 
   /** {@code {"metadata": {...}}}. */
@@ -216,8 +233,8 @@ public final class ServerJson {
     o.put("created", ISO.format(s.createdAt()));
     o.put("updated", ISO.format(s.updatedAt()));
     o.set("addresses", addresses(s, names, extended));
-    o.put("accessIPv4", "");
-    o.put("accessIPv6", "");
+    o.put("accessIPv4", s.accessIpv4() == null ? "" : s.accessIpv4());
+    o.put("accessIPv6", s.accessIpv6() == null ? "" : s.accessIpv6());
     links(o, "/servers/" + s.id());
     o.put("OS-DCF:diskConfig", "MANUAL");
     if (PROGRESS_STATUSES.contains(s.status())) o.put("progress", 0);

@@ -223,7 +223,8 @@ public final class Cloud implements AutoCloseable {
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, new ComputeWriteRoutes.Reads(computeCatalog, images, networks, servers,
-            serverReads::showGroup, computeHosts), computeJson, catalog.url("/compute/v2.1"), catalog.url("/image")));
+            serverReads::showGroup, computeHosts), computeJson, new ComputeWriteRoutes.Endpoints(catalog.url("/compute/v2.1"),
+            catalog.url("/image"), catalog.url("/network"))));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),

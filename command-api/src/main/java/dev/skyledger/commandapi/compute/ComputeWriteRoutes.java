@@ -1,6 +1,7 @@
 package dev.skyledger.commandapi.compute;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.commandapi.compute.proxy.NovaProxyRoutes;
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.command.CommandSender;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * The compute (Nova v2.1) write routes under {@code /compute/v2.1}, one controller per resource:
  * flavors, key pairs, compute services, quota sets, servers, their actions, consoles and metadata,
  * and server groups. Servers are decided on their project's stream (the quota), their actions by
- * the boot saga; the views answer.
+ * the boot saga; the views answer. Nova's 2.1 proxy APIs, reads and writes, are mounted with them
+ * ({@link NovaProxyRoutes}): they call the other services' APIs and read no view.
  */
 public final class ComputeWriteRoutes {
   private static final String V21 = "/compute/v2.1";
@@ -51,6 +53,12 @@ public final class ComputeWriteRoutes {
     Optional<String> consoleLog(String hostId, String serverId, Integer lines);
   }
 
+  /**
+   * The public endpoints: compute's (for links), the image service's (a snapshot's Location, the
+   * images proxy) and the network service's (the security group, floating IP and network proxies).
+   */
+  public record Endpoints(String compute, String image, String network) {}
+
   /** What the compute write routes read: the views and the hosts. */
   public record Reads(ComputeCatalog compute, ImageCatalog images, NetworkCatalog networks, Servers servers,
                       Groups groups, Hosts hosts) {}
@@ -64,12 +72,14 @@ public final class ComputeWriteRoutes {
   private final ConsoleController consoles;
   private final ServerMetadataController metadata;
   private final ServerGroupController groups;
+  private final NovaProxyRoutes proxies;
 
-  /** {@code computeUrl}: the compute endpoint, for links; {@code imageUrl}: the image endpoint (a snapshot's Location). */
-  public ComputeWriteRoutes(Authenticator auth, CommandSender sender, Reads reads, ComputeJson render, String computeUrl,
-                            String imageUrl) {
+  public ComputeWriteRoutes(Authenticator auth, CommandSender sender, Reads reads, ComputeJson render, Endpoints endpoints) {
     ComputeCommands commands = new ComputeCommands(sender);
     ComputeAccess access = new ComputeAccess(auth, reads.servers());
+    String computeUrl = endpoints.compute();
+    this.proxies = new NovaProxyRoutes(access::caller, access::projectOf, render.mapper(), computeUrl,
+        endpoints.network(), endpoints.image());
     this.flavors = new FlavorController(access, commands, reads.compute(), render);
     this.keypairs = new KeypairController(access, commands, reads.compute(), render);
     this.services = new ComputeServiceController(access, commands, reads.hosts(), render.mapper());
@@ -77,7 +87,8 @@ public final class ComputeWriteRoutes {
     this.servers = new ServerController(access, commands, new ServerRequests(reads, commands), reads.servers(),
         render.mapper(), computeUrl);
     this.consoles = new ConsoleController(access, reads.servers(), reads.hosts(), render.mapper());
-    this.actions = new ServerActionController(access, commands, reads, consoles, render.mapper(), imageUrl);
+    this.actions = new ServerActionController(access, commands, reads, consoles, proxies, render.mapper(),
+        endpoints.image());
     this.metadata = new ServerMetadataController(access, commands, reads.servers(), render.mapper());
     this.groups = new ServerGroupController(access, commands, reads.groups(), render.mapper());
   }
@@ -109,5 +120,6 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", metadata::putItem);
     r.delete(V21 + "/servers/{id}/metadata/{key}", metadata::deleteItem);
+    proxies.routes(config);
   }
 }

@@ -3,6 +3,7 @@ package dev.skyledger.commandapi.compute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.commandapi.compute.proxy.NovaProxyRoutes;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.SnapshotServer;
 import dev.skyledger.platform.auth.TokenClaims;
@@ -27,15 +28,17 @@ final class ServerActionController {
   private final ComputeCommands commands;
   private final ComputeWriteRoutes.Reads reads;
   private final ConsoleController consoles;
+  private final NovaProxyRoutes proxies;
   private final ObjectMapper json;
   private final String imageUrl;
 
   ServerActionController(ComputeAccess access, ComputeCommands commands, ComputeWriteRoutes.Reads reads,
-                         ConsoleController consoles, ObjectMapper json, String imageUrl) {
+                         ConsoleController consoles, NovaProxyRoutes proxies, ObjectMapper json, String imageUrl) {
     this.access = access;
     this.commands = commands;
     this.reads = reads;
     this.consoles = consoles;
+    this.proxies = proxies;
     this.json = json;
     this.imageUrl = imageUrl;
   }
@@ -55,6 +58,7 @@ final class ServerActionController {
       case "os-getConsoleOutput" -> consoles.output(ctx, caller, id, args);
       case "createImage" -> snapshot(ctx, caller, id, project, args);
       default -> {
+        if (proxies.serverAction(ctx, caller, id, project, name, args)) return;
         if (!ConsoleController.LEGACY_ACTIONS.containsKey(name)) throw ApiException.badRequest("There is no such action: " + name);
         consoles.legacy(caller, id, name, args);
       }
@@ -103,11 +107,12 @@ final class ServerActionController {
     base.ifPresent(b -> b.properties().forEach((k, v) -> {
       if (!k.startsWith("image_") && !k.equals("instance_uuid") && !k.equals("base_image_ref")) properties.put(k, v);
     }));
-    properties.putAll(metadata);
     properties.put("image_type", "snapshot");
     properties.put("instance_uuid", id);
     if (baseId != null) properties.put("base_image_ref", baseId);
     properties.put("user_id", caller.userId());
+    // as Nova: what the request's metadata says wins over what the snapshot is marked with
+    properties.putAll(metadata);
     int minDisk = reads.compute().flavor(new ComputeCatalog.Viewer(project, true), server.path("flavor").path("id").asText(""))
         .map(ComputeCatalog.Flavor::diskGb).orElse(base.map(ImageCatalog.Image::minDisk).orElse(0));
     return SnapshotServer.newBuilder().setInstanceId(id).setProjectId(project).setImageId(imageId).setImageName(name)

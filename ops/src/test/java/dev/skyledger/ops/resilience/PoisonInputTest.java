@@ -85,6 +85,8 @@ class PoisonInputTest {
         new Poison("POST", "/compute/v2.1/servers", m,
             "{\"server\":{\"name\":\"ok\",\"imageRef\":\"x\",\"flavorRef\":\"1\",\"metadata\":{\"k\\u0000\":\"v\"}}}",
             "server.metadata"),
+        new Poison("POST", "/compute/v2.1/os-security-groups", m,
+            "{\"security_group\":{\"name\":\"bad\\u0000name\",\"description\":\"d\"}}", "security_group.name"),
         new Poison("POST", "/image/v2/images", m, "{\"name\":\"bad\\u0000name\"}", "name"),
         new Poison("POST", "/image/v2/images", m, "{\"name\":\"ok\",\"tags\":[\"t\\u001b[31m\"]}", "tags[0]"),
         new Poison("GET", "/compute/v2.1/servers?name=" + query("bad\u0000name"), m, null, "query parameter 'name'"),

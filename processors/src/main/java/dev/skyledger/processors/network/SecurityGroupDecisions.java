@@ -17,6 +17,8 @@ import dev.skyledger.events.network.UpdateSecurityGroup;
 import dev.skyledger.platform.network.Cidr;
 import dev.skyledger.platform.network.Ip;
 import dev.skyledger.processors.core.Decision;
+import org.apache.avro.specific.SpecificRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,13 +110,15 @@ final class SecurityGroupDecisions {
     if (g.getName().equals("default") && !NetworkPolicy.isAdmin(actor)) {
       return Decision.reject(409, "SecurityGroupCannotRemoveDefault", "Removing default security group not allowed.");
     }
-    boolean referenced = s.rules(g.getProjectId()).stream()
-        .anyMatch(r -> g.getSecurityGroupId().equals(r.getRemoteGroupId()) && !r.getSecurityGroupId().equals(g.getSecurityGroupId()));
-    if (referenced) {
-      return Decision.reject(409, "SecurityGroupInUse", "Security Group " + g.getSecurityGroupId()
-          + " in use: other groups' rules refer to it.");
+    // as Neutron (the rules' remote group cascades): other groups' rules that name this one as their source go with it
+    List<SpecificRecord> events = new ArrayList<>();
+    for (SecurityGroupRule r : s.rules(g.getProjectId())) {
+      if (g.getSecurityGroupId().equals(r.getRemoteGroupId()) && !r.getSecurityGroupId().equals(g.getSecurityGroupId())) {
+        events.add(new SecurityGroupRuleDeleted(r));
+      }
     }
-    return Decision.accept(g.getSecurityGroupId(), new SecurityGroupDeleted(g.getSecurityGroupId(), g.getProjectId()));
+    events.add(new SecurityGroupDeleted(g.getSecurityGroupId(), g.getProjectId()));
+    return Decision.accept(g.getSecurityGroupId(), events);
   }
 
   static Decision createRule(CreateSecurityGroupRule c, Actor actor, NetworkState s) {

@@ -211,13 +211,18 @@ class SecurityGroupDecisionsTest {
   }
 
   @Test
-  void givenGroupReferredToByAnotherGroupsRule_whenDeleted_thenRejected409InUse() {
+  void givenGroupReferredToByAnotherGroupsRule_whenDeleted_thenThatRuleGoesWithIt() {
     accepted(new CreateSecurityGroup(group(SG, "web"), List.of()), BOB_AS_MEMBER);
     accepted(new CreateSecurityGroup(group(OTHER_SG, "db"), List.of()), BOB_AS_MEMBER);
     accepted(new CreateSecurityGroupRule(rule("r-1", OTHER_SG, "ingress", "IPv4", "tcp", 5432, 5432, null, SG)), BOB_AS_MEMBER);
+    SecurityGroupRule referring = state.rule(DEMO_PROJECT, "r-1").orElseThrow();
 
-    assertRejected(409, "SecurityGroupInUse",
-        NetworkDecider.decide(new DeleteSecurityGroup(SG, DEMO_PROJECT), BOB_AS_MEMBER, state));
+    Decision decision = accepted(new DeleteSecurityGroup(SG, DEMO_PROJECT), BOB_AS_MEMBER);
+
+    assertEquals(List.of(new SecurityGroupRuleDeleted(referring), new SecurityGroupDeleted(SG, DEMO_PROJECT)),
+        decision.events(), "as Neutron: a rule's remote group cascades");
+    assertEquals(List.of(), state.rules(DEMO_PROJECT));
+    assertTrue(state.group(DEMO_PROJECT, OTHER_SG).isPresent(), "the group that referred to it stays");
   }
 
   @Test

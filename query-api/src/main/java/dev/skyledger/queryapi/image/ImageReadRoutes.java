@@ -16,7 +16,12 @@ import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
@@ -96,7 +101,7 @@ public final class ImageReadRoutes {
     }
     ImageCatalog.Filter filter = new ImageCatalog.Filter(ctx.queryParam("name"), ctx.queryParam("status"), visibility,
         ctx.queryParam("owner"), ctx.queryParams("tag"), ctx.queryParam("disk_format"), ctx.queryParam("container_format"),
-        memberStatus(ctx));
+        memberStatus(ctx), propertyFilters(ctx), timeFilters(ctx));
     List<ImageCatalog.Image> page = catalog.list(viewer(caller), filter, sortKey, sortDir.equals("asc"),
         ctx.queryParam("marker"), limit);
     ObjectNode root = render.mapper().createObjectNode();
@@ -114,6 +119,41 @@ public final class ImageReadRoutes {
       root.put("next", next.toString());
     }
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** The list parameters that are Glance's own; any other names a custom property the images must have. */
+  private static final Set<String> LIST_PARAMETERS = Set.of("limit", "marker", "sort_key", "sort_dir", "sort", "name",
+      "status", "visibility", "owner", "tag", "disk_format", "container_format", "member_status", "size_min", "size_max",
+      "protected", "os_hidden", "id", "created_at", "updated_at", "checksum", "os_hash_value");
+
+  private static Map<String, String> propertyFilters(Context ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    ctx.queryParamMap().forEach((key, values) -> {
+      if (!LIST_PARAMETERS.contains(key) && !values.isEmpty()) out.put(key, values.get(0));
+    });
+    return out;
+  }
+
+  /** {@code created_at} and {@code updated_at} as Glance takes them: {@code [gt|gte|lt|lte|eq|neq:]<ISO 8601 time>}. */
+  private static List<ImageCatalog.TimeBound> timeFilters(Context ctx) {
+    List<ImageCatalog.TimeBound> out = new ArrayList<>();
+    for (String column : List.of("created_at", "updated_at")) {
+      for (String value : ctx.queryParams(column)) {
+        int colon = value.indexOf(':');
+        String op = colon > 0 && ImageCatalog.TimeBound.isOperator(value.substring(0, colon)) ? value.substring(0, colon) : "eq";
+        String time = op.equals("eq") && !value.startsWith("eq:") ? value : value.substring(colon + 1);
+        try {
+          out.add(new ImageCatalog.TimeBound(column, op, java.time.OffsetDateTime.parse(time).toInstant()));
+        } catch (java.time.format.DateTimeParseException e) {
+          try {
+            out.add(new ImageCatalog.TimeBound(column, op, Instant.parse(time)));
+          } catch (java.time.format.DateTimeParseException e2) {
+            throw ApiException.badRequest("Unable to filter on a range with a nonsensical value: " + value + ".");
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static String memberStatus(Context ctx) {

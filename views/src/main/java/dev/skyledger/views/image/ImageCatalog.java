@@ -30,9 +30,35 @@ public final class ImageCatalog {
   /** Who is asking: their project, and whether they are a cloud administrator (who sees everything). */
   public record Viewer(String projectId, boolean admin) {}
 
-  /** List filters; null means any. {@code visibility} may also be "all"; {@code memberStatus} defaults to accepted. */
+  /**
+   * List filters; null means any. {@code visibility} may also be "all"; {@code memberStatus}
+   * defaults to accepted. {@code properties}: custom properties each image must have with that
+   * value (Glance's filter on any other query parameter); {@code times}: bounds on created_at or
+   * updated_at (Glance's {@code updated_at=gte:<time>}).
+   */
   public record Filter(String name, String status, String visibility, String owner, List<String> tags,
-                       String diskFormat, String containerFormat, String memberStatus) {}
+                       String diskFormat, String containerFormat, String memberStatus, Map<String, String> properties,
+                       List<TimeBound> times) {
+    public Filter(String name, String status, String visibility, String owner, List<String> tags, String diskFormat,
+                  String containerFormat, String memberStatus) {
+      this(name, status, visibility, owner, tags, diskFormat, containerFormat, memberStatus, Map.of(), List.of());
+    }
+  }
+
+  /** {@code column} (created_at or updated_at) compared with {@code op} (gt, gte, lt, lte, eq, neq) to {@code at}. */
+  public record TimeBound(String column, String op, Instant at) {
+    private static final Map<String, String> OPERATORS = Map.of("gt", ">", "gte", ">=", "lt", "<", "lte", "<=",
+        "eq", "=", "neq", "<>");
+
+    public TimeBound {
+      if (!column.equals("created_at") && !column.equals("updated_at")) throw new IllegalArgumentException(column);
+      if (!OPERATORS.containsKey(op)) throw new IllegalArgumentException(op);
+    }
+
+    public static boolean isOperator(String op) {
+      return OPERATORS.containsKey(op);
+    }
+  }
 
   /** A project an image is shared with. */
   public record Member(String imageId, String memberId, String status, Instant createdAt, Instant updatedAt) {}
@@ -147,6 +173,15 @@ public final class ImageCatalog {
     for (String tag : f.tags()) {
       sql.append(" AND ? = ANY(tags)");
       args.add(tag);
+    }
+    for (Map.Entry<String, String> p : f.properties().entrySet()) {
+      sql.append(" AND properties ->> ? = ?");
+      args.add(p.getKey());
+      args.add(p.getValue());
+    }
+    for (TimeBound t : f.times()) {
+      sql.append(" AND ").append(t.column()).append(' ').append(TimeBound.OPERATORS.get(t.op())).append(" ?");
+      args.add(Timestamp.from(t.at()));
     }
     String column = SORT_KEYS.get(sortKey);
     String op = ascending ? ">" : "<";

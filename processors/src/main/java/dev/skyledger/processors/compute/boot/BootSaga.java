@@ -31,6 +31,7 @@ import dev.skyledger.events.network.DeletePort;
 import dev.skyledger.events.network.FixedIp;
 import dev.skyledger.events.network.Port;
 import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.events.network.PortDeleted;
 import dev.skyledger.events.network.PortUpdated;
 import dev.skyledger.events.network.UpdatePort;
 import dev.skyledger.processors.compute.boot.BootState.Boot;
@@ -113,6 +114,7 @@ final class BootSaga {
     else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
     else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
     else if (fact instanceof PortUpdated e) portUpdated(e, envelope, now, out);
+    else if (fact instanceof PortDeleted e) portGone(e.getPort().getPortId(), envelope, out);
     else if (fact instanceof CommandRejected e) rejected(e, envelope, now, out);
     else if (fact instanceof InstanceSpawned e) spawned(e, out);
     else if (fact instanceof InstanceSpawnFailed e) {
@@ -123,7 +125,8 @@ final class BootSaga {
     else if (fact instanceof InstanceActionFailed e) actions.answered(e.getInstanceId(), e.getAction(), e.getReason(), out);
     else if (fact instanceof InstanceSnapshotted e) actions.snapshotted(e, out);
     else if (fact instanceof InstanceDestroyed e) {
-      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING).ifPresent(b -> deleted(b, out));
+      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.DELETING)
+          .ifPresent(b -> deletedWhenReleased(b.withHostCleared(), out));
     }
     return out;
   }
@@ -271,6 +274,11 @@ final class BootSaga {
 
   /** The network service made (or bound) a port for a server: one more step to spawning, or given back at once. */
   private void portConfirmed(Port port, boolean existing, Envelope envelope, long now, List<SagaOut> out) {
+    if (existing && port.getDeviceId().isEmpty()) {
+      // the echo of an unbinding the saga asked for: the tenant's port is free again
+      portGone(port.getPortId(), envelope, out);
+      return;
+    }
     Optional<Boot> found = state.boot(port.getDeviceId());
     if (found.isEmpty() || !StreamKeys.instance(port.getDeviceId()).equals(envelope.getCorrelationId())) return;
     Boot b = found.get();
@@ -289,10 +297,34 @@ final class BootSaga {
     else state.putBoot(b);
   }
 
+  /**
+   * The network service deleted (or unbound) a port the saga gave back: once every such port is
+   * gone and the host has destroyed the server, a deletion ends, so a client that sees the server
+   * gone may delete its network or security groups at once, as with Nova.
+   */
+  private void portGone(String portId, Envelope envelope, List<SagaOut> out) {
+    String instanceId = StreamKeys.instanceIdOf(envelope.getCorrelationId());
+    if (instanceId == null) return;
+    Optional<Boot> found = state.boot(instanceId);
+    if (found.isEmpty()) return;
+    Optional<PortRef> ref = found.get().port(portId).filter(PortRef::released);
+    if (ref.isEmpty() || ref.get().gone()) return;
+    Boot b = found.get().replacePort(ref.get().goneNow());
+    if (b.step() == Step.DELETING) deletedWhenReleased(b, out);
+    else state.putBoot(b);
+  }
+
   private void rejected(CommandRejected e, Envelope envelope, long now, List<SagaOut> out) {
     String correlation = envelope.getCorrelationId();
     String instanceId = StreamKeys.instanceIdOf(correlation);
     if (instanceId == null) return;
+    Optional<PortRef> givenBack = state.boot(instanceId).flatMap(b -> b.port(envelope.getAggregateId()))
+        .filter(PortRef::released);
+    if (givenBack.isPresent()) {
+      // a port given back that the network service no longer has (its owner deleted it first) is gone all the same
+      portGone(givenBack.get().portId(), envelope, out);
+      return;
+    }
     state.boot(instanceId).filter(b -> b.step() == Step.NETWORKING)
         .filter(b -> b.port(envelope.getAggregateId()).isPresent())
         .ifPresent(b -> fail(b, "networking", "Build of instance " + instanceId + " aborted: the network service refused"
@@ -379,10 +411,14 @@ final class BootSaga {
     b = releasePorts(b, out);
     if (b.spawnSent()) {
       out.add(SagaOut.asSystem(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()), b.instanceId()));
-      state.putBoot(b.withStep(Step.DELETING, now + settings.deleteTimeout().toMillis()));
-      return;
     }
-    deleted(b, out);
+    deletedWhenReleased(b.withStep(Step.DELETING, now + settings.deleteTimeout().toMillis()), out);
+  }
+
+  /** A deletion ends when the host holds nothing of the server and its ports are given back; until then it waits (within its deadline). */
+  private void deletedWhenReleased(Boot b, List<SagaOut> out) {
+    if (!b.spawnSent() && b.releasedPortsGone()) deleted(b, out);
+    else state.putBoot(b);
   }
 
   private void deleted(Boot b, List<SagaOut> out) {

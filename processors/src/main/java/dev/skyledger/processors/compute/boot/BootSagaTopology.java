@@ -20,6 +20,7 @@ import dev.skyledger.events.host.InstancePowerChanged;
 import dev.skyledger.events.host.InstanceSpawnFailed;
 import dev.skyledger.events.host.InstanceSpawned;
 import dev.skyledger.events.network.PortCreated;
+import dev.skyledger.events.network.PortDeleted;
 import dev.skyledger.events.network.PortUpdated;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
@@ -74,7 +75,7 @@ public final class BootSagaTopology {
   /** Of these, only those of the saga's own commands (correlated to a server): its ports and their refusals. */
   static final Set<String> DIRECT_OWN = Set.of(
       PortCreated.getClassSchema().getFullName(), PortUpdated.getClassSchema().getFullName(),
-      CommandRejected.getClassSchema().getFullName());
+      PortDeleted.getClassSchema().getFullName(), CommandRejected.getClassSchema().getFullName());
 
   /** What the feeder copies from host.events, by envelope type. */
   static final Set<String> HOST_FACTS = Set.of(

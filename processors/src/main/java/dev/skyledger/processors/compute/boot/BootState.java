@@ -23,16 +23,26 @@ final class BootState {
   /**
    * A port of a server: one the saga creates for it, or (existing) the tenant's own port that the
    * saga binds to it and unbinds, never deletes. {@code created}: the network service confirmed it
-   * (created, or bound); {@code released}: it was deleted or unbound again.
+   * (created, or bound); {@code released}: the saga asked for it to be deleted or unbound again;
+   * {@code gone}: the network service confirmed that (the server no longer holds it).
    */
   record PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released,
-                 boolean existing) {
+                 boolean existing, boolean gone) {
+    PortRef(String portId, String networkId, String fixedIp, String macAddress, boolean created, boolean released,
+            boolean existing) {
+      this(portId, networkId, fixedIp, macAddress, created, released, existing, false);
+    }
+
     PortRef confirmed(String mac) {
-      return new PortRef(portId, networkId, fixedIp, mac, true, released, existing);
+      return new PortRef(portId, networkId, fixedIp, mac, true, released, existing, gone);
     }
 
     PortRef releasedNow() {
-      return new PortRef(portId, networkId, fixedIp, macAddress, created, true, existing);
+      return new PortRef(portId, networkId, fixedIp, macAddress, created, true, existing, gone);
+    }
+
+    PortRef goneNow() {
+      return new PortRef(portId, networkId, fixedIp, macAddress, created, released, existing, true);
     }
   }
 
@@ -67,9 +77,19 @@ final class BootState {
           sequence, origin, pendingAction);
     }
 
+    /** {@code spawnSent}: the host was asked to start the server and may hold it, until it says it destroyed it. */
     Boot withSpawnSent() {
+      return withSpawn(true);
+    }
+
+    /** The host destroyed the server: it holds nothing of it any more. */
+    Boot withHostCleared() {
+      return withSpawn(false);
+    }
+
+    private Boot withSpawn(boolean sent) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
-          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, true, deadline,
+          imageSize, imageLocation, publicKey, userData, securityGroups, ports, step, hostId, claimed, sent, deadline,
           sequence, origin, pendingAction);
     }
 
@@ -109,6 +129,11 @@ final class BootState {
 
     boolean allPortsCreated() {
       return ports.stream().allMatch(PortRef::created);
+    }
+
+    /** Every port the saga gave back is confirmed deleted or unbound. */
+    boolean releasedPortsGone() {
+      return ports.stream().filter(PortRef::released).allMatch(PortRef::gone);
     }
   }
 

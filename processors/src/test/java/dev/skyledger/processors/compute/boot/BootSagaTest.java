@@ -97,6 +97,13 @@ class BootSagaTest {
         envelope(StreamKeys.instance(instanceId), BootSaga.portIdOf(instanceId, 0)), T0 + 100);
   }
 
+  /** The network service confirms the deletion the saga asked for of the server's first port. */
+  List<SagaOut> portDeleted(String instanceId, long now) {
+    String portId = BootSaga.portIdOf(instanceId, 0);
+    return saga.on(new dev.skyledger.events.network.PortDeleted(portCreated(instanceId, portId).getPort()),
+        envelope(StreamKeys.instance(instanceId), portId), now);
+  }
+
   @Test
   void aServerIsScheduledNetworkedSpawnedAndActive() {
     host("h1", 8, 8192, T0);
@@ -293,10 +300,34 @@ class BootSagaTest {
     assertEquals(1, of(outs, DeletePort.class).size());
     assertTrue(of(outs, InstanceDeleted.class).isEmpty(), "deleted once the host destroyed it");
     assertEquals(2048, state.host("h1").claimedMemoryMb());
-    List<SagaOut> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    assertTrue(of(on(new InstanceDestroyed("vm1", "h1"), T0 + 400), InstanceDeleted.class).isEmpty(),
+        "as with Nova, the server is gone only once its port is: a client may then delete the network at once");
+    List<SagaOut> done = portDeleted("vm1", T0 + 450);
     assertEquals(1, of(done, InstanceDeleted.class).size());
     assertEquals(0, state.host("h1").claimedMemoryMb());
     assertTrue(on(new InstanceDeleteRequested("vm1", "p1"), T0 + 500).isEmpty(), "a second delete changes nothing");
+  }
+
+  @Test
+  void aDeletionWhosePortGoesFirstEndsWhenTheHostHasDestroyedIt() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    assertTrue(of(portDeleted("vm1", T0 + 350), InstanceDeleted.class).isEmpty(), "the host still runs it");
+    assertEquals(1, of(on(new InstanceDestroyed("vm1", "h1"), T0 + 400), InstanceDeleted.class).size());
+  }
+
+  @Test
+  void aDeletionWhosePortsAreNeverConfirmedEndsAtItsDeadline() {
+    host("h1", 8, 8192, T0);
+    on(new InstanceRequested(spec("vm1", 1)), T0);
+    portArrives("vm1");
+    on(new InstanceSpawned("vm1", "h1"), T0 + 200);
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 300);
+    on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    assertEquals(1, of(saga.timeouts(T0 + 21_000), InstanceDeleted.class).size(), "a bounded wait");
   }
 
   @Test
@@ -533,7 +564,8 @@ class BootSagaTest {
     List<SagaOut> teardown = saga.on(new InstanceDeleteRequested("vm1", "p1"), delete, T0 + 300);
     assertEquals(2, teardown.size(), "the port deleted and the domain destroyed");
     for (SagaOut o : teardown) assertEquals("req-delete", o.origin().requestId());
-    List<SagaOut> done = on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    on(new InstanceDestroyed("vm1", "h1"), T0 + 400);
+    List<SagaOut> done = portDeleted("vm1", T0 + 450);
     assertEquals("req-delete", done.get(0).origin().requestId());
     assertEquals("bob", done.get(0).origin().userName());
   }

@@ -94,6 +94,16 @@ class ComputeHostsTest {
     assertTrue(second.driver().consoleLog("vm-1", 0).contains("login:"));
     var member = new KeystoneAdmin(http, admin).userWithRole("hosts-member", "member");
     assertEquals(403, http.send("GET", "/compute/v2.1/os-hypervisors", member.token(), null).status(), "admins only");
+
+    JsonNode zones = http.send("GET", "/compute/v2.1/os-availability-zone", member.token(), null).json();
+    JsonNode nova = zones.path("availabilityZoneInfo").get(0);
+    assertEquals("nova", nova.path("zoneName").asText(), zones.toString());
+    assertTrue(nova.path("zoneState").path("available").asBoolean());
+    assertTrue(nova.path("hosts").isNull(), "hosts are in the detail");
+    assertEquals(403, http.send("GET", "/compute/v2.1/os-availability-zone/detail", member.token(), null).status());
+    JsonNode detailed = http.send("GET", "/compute/v2.1/os-availability-zone/detail", admin, null).json()
+        .path("availabilityZoneInfo").get(0).path("hosts");
+    assertTrue(detailed.path("compute-1").path("nova-compute").path("available").asBoolean(), detailed.toString());
   }
 
   /** Sends one command to a host and waits for the fact it causes on host.events. */

@@ -39,6 +39,42 @@ public final class HostReadRoutes {
     r.get(V21 + "/os-hypervisors/detail", ctx -> hypervisors(ctx, true));
     r.get(V21 + "/os-hypervisors/statistics", this::statistics);
     r.get(V21 + "/os-hypervisors/{id}", this::hypervisor);
+    r.get(V21 + "/os-availability-zone", ctx -> zones(ctx, false));
+    r.get(V21 + "/os-availability-zone/detail", ctx -> zones(ctx, true));
+  }
+
+  /**
+   * {@code GET /os-availability-zone[/detail]}: the zones of the enabled compute hosts, each
+   * available while one of its hosts is up (as Nova: a zone whose hosts are all disabled is not
+   * listed); the detail, for admins, names each zone's hosts and their compute service.
+   */
+  private void zones(Context ctx, boolean detail) {
+    Microversions.negotiate(ctx);
+    if (detail) auth.admin(ctx);
+    else auth.caller(ctx);
+    java.util.Map<String, List<HostDirectory.Host>> byZone = new java.util.TreeMap<>();
+    for (HostDirectory.Host h : hosts.hosts()) {
+      if (h.enabled()) byZone.computeIfAbsent(h.zone(), z -> new java.util.ArrayList<>()).add(h);
+    }
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("availabilityZoneInfo");
+    byZone.forEach((zone, members) -> {
+      ObjectNode z = list.addObject().put("zoneName", zone);
+      boolean up = members.stream().anyMatch(h -> h.up() && !h.forcedDown());
+      z.putObject("zoneState").put("available", up);
+      if (!detail) {
+        z.putNull("hosts");
+        return;
+      }
+      ObjectNode hostsNode = z.putObject("hosts");
+      for (HostDirectory.Host h : members) {
+        ObjectNode service = hostsNode.putObject(h.hostId()).putObject("nova-compute")
+            .put("available", h.up() && !h.forcedDown()).put("active", h.enabled());
+        if (h.lastSeen() == null) service.putNull("updated_at");
+        else service.put("updated_at", TIME.format(h.lastSeen().truncatedTo(ChronoUnit.MICROS)));
+      }
+    });
+    ctx.contentType("application/json").result(root.toString());
   }
 
   private void admin(Context ctx) {

@@ -34,6 +34,7 @@ class SimulatedDriverTest {
     String log = driver.consoleLog("a", 0);
     assertTrue(log.contains("fa:16:3e:00:00:01") && log.contains("vm-a login:"), log);
     assertEquals(1, driver.consoleLog("a", 1).split("\n").length);
+    assertEquals(3, driver.consoleLog("a", 3).split("\n", -1).length, "Nova's tail: what a client counts with split");
   }
 
   @Test

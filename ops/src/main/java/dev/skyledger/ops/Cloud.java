@@ -229,7 +229,7 @@ public final class Cloud implements AutoCloseable {
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
-        new ComputeReadRoutes(authenticator, computeCatalog, computeJson, catalog,
+        new ComputeReadRoutes(authenticator, computeCatalog, networks, computeJson, catalog,
             new HostReadRoutes(authenticator, hostDirectory, json), serverReads, computeUsage,
             new InstanceActionRoutes(authenticator, new InstanceActionLog(db, registry, json), json),
             new TenantUsageRoutes(authenticator, computeUsage, json, clock)),

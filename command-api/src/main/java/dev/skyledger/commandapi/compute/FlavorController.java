@@ -41,10 +41,16 @@ final class FlavorController {
     if (!f.path("name").isTextual() || f.get("name").asText().isBlank()) {
       throw NovaBody.invalid("name", f.get("name"), "'name' is a required property and must be a non-empty string");
     }
-    String id = f.path("id").isTextual() && !f.get("id").asText().equals("auto") ? f.get("id").asText() : UUID.randomUUID().toString();
+    // an id may be a string or an integer (Nova keeps it as a string); absent, null or "auto": a new UUID
+    JsonNode given = f.get("id");
+    boolean generated = given == null || given.isNull() || (given.isTextual() && given.asText().equals("auto"));
+    if (!generated && !given.isTextual() && !given.isIntegralNumber()) {
+      throw NovaBody.invalid("id", given, given + " is not of type 'string', 'null'");
+    }
+    String id = generated ? UUID.randomUUID().toString() : given.asText();
     if (id.length() > 255 || !id.matches("[A-Za-z0-9_.\\- ]+")) throw NovaBody.invalid("id", f.get("id"), "Invalid flavor id.");
     double rxtx = f.has("rxtx_factor") ? f.get("rxtx_factor").asDouble(1.0) : 1.0;
-    boolean isPublic = !f.has("os-flavor-access:is_public") || f.get("os-flavor-access:is_public").asBoolean(true);
+    boolean isPublic = NovaBody.bool(f, "os-flavor-access:is_public", true);
     Flavor flavor = Flavor.newBuilder().setFlavorId(id).setName(f.get("name").asText().trim())
         .setVcpus(NovaBody.integer(f, "vcpus", null)).setRamMb(NovaBody.integer(f, "ram", null)).setDiskGb(NovaBody.integer(f, "disk", null))
         .setEphemeralGb(NovaBody.integer(f, "OS-FLV-EXT-DATA:ephemeral", 0)).setSwapMb(NovaBody.integer(f, "swap", 0))

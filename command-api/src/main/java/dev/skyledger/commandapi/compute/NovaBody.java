@@ -79,6 +79,25 @@ final class NovaBody {
     throw invalid(field, v, v + " is not of type 'integer', 'string'");
   }
 
+  /** Nova's boolean: true or false, or one of the strings Nova takes for them ("True", "0", "yes", "off" ...). */
+  static boolean bool(ObjectNode o, String field, boolean otherwise) {
+    JsonNode v = o.get(field);
+    if (v == null || v.isNull()) return otherwise;
+    if (v.isBoolean()) return v.asBoolean();
+    if (v.isTextual()) {
+      switch (v.asText().strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "1", "t", "on", "y", "yes" -> {
+          return true;
+        }
+        case "false", "0", "f", "off", "n", "no" -> {
+          return false;
+        }
+        default -> { }
+      }
+    }
+    throw invalid(field, v, v + " is not of type 'boolean'");
+  }
+
   /** Metadata: string keys of 1 to 255 characters, string values of at most 255. */
   static Map<String, String> metadata(JsonNode v, String field) {
     Map<String, String> out = new LinkedHashMap<>();

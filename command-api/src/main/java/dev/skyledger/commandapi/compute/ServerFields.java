@@ -40,13 +40,16 @@ final class ServerFields {
     return out.toString();
   }
 
-  /** {@code accessIPv4} or {@code accessIPv6}: absent (null), or an address of that version, as Nova's schema checks it. */
+  /**
+   * {@code accessIPv4} or {@code accessIPv6}: absent (null), or an address of that version, as
+   * Nova's schema checks it, kept in its canonical form as Nova keeps it ({@code ::babe:dc0c:1602}).
+   */
   static String accessIp(JsonNode v, int version) {
     if (v == null || v.isNull()) return null;
     String field = "accessIPv" + version;
     boolean valid = v.isTextual() && Ip.parse(v.asText()).map(ip -> ip.version() == version).orElse(false);
     if (!valid) throw NovaBody.invalid(field, v, v + " is not a 'ipv" + version + "'");
-    return v.asText();
+    return Ip.of(v.asText()).toString();
   }
 
   /** A reservation id as Nova makes them: {@code r-} and 8 random lowercase letters and digits. */

@@ -90,7 +90,11 @@ final class SecurityGroupWriteRoutes {
     }
     String protocol = body.has("protocol") && !body.isNull("protocol") ? protocol(body) : null;
     String remoteGroup = body.nullableString("remote_group_id", null);
-    if (remoteGroup != null) remoteGroup = NeutronBody.uuid("remote_group_id", remoteGroup);
+    if (remoteGroup != null && !isUuid(remoteGroup)) {
+      // as Neutron: a source group that cannot exist is one that does not
+      throw new ApiException(404, "SecurityGroupNotFound", "Security group " + remoteGroup + " does not exist");
+    }
+    if (remoteGroup != null) remoteGroup = UUID.fromString(remoteGroup).toString();
     String id = UUID.randomUUID().toString();
     SecurityGroupRule rule = new SecurityGroupRule(id, g.id(), g.projectId(), body.requiredString("direction"),
         body.string("ethertype", "IPv4", 8), protocol, port(body, "port_range_min"), port(body, "port_range_max"),
@@ -120,5 +124,13 @@ final class SecurityGroupWriteRoutes {
     w.send(ctx, caller, DefaultSecurityGroup.streamKey(rule.projectId()), new DeleteSecurityGroupRule(rule.id(),
         rule.projectId()), rule.id(), rule.projectId());
     ctx.status(204);
+  }
+
+  private static boolean isUuid(String value) {
+    try {
+      return UUID.fromString(value).toString().equalsIgnoreCase(value);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -222,8 +222,10 @@ public final class SimulatedDriver implements HypervisorDriver {
   public synchronized String consoleLog(String instanceId, int lines) throws DriverException {
     String all = domain(instanceId).console.toString();
     if (lines <= 0) return all;
-    String[] split = all.split("\n");
+    // as Nova tails a console log: the last n pieces of it split at newlines (a final newline ends the last line,
+    // so its empty remainder is one of them)
+    String[] split = all.split("\n", -1);
     int from = Math.max(0, split.length - lines);
-    return String.join("\n", java.util.Arrays.copyOfRange(split, from, split.length)) + "\n";
+    return String.join("\n", java.util.Arrays.copyOfRange(split, from, split.length));
   }
 }

@@ -84,7 +84,9 @@ class ComputeApiTest {
   void versionDocumentsNameMicroversions21To216AndALaterOneIsNotAcceptable() {
     var root = http.send("GET", "/compute", null, null);
     assertEquals(200, root.status(), root.raw().body());
-    JsonNode v = root.json().path("versions").path(0);
+    assertEquals("v2.0", root.json().path("versions").path(0).path("id").asText(), "as Nova lists them: v2.0 first");
+    assertEquals("SUPPORTED", root.json().path("versions").path(0).path("status").asText());
+    JsonNode v = root.json().path("versions").path(1);
     assertEquals("v2.1", v.path("id").asText());
     assertEquals("2.16", v.path("version").asText());
     assertEquals("2.1", v.path("min_version").asText());
@@ -180,6 +182,16 @@ class ComputeApiTest {
     assertFalse(ids(get("/flavors/detail", alice.token()).json().path("flavors")).contains("zz-gold"));
     assertFault(409, "conflict", send("POST", "/flavors", admin.token(), json(obj("flavor", obj("name", "api-gold",
         "ram", 512, "vcpus", 1, "disk", 1, "os-flavor-access:is_public", false)))));
+
+    // as Nova: an integer id is kept as a string, and "False" (a string) is false
+    var silver = send("POST", "/flavors", admin.token(), json(obj("flavor", obj("name", "api-silver", "id", 424242,
+        "ram", 512, "vcpus", 1, "disk", 1, "os-flavor-access:is_public", "False"))));
+    assertEquals(200, silver.status(), silver.raw().body());
+    assertEquals("424242", silver.json().path("flavor").path("id").asText());
+    assertFalse(silver.json().path("flavor").path("os-flavor-access:is_public").asBoolean(true));
+    assertTrue(ids(get("/flavors/detail?is_public=f", admin.token()).json().path("flavors")).contains("424242"));
+    assertFalse(ids(get("/flavors/detail?is_public=on", admin.token()).json().path("flavors")).contains("424242"));
+    assertFault(400, "badRequest", get("/flavors/detail?is_public=maybe", admin.token()));
 
     var added = send("POST", "/flavors/zz-gold/action", admin.token(), json(obj("addTenantAccess", obj("tenant", alice.projectId()))));
     assertEquals(200, added.status(), added.raw().body());

@@ -153,7 +153,7 @@ class ComputeUsageApiTest {
     String compute = services.url("/compute/v2.1");
     ComputeUsage usage = new ComputeUsage(db, registry, JSON);
     ComputeReadRoutes routes = new ComputeReadRoutes(auth, new ComputeCatalog(db, registry, JSON),
-        new ComputeJson(JSON, compute), services, new HostReadRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), JSON),
+        new NetworkCatalog(db, registry, JSON), new ComputeJson(JSON, compute), services, new HostReadRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), JSON),
         new ServerReadRoutes(auth, new ServerCatalog(db, registry, JSON), new ServerJson(JSON, compute,
             new NetworkCatalog(db, registry, JSON), Map::of), services), usage,
         new InstanceActionRoutes(auth, new InstanceActionLog(db, registry, JSON), JSON),
@@ -296,6 +296,8 @@ class ComputeUsageApiTest {
   @Test
   void limitsAndTheQuotaDetailCountTheServersThatHoldQuota() {
     JsonNode absolute = ok("/compute/v2.1/limits", alice).path("limits").path("absolute");
+    assertEquals(10, absolute.path("maxSecurityGroups").asInt(), "the network service's quota, as Nova shows it before 2.36");
+    assertEquals(0, absolute.path("totalFloatingIpsUsed").asInt());
     assertEquals(1, absolute.path("totalInstancesUsed").asInt(), "C only: A was deleted, B's failed boot gave its quota back");
     assertEquals(1, absolute.path("totalCoresUsed").asInt());
     assertEquals(512, absolute.path("totalRAMUsed").asInt());

@@ -122,7 +122,7 @@ class ServerLifecycleTest {
     assertFalse(server.has("OS-EXT-SRV-ATTR:host"), "the host is for admins");
     assertEquals("192.0.2.10", server.path("accessIPv4").asText());
     assertEquals("", server.path("accessIPv6").asText());
-    var updated = http.send("PUT", "/compute/v2.1/servers/" + id, alice.token(), "{\"server\":{\"accessIPv6\":\"2001:db8::10\"}}");
+    var updated = http.send("PUT", "/compute/v2.1/servers/" + id, alice.token(), "{\"server\":{\"accessIPv6\":\"2001:0db8:0:0:0:0:0:0010\"}}");
     assertEquals(200, updated.status(), updated.raw().body());
     assertEquals("2001:db8::10", updated.json().path("server").path("accessIPv6").asText());
     assertEquals("192.0.2.10", updated.json().path("server").path("accessIPv4").asText());

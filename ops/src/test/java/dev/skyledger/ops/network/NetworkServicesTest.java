@@ -109,6 +109,12 @@ class NetworkServicesTest {
           + "\"security_group_id\":\"" + id + "\",\"direction\":\"ingress\",\"ethertype\":\"IPv4\"," + b + "}}");
       assertEquals(400, r.status(), b + " → " + r.raw().body());
     }
+    var noMinimum = http.send("POST", "/network/v2.0/security-group-rules", alice.token(), "{\"security_group_rule\":{"
+        + "\"security_group_id\":\"" + id + "\",\"direction\":\"ingress\",\"protocol\":\"tcp\",\"port_range_max\":6}}");
+    assertTrue(noMinimum.raw().body().contains("port_range_min must be <= port_range_max"), "Neutron's words, which clients match");
+    var badSource = http.send("POST", "/network/v2.0/security-group-rules", alice.token(), "{\"security_group_rule\":{"
+        + "\"security_group_id\":\"" + id + "\",\"direction\":\"ingress\",\"remote_group_id\":\"bad_group_id\"}}");
+    assertEquals(404, badSource.status(), "as Neutron: a source group that cannot exist does not");
     assertEquals(3, http.send("GET", "/network/v2.0/security-group-rules?security_group_id=" + id, alice.token(), null)
         .json().path("security_group_rules").size(), "nothing half-written");
     assertEquals(404, http.send("GET", "/network/v2.0/security-groups/" + id, bob.token(), null).status());

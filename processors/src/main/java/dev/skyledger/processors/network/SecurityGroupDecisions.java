@@ -197,8 +197,9 @@ final class SecurityGroupDecisions {
             "For TCP/UDP protocols, port_range_min must be <= port_range_max"));
       }
       if (min == null && max != null) {
+        // Neutron's words for a missing minimum too (clients match on them)
         return Optional.of(Decision.reject(400, "SecurityGroupInvalidPortRange",
-            "For TCP/UDP protocols, port_range_min must be given with port_range_max"));
+            "For TCP/UDP protocols, port_range_min must be <= port_range_max"));
       }
     } else if (proto != null && ICMP.contains(proto)) {
       if (min != null && (min < 0 || min > 255)) {

@@ -8,9 +8,11 @@ import dev.skyledger.platform.compute.ComputeQuotas;
 import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.identity.ServiceCatalog;
+import dev.skyledger.platform.network.NetworkQuotas;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.compute.ComputeJson;
 import dev.skyledger.views.compute.ComputeUsage;
+import dev.skyledger.views.network.NetworkCatalog;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ public final class ComputeReadRoutes {
 
   private final Authenticator auth;
   private final ComputeCatalog catalog;
+  private final NetworkCatalog networks;
   private final ComputeJson render;
   private final ServiceCatalog services;
   private final HostReadRoutes hosts;
@@ -36,11 +39,13 @@ public final class ComputeReadRoutes {
   private final InstanceActionRoutes actions;
   private final TenantUsageRoutes tenantUsage;
 
-  public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, ComputeJson render, ServiceCatalog services,
-                           HostReadRoutes hosts, ServerReadRoutes servers, ComputeUsage usage,
+  /** {@code networks}: the network service's quotas and usage, which /limits shows as Nova does with Neutron. */
+  public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, NetworkCatalog networks, ComputeJson render,
+                           ServiceCatalog services, HostReadRoutes hosts, ServerReadRoutes servers, ComputeUsage usage,
                            InstanceActionRoutes actions, TenantUsageRoutes tenantUsage) {
     this.auth = auth;
     this.catalog = catalog;
+    this.networks = networks;
     this.render = render;
     this.services = services;
     this.hosts = hosts;
@@ -58,6 +63,11 @@ public final class ComputeReadRoutes {
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);
+    r.get(ROOT + "/v2", ctx -> {
+      ObjectNode root = render.mapper().createObjectNode();
+      root.set("version", legacyVersionJson());
+      ctx.contentType("application/json").result(root.toString());
+    });
     r.get(V21 + "/flavors", ctx -> flavors(ctx, false));
     r.get(V21 + "/flavors/detail", ctx -> flavors(ctx, true));
     r.get(V21 + "/flavors/{id}", this::flavor);
@@ -82,9 +92,23 @@ public final class ComputeReadRoutes {
     return v;
   }
 
+  /**
+   * The legacy v2.0 API as Nova lists it first: the v2.1 API without microversions (a client that
+   * asks for 2.0 gets 2.1's behaviour, which is what 2.1 promises). Its document is at {@code /v2}.
+   */
+  private ObjectNode legacyVersionJson() {
+    ObjectNode v = render.mapper().createObjectNode();
+    v.put("id", "v2.0").put("status", "SUPPORTED").put("version", "").put("min_version", "")
+        .put("updated", "2011-01-21T11:33:21Z");
+    v.putArray("links").addObject().put("rel", "self").put("href", services.url(ROOT + "/v2") + "/");
+    v.putArray("media-types").addObject().put("base", "application/json")
+        .put("type", "application/vnd.openstack.compute+json;version=2");
+    return v;
+  }
+
   private void versions(Context ctx) {
     ObjectNode root = render.mapper().createObjectNode();
-    root.putArray("versions").add(versionJson());
+    root.putArray("versions").add(legacyVersionJson()).add(versionJson());
     ctx.contentType("application/json").result(root.toString());
   }
 
@@ -118,8 +142,12 @@ public final class ComputeReadRoutes {
     String isPublicParam = ctx.queryParam("is_public");
     Boolean isPublic = true;
     if (isPublicParam != null) {
-      String p = isPublicParam.toLowerCase(java.util.Locale.ROOT);
-      isPublic = p.equals("none") ? null : p.equals("true") || p.equals("1") || p.equals("yes") ? Boolean.TRUE : Boolean.FALSE;
+      isPublic = switch (isPublicParam.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "none" -> null;
+        case "true", "1", "t", "on", "y", "yes" -> Boolean.TRUE;
+        case "false", "0", "f", "off", "n", "no" -> Boolean.FALSE;
+        default -> throw new ApiException(400, "badRequest", "Invalid is_public filter [" + isPublicParam + "]");
+      };
     }
     Integer limit = intParam(ctx, "limit");
     if (limit != null && (limit < 0)) throw new ApiException(400, "badRequest", "limit must be >= 0");
@@ -253,6 +281,14 @@ public final class ComputeReadRoutes {
         .put("maxImageMeta", q.get("metadata_items"))
         .put("totalInstancesUsed", used.get("instances")).put("totalCoresUsed", used.get("cores"))
         .put("totalRAMUsed", used.get("ram")).put("totalServerGroupsUsed", used.get("server_groups"));
+    // before 2.36, the network's limits too, as Nova reads them from the network service
+    if (!Microversions.negotiate(ctx).atLeast(36)) {
+      Map<String, Integer> nq = NetworkQuotas.effective(networks.quotaOverrides(project));
+      Map<String, Integer> nu = networks.usage(project);
+      a.put("maxSecurityGroups", nq.get("security_group")).put("maxSecurityGroupRules", nq.get("security_group_rule"))
+          .put("maxTotalFloatingIps", nq.get("floatingip")).put("totalSecurityGroupsUsed", nu.get("security_group"))
+          .put("totalFloatingIpsUsed", nu.get("floatingip"));
+    }
     ctx.contentType("application/json").result(root.toString());
   }
 

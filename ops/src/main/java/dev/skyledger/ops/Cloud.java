@@ -230,7 +230,9 @@ public final class Cloud implements AutoCloseable {
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
         new HostNetworkRoutes(authenticator, networks, json),
         new ComputeReadRoutes(authenticator, computeCatalog, networks, computeJson, catalog,
-            new HostReadRoutes(authenticator, hostDirectory, json), serverReads, computeUsage,
+            new HostReadRoutes(authenticator, hostDirectory, json, hostId -> serverCatalog.list(new ServerCatalog.Query(null,
+                null, List.of(), null, null, hostId, null, null, null, false, List.of(), null, 1000), false).stream()
+                .map(s -> new HostReadRoutes.ServersOnHost.Server(s.id(), s.name())).toList()), serverReads, computeUsage,
             new InstanceActionRoutes(authenticator, new InstanceActionLog(db, registry, json), json),
             new TenantUsageRoutes(authenticator, computeUsage, json, clock)),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));

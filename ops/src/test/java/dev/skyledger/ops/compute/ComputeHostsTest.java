@@ -95,6 +95,14 @@ class ComputeHostsTest {
     var member = new KeystoneAdmin(http, admin).userWithRole("hosts-member", "member");
     assertEquals(403, http.send("GET", "/compute/v2.1/os-hypervisors", member.token(), null).status(), "admins only");
 
+    JsonNode found = http.send("GET", "/compute/v2.1/os-hypervisors/compute-1/search", admin, null).json().path("hypervisors");
+    assertEquals("compute-1", found.get(0).path("hypervisor_hostname").asText(), found.toString());
+    assertEquals(404, http.send("GET", "/compute/v2.1/os-hypervisors/no-such-host/search", admin, null).status());
+    assertEquals(403, http.send("GET", "/compute/v2.1/os-hypervisors/compute-1/servers", member.token(), null).status());
+    JsonNode uptime = http.send("GET", "/compute/v2.1/os-hypervisors/" + found.get(0).path("id").asText() + "/uptime", admin,
+        null).json().path("hypervisor");
+    assertTrue(uptime.path("uptime").asText().contains(" up "), uptime.toString());
+
     JsonNode zones = http.send("GET", "/compute/v2.1/os-availability-zone", member.token(), null).json();
     JsonNode nova = zones.path("availabilityZoneInfo").get(0);
     assertEquals("nova", nova.path("zoneName").asText(), zones.toString());

@@ -153,7 +153,8 @@ class ComputeUsageApiTest {
     String compute = services.url("/compute/v2.1");
     ComputeUsage usage = new ComputeUsage(db, registry, JSON);
     ComputeReadRoutes routes = new ComputeReadRoutes(auth, new ComputeCatalog(db, registry, JSON),
-        new NetworkCatalog(db, registry, JSON), new ComputeJson(JSON, compute), services, new HostReadRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), JSON),
+        new NetworkCatalog(db, registry, JSON), new ComputeJson(JSON, compute), services, new HostReadRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), JSON,
+            hostId -> List.of()),
         new ServerReadRoutes(auth, new ServerCatalog(db, registry, JSON), new ServerJson(JSON, compute,
             new NetworkCatalog(db, registry, JSON), Map::of), services), usage,
         new InstanceActionRoutes(auth, new InstanceActionLog(db, registry, JSON), JSON),

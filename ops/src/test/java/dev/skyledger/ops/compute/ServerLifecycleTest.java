@@ -138,6 +138,8 @@ class ServerLifecycleTest {
     var asAdmin = http.send("GET", "/compute/v2.1/servers/" + id, admin.token(), null).json().path("server");
     String host = asAdmin.path("OS-EXT-SRV-ATTR:host").asText();
     assertTrue(host.startsWith("compute-"), asAdmin.toString());
+    JsonNode onHost = http.send("GET", "/compute/v2.1/os-hypervisors/" + host + "/servers", admin.token(), null).json();
+    assertTrue(onHost.toString().contains(id), onHost.toString());
 
     var port = http.send("GET", "/network/v2.0/ports?device_id=" + id, alice.token(), null).json().path("ports").get(0);
     assertEquals(addr, port.path("fixed_ips").get(0).path("ip_address").asText());

@@ -25,11 +25,20 @@ public final class HostReadRoutes {
   private final Authenticator auth;
   private final HostDirectory hosts;
   private final ObjectMapper json;
+  private final ServersOnHost servers;
 
-  public HostReadRoutes(Authenticator auth, HostDirectory hosts, ObjectMapper json) {
+  /** The servers a host runs (not deleted), for {@code os-hypervisors/{pattern}/servers}. */
+  public interface ServersOnHost {
+    record Server(String id, String name) {}
+
+    List<Server> on(String hostId);
+  }
+
+  public HostReadRoutes(Authenticator auth, HostDirectory hosts, ObjectMapper json, ServersOnHost servers) {
     this.auth = auth;
     this.hosts = hosts;
     this.json = json;
+    this.servers = servers;
   }
 
   public void routes(JavalinConfig config) {
@@ -39,6 +48,9 @@ public final class HostReadRoutes {
     r.get(V21 + "/os-hypervisors/detail", ctx -> hypervisors(ctx, true));
     r.get(V21 + "/os-hypervisors/statistics", this::statistics);
     r.get(V21 + "/os-hypervisors/{id}", this::hypervisor);
+    r.get(V21 + "/os-hypervisors/{id}/uptime", this::uptime);
+    r.get(V21 + "/os-hypervisors/{pattern}/search", ctx -> search(ctx, false));
+    r.get(V21 + "/os-hypervisors/{pattern}/servers", ctx -> search(ctx, true));
     r.get(V21 + "/os-availability-zone", ctx -> zones(ctx, false));
     r.get(V21 + "/os-availability-zone/detail", ctx -> zones(ctx, true));
   }
@@ -104,6 +116,52 @@ public final class HostReadRoutes {
       if (withForcedDown) s.put("forced_down", h.forcedDown());
     }
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  /**
+   * {@code GET /os-hypervisors/{id}/uptime} (before 2.88): how long the host's agent has been
+   * running, in the shape of {@code uptime}'s first fields; a host that is down has none (Nova asks
+   * the host, which cannot answer then).
+   */
+  private void uptime(Context ctx) {
+    admin(ctx);
+    HostDirectory.Host h = hostById(ctx.pathParam("id"));
+    if (!h.up()) throw new ApiException(400, "badRequest", "Compute service of " + h.hostId() + " is unavailable at this time.");
+    java.time.Instant now = java.time.Instant.now();
+    long minutes = java.time.Duration.between(h.registeredAt(), now).toMinutes();
+    String since = minutes >= 24 * 60 ? (minutes / (24 * 60)) + " days, " : "";
+    String uptime = " " + java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(now)
+        + " up " + since + String.format("%d:%02d", (minutes % (24 * 60)) / 60, minutes % 60);
+    ObjectNode root = json.createObjectNode();
+    root.set("hypervisor", hypervisorJson(h, false).put("uptime", uptime));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** {@code GET /os-hypervisors/{pattern}/search|servers} (before 2.53): the hosts whose name contains it, with their servers. */
+  private void search(Context ctx, boolean withServers) {
+    admin(ctx);
+    String pattern = ctx.pathParam("pattern");
+    List<HostDirectory.Host> found = hosts.hosts().stream().filter(h -> h.hostId().contains(pattern)).toList();
+    if (found.isEmpty()) throw new ApiException(404, "itemNotFound", "No hypervisor matching '" + pattern + "' could be found.");
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("hypervisors");
+    for (HostDirectory.Host h : found) {
+      ObjectNode o = hypervisorJson(h, false);
+      if (withServers) {
+        List<ServersOnHost.Server> on = servers.on(h.hostId());
+        if (!on.isEmpty()) {
+          ArrayNode s = o.putArray("servers");
+          on.forEach(v -> s.addObject().put("uuid", v.id()).put("name", v.name()));
+        }
+      }
+      list.add(o);
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private HostDirectory.Host hostById(String id) {
+    return hosts.hosts().stream().filter(h -> String.valueOf(h.id()).equals(id)).findFirst()
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Hypervisor with ID '" + id + "' could not be found."));
   }
 
   private ObjectNode hypervisorJson(HostDirectory.Host h, boolean detail) {

@@ -21,7 +21,7 @@ public final class HostDirectory {
   public record Host(long id, String hostId, String hypervisorType, String hypervisorVersion, String zone, String hostIp,
                      int vcpus, int memoryMb, int localGb, double cpuRatio, double ramRatio, double diskRatio,
                      int vcpusUsed, int memoryMbUsed, int localGbUsed, int runningVms, boolean up, Instant lastSeen,
-                     boolean enabled, String disabledReason, boolean forcedDown, String consoleUrl) {
+                     boolean enabled, String disabledReason, boolean forcedDown, String consoleUrl, Instant registeredAt) {
     /**
      * The host as a server's {@code host_status} shows it (microversion 2.16), as Nova judges it:
      * DOWN when forced down, MAINTENANCE when disabled, else UP while its heartbeats come, UNKNOWN
@@ -80,7 +80,7 @@ public final class HostDirectory {
       try (PreparedStatement s = c.prepareStatement("SELECT id, host_id, hypervisor_type, hypervisor_version, availability_zone,"
           + " host_ip, vcpus, memory_mb, local_gb, cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio,"
           + " vcpus_used, memory_mb_used, local_gb_used, running_vms, heartbeat_seconds, stopped, last_seen_at,"
-          + " coalesce(s.enabled, true), s.disabled_reason, coalesce(s.forced_down, false), h.console_url FROM "
+          + " coalesce(s.enabled, true), s.disabled_reason, coalesce(s.forced_down, false), h.console_url, registered_at FROM "
           + table() + " WHERE " + condition)) {
         if (arg != null) s.setObject(1, arg);
         try (ResultSet r = s.executeQuery()) {
@@ -98,6 +98,7 @@ public final class HostDirectory {
     boolean up = !r.getBoolean(18) && !lastSeen.plus(grace).isBefore(now) && !forcedDown;
     return new Host(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getInt(7),
         r.getInt(8), r.getInt(9), r.getDouble(10), r.getDouble(11), r.getDouble(12), r.getInt(13), r.getInt(14), r.getInt(15),
-        r.getInt(16), up, lastSeen, r.getBoolean(20), r.getString(21), forcedDown, r.getString(23));
+        r.getInt(16), up, lastSeen, r.getBoolean(20), r.getString(21), forcedDown, r.getString(23),
+        r.getTimestamp(24).toInstant());
   }
 }

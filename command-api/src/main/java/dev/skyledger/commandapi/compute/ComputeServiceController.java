@@ -53,6 +53,38 @@ final class ComputeServiceController {
   }
 
   /**
+   * {@code PUT /os-hosts/{host} {"status": "enable|disable", "maintenance_mode": "enable|disable"}}
+   * (before 2.43): the status enables or disables the host's compute service, as os-services does;
+   * maintenance mode is, as with Nova's libvirt driver, not something a host here has (501).
+   */
+  void updateHost(Context ctx) {
+    TokenClaims caller = access.caller(ctx);
+    if (!caller.isAdmin()) throw new ApiException(403, "forbidden", "Policy doesn't allow os_compute_api:os-hosts to be performed.");
+    String host = ctx.pathParam("host");
+    ObjectNode body = NovaBody.root(ctx, json);
+    NovaBody.onlyFields(body, "host", Set.of("status", "maintenance_mode"));
+    JsonNode status = body.get("status");
+    JsonNode maintenance = body.get("maintenance_mode");
+    if (status == null && maintenance == null) {
+      throw ApiException.badRequest("Invalid input for field/attribute host. 'status' or 'maintenance_mode' is required");
+    }
+    for (JsonNode v : new JsonNode[] {status, maintenance}) {
+      if (v != null && !(v.isTextual() && Set.of("enable", "disable").contains(v.asText()))) {
+        throw NovaBody.invalid(v == status ? "status" : "maintenance_mode", v, v + " is not one of ['enable', 'disable']");
+      }
+    }
+    if (!hosts.exists(host)) throw new ApiException(404, "itemNotFound", "Compute host " + host + " could not be found.");
+    if (maintenance != null) {
+      throw new ApiException(501, "notImplemented", "Virt driver does not implement host maintenance mode.");
+    }
+    boolean enabled = status.asText().equals("enable");
+    commands.send(ctx, caller, StreamKeys.host(host), new SetComputeServiceStatus(host, enabled, null), host, null);
+    ObjectNode root = json.createObjectNode();
+    root.put("host", host).put("status", enabled ? "enabled" : "disabled");
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  /**
    * {@code PUT /os-services/force-down {"host","binary","forced_down"}} (2.11): an operator fences
    * a host it knows is dead (or lifts that). A forced-down host is down whatever its heartbeats
    * say: it takes no new servers and its servers' {@code host_status} is DOWN.

@@ -107,6 +107,7 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/os-services/disable", ctx -> services.status(ctx, false, false));
     r.put(V21 + "/os-services/disable-log-reason", ctx -> services.status(ctx, false, true));
     r.put(V21 + "/os-services/force-down", services::forceDown);
+    r.put(V21 + "/os-hosts/{host}", services::updateHost);
     r.put(V21 + "/os-quota-sets/{project}", quotas::set);
     r.delete(V21 + "/os-quota-sets/{project}", quotas::reset);
     r.post(V21 + "/os-server-groups", groups::create);

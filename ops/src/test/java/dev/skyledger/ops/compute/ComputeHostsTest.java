@@ -103,6 +103,25 @@ class ComputeHostsTest {
         null).json().path("hypervisor");
     assertTrue(uptime.path("uptime").asText().contains(" up "), uptime.toString());
 
+    JsonNode hostList = http.send("GET", "/compute/v2.1/os-hosts?zone=nova", admin, null).json().path("hosts");
+    assertTrue(hostList.toString().contains("\"host_name\":\"compute-1\""), hostList.toString());
+    assertEquals(0, http.send("GET", "/compute/v2.1/os-hosts?zone=xxx", admin, null).json().path("hosts").size());
+    assertEquals(403, http.send("GET", "/compute/v2.1/os-hosts", member.token(), null).status());
+    JsonNode hostDetail = http.send("GET", "/compute/v2.1/os-hosts/compute-1", admin, null).json().path("host");
+    assertEquals("(total)", hostDetail.get(0).path("resource").path("project").asText(), hostDetail.toString());
+    assertEquals(8, hostDetail.get(0).path("resource").path("cpu").asInt());
+    assertEquals(404, http.send("GET", "/compute/v2.1/os-hosts/nonexistent", admin, null).status());
+    assertEquals(501, http.send("GET", "/compute/v2.1/os-hosts/compute-1/reboot", admin, null).status());
+    assertEquals(400, http.send("PUT", "/compute/v2.1/os-hosts/compute-1", admin, "{\"status\":\"invalid\"}").status());
+    assertEquals(400, http.send("PUT", "/compute/v2.1/os-hosts/compute-1", admin, "{}").status());
+    assertEquals(403, http.send("PUT", "/compute/v2.1/os-hosts/compute-1", member.token(), "{\"status\":\"disable\"}").status());
+    var disabled = http.send("PUT", "/compute/v2.1/os-hosts/compute-1", admin, "{\"status\":\"disable\"}");
+    assertEquals("disabled", disabled.json().path("status").asText(), disabled.raw().body());
+    assertEquals(200, http.send("PUT", "/compute/v2.1/os-hosts/compute-1", admin, "{\"status\":\"enable\"}").status());
+    var extensions = http.send("GET", "/compute/v2.1/extensions", member.token(), null).json().path("extensions");
+    assertTrue(extensions.toString().contains("\"alias\":\"os-hosts\""), extensions.toString());
+    assertEquals(404, http.send("GET", "/compute/v2.1/extensions/os-nothing", member.token(), null).status());
+
     JsonNode zones = http.send("GET", "/compute/v2.1/os-availability-zone", member.token(), null).json();
     JsonNode nova = zones.path("availabilityZoneInfo").get(0);
     assertEquals("nova", nova.path("zoneName").asText(), zones.toString());

@@ -80,6 +80,54 @@ public final class ComputeReadRoutes {
     r.get(V21 + "/os-quota-sets/{project}/detail", ctx -> quota(ctx, true));
     r.get(V21 + "/os-quota-sets/{project}/defaults", this::defaultQuota);
     r.get(V21 + "/limits", this::limits);
+    r.get(V21 + "/extensions", this::extensions);
+    r.get(V21 + "/extensions/{alias}", this::extension);
+  }
+
+  /**
+   * The 2.1 extensions this API serves, by name and alias, as {@code GET /extensions} lists them
+   * for clients from before microversions (each is always on: 2.1 has no optional parts).
+   */
+  private static final List<Map.Entry<String, String>> EXTENSIONS = List.of(
+      Map.entry("AccessIPs", "os-access-ips"), Map.entry("AvailabilityZone", "os-availability-zone"),
+      Map.entry("ConsoleOutput", "os-console-output"), Map.entry("DiskConfig", "os-disk-config"),
+      Map.entry("ExtendedAvailabilityZone", "OS-EXT-AZ"), Map.entry("ExtendedIps", "OS-EXT-IPS"),
+      Map.entry("ExtendedIpsMac", "OS-EXT-IPS-MAC"), Map.entry("ExtendedServerAttributes", "OS-EXT-SRV-ATTR"),
+      Map.entry("ExtendedStatus", "OS-EXT-STS"), Map.entry("FlavorAccess", "os-flavor-access"),
+      Map.entry("FlavorExtraData", "OS-FLV-EXT-DATA"), Map.entry("FlavorExtraSpecs", "os-flavor-extra-specs"),
+      Map.entry("FlavorManage", "os-flavor-manage"), Map.entry("FloatingIpPools", "os-floating-ip-pools"),
+      Map.entry("FloatingIps", "os-floating-ips"), Map.entry("Hosts", "os-hosts"), Map.entry("Hypervisors", "os-hypervisors"),
+      Map.entry("ImageSize", "OS-EXT-IMG-SIZE"), Map.entry("InstanceActions", "os-instance-actions"),
+      Map.entry("Keypairs", "os-keypairs"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
+      Map.entry("RemoteConsoles", "os-remote-consoles"), Map.entry("SecurityGroups", "os-security-groups"),
+      Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
+      Map.entry("Services", "os-services"), Map.entry("SimpleTenantUsage", "os-simple-tenant-usage"),
+      Map.entry("TenantNetworks", "os-tenant-networks"));
+
+  private ObjectNode extensionJson(Map.Entry<String, String> e) {
+    ObjectNode o = render.mapper().createObjectNode();
+    o.put("name", e.getKey()).put("alias", e.getValue()).put("description", e.getKey() + " support.")
+        .put("namespace", "http://docs.openstack.org/compute/ext/fake_xml").put("updated", "2014-12-03T00:00:00Z");
+    o.putArray("links");
+    return o;
+  }
+
+  private void extensions(Context ctx) {
+    caller(ctx);
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode list = root.putArray("extensions");
+    EXTENSIONS.forEach(e -> list.add(extensionJson(e)));
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private void extension(Context ctx) {
+    caller(ctx);
+    String alias = ctx.pathParam("alias");
+    Map.Entry<String, String> found = EXTENSIONS.stream().filter(e -> e.getValue().equals(alias)).findFirst()
+        .orElseThrow(() -> new ApiException(404, "itemNotFound", "Extension " + alias + " not found."));
+    ObjectNode root = render.mapper().createObjectNode();
+    root.set("extension", extensionJson(found));
+    ctx.contentType("application/json").result(root.toString());
   }
 
   private ObjectNode versionJson() {

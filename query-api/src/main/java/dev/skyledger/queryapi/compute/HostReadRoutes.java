@@ -51,6 +51,11 @@ public final class HostReadRoutes {
     r.get(V21 + "/os-hypervisors/{id}/uptime", this::uptime);
     r.get(V21 + "/os-hypervisors/{pattern}/search", ctx -> search(ctx, false));
     r.get(V21 + "/os-hypervisors/{pattern}/servers", ctx -> search(ctx, true));
+    r.get(V21 + "/os-hosts", this::hosts);
+    r.get(V21 + "/os-hosts/{host}", this::host);
+    for (String action : List.of("startup", "shutdown", "reboot")) {
+      r.get(V21 + "/os-hosts/{host}/" + action, this::powerAction);
+    }
     r.get(V21 + "/os-availability-zone", ctx -> zones(ctx, false));
     r.get(V21 + "/os-availability-zone/detail", ctx -> zones(ctx, true));
   }
@@ -135,6 +140,48 @@ public final class HostReadRoutes {
     ObjectNode root = json.createObjectNode();
     root.set("hypervisor", hypervisorJson(h, false).put("uptime", uptime));
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** {@code GET /os-hosts[?zone=]} (before 2.43): the compute hosts, each with its service and zone; a blank zone is any. */
+  private void hosts(Context ctx) {
+    admin(ctx);
+    String zone = ctx.queryParam("zone");
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("hosts");
+    for (HostDirectory.Host h : hosts.hosts()) {
+      if (zone != null && !zone.isEmpty() && !zone.equals(h.zone())) continue;
+      list.addObject().put("host_name", h.hostId()).put("service", "compute").put("zone", h.zone());
+    }
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  /** {@code GET /os-hosts/{host}}: its capacity ({@code (total)}) and what its servers use ({@code (used_now)}, {@code (used_max)}). */
+  private void host(Context ctx) {
+    admin(ctx);
+    HostDirectory.Host h = hostNamed(ctx.pathParam("host"));
+    ObjectNode root = json.createObjectNode();
+    ArrayNode list = root.putArray("host");
+    resource(list, h.hostId(), "(total)", h.vcpus(), h.memoryMb(), h.localGb());
+    resource(list, h.hostId(), "(used_now)", h.vcpusUsed(), h.memoryMbUsed(), h.localGbUsed());
+    resource(list, h.hostId(), "(used_max)", h.vcpusUsed(), h.memoryMbUsed(), h.localGbUsed());
+    ctx.contentType("application/json").result(root.toString());
+  }
+
+  private static void resource(ArrayNode list, String host, String project, int cpu, int memoryMb, int diskGb) {
+    list.addObject().putObject("resource").put("host", host).put("project", project).put("cpu", cpu)
+        .put("memory_mb", memoryMb).put("disk_gb", diskGb);
+  }
+
+  /** {@code GET /os-hosts/{host}/startup|shutdown|reboot}: as Nova's libvirt driver, not something a host here does (501). */
+  private void powerAction(Context ctx) {
+    admin(ctx);
+    hostNamed(ctx.pathParam("host"));
+    throw new ApiException(501, "notImplemented", "Virt driver does not implement host power management.");
+  }
+
+  private HostDirectory.Host hostNamed(String name) {
+    return hosts.byName(name).orElseThrow(() -> new ApiException(404, "itemNotFound", "Compute host " + name
+        + " could not be found."));
   }
 
   /** {@code GET /os-hypervisors/{pattern}/search|servers} (before 2.53): the hosts whose name contains it, with their servers. */

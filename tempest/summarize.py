@@ -68,9 +68,16 @@ summary = {
 }
 with open(json_out, "w") as f:
     json.dump(summary, f, indent=2)
+# tests whose outcome depends on the simulated host's speed are never part of the list CI checks
+unstable = set()
+try:
+    with open("tempest/unstable.txt") as f:
+        unstable = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+except FileNotFoundError:
+    pass
 with open(passed_out, "w") as f:
     f.write("# Tempest API tests that pass against ./sky up (tempest/run --all writes this; tempest/run checks it)\n")
-    f.writelines(t + "\n" for t in passed)
+    f.writelines(t + "\n" for t in passed if t not in unstable)
 
 print(f"tempest ({mode}): {len(passed)} passed, {len(failed)} failed, {len(skipped)} skipped "
       f"in {seconds} s; details in {json_out}")

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -31,7 +30,7 @@ final class NetworkProxy {
     this.json = json;
   }
 
-  void list(Context ctx, TokenClaims caller, boolean tenant) {
+  void list(Context ctx, boolean tenant) {
     JsonNode networks = neutron.expect(ctx, "GET", "/v2.0/networks", null).path("networks");
     Map<String, String> cidrs = cidrs(ctx);
     ObjectNode root = json.createObjectNode();
@@ -40,7 +39,7 @@ final class NetworkProxy {
     NovaProxyRoutes.answer(ctx, 200, root);
   }
 
-  void show(Context ctx, TokenClaims caller, boolean tenant) {
+  void show(Context ctx, boolean tenant) {
     String id = ctx.pathParam("id");
     ServiceClient.Answer a = neutron.call(ctx, "GET", "/v2.0/networks/" + ServiceClient.encode(id), null);
     if (a.status() == 404) throw new ApiException(404, "itemNotFound", "Network " + id + " could not be found.");

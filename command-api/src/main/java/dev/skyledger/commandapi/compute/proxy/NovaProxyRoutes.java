@@ -52,47 +52,17 @@ public final class NovaProxyRoutes {
   public void routes(JavalinConfig config) {
     var r = config.routes;
     r.get(V21 + "/os-security-groups", ctx -> groups.list(ctx, callers.caller(ctx)));
-    r.post(V21 + "/os-security-groups", ctx -> {
-      callers.caller(ctx);
-      groups.create(ctx);
-    });
-    r.get(V21 + "/os-security-groups/{id}", ctx -> {
-      callers.caller(ctx);
-      groups.show(ctx);
-    });
-    r.put(V21 + "/os-security-groups/{id}", ctx -> {
-      callers.caller(ctx);
-      groups.update(ctx);
-    });
-    r.delete(V21 + "/os-security-groups/{id}", ctx -> {
-      callers.caller(ctx);
-      groups.delete(ctx);
-    });
-    r.post(V21 + "/os-security-group-rules", ctx -> {
-      callers.caller(ctx);
-      groups.createRule(ctx);
-    });
-    r.delete(V21 + "/os-security-group-rules/{id}", ctx -> {
-      callers.caller(ctx);
-      groups.deleteRule(ctx);
-    });
-    r.get(V21 + "/os-floating-ip-pools", ctx -> {
-      callers.caller(ctx);
-      floatingIps.pools(ctx);
-    });
+    r.post(V21 + "/os-security-groups", ctx -> withCaller(ctx, () -> groups.create(ctx)));
+    r.get(V21 + "/os-security-groups/{id}", ctx -> withCaller(ctx, () -> groups.show(ctx)));
+    r.put(V21 + "/os-security-groups/{id}", ctx -> withCaller(ctx, () -> groups.update(ctx)));
+    r.delete(V21 + "/os-security-groups/{id}", ctx -> withCaller(ctx, () -> groups.delete(ctx)));
+    r.post(V21 + "/os-security-group-rules", ctx -> withCaller(ctx, () -> groups.createRule(ctx)));
+    r.delete(V21 + "/os-security-group-rules/{id}", ctx -> withCaller(ctx, () -> groups.deleteRule(ctx)));
+    r.get(V21 + "/os-floating-ip-pools", ctx -> withCaller(ctx, () -> floatingIps.pools(ctx)));
     r.get(V21 + "/os-floating-ips", ctx -> floatingIps.list(ctx, callers.caller(ctx)));
-    r.post(V21 + "/os-floating-ips", ctx -> {
-      callers.caller(ctx);
-      floatingIps.create(ctx);
-    });
-    r.get(V21 + "/os-floating-ips/{id}", ctx -> {
-      callers.caller(ctx);
-      floatingIps.show(ctx);
-    });
-    r.delete(V21 + "/os-floating-ips/{id}", ctx -> {
-      callers.caller(ctx);
-      floatingIps.delete(ctx);
-    });
+    r.post(V21 + "/os-floating-ips", ctx -> withCaller(ctx, () -> floatingIps.create(ctx)));
+    r.get(V21 + "/os-floating-ips/{id}", ctx -> withCaller(ctx, () -> floatingIps.show(ctx)));
+    r.delete(V21 + "/os-floating-ips/{id}", ctx -> withCaller(ctx, () -> floatingIps.delete(ctx)));
     // a DELETE without an id is Nova's 404, not a method the collection lacks
     r.delete(V21 + "/images", ctx -> withCaller(ctx, () -> {
       throw new ApiException(404, "itemNotFound", "Image not found.");
@@ -110,10 +80,10 @@ public final class NovaProxyRoutes {
     r.get(V21 + "/images/{id}/metadata/{key}", ctx -> withCaller(ctx, () -> images.metadataItem(ctx)));
     r.put(V21 + "/images/{id}/metadata/{key}", ctx -> withCaller(ctx, () -> images.putMetadataItem(ctx)));
     r.delete(V21 + "/images/{id}/metadata/{key}", ctx -> withCaller(ctx, () -> images.deleteMetadataItem(ctx)));
-    r.get(V21 + "/os-networks", ctx -> networks.list(ctx, callers.caller(ctx), false));
-    r.get(V21 + "/os-networks/{id}", ctx -> networks.show(ctx, callers.caller(ctx), false));
-    r.get(V21 + "/os-tenant-networks", ctx -> networks.list(ctx, callers.caller(ctx), true));
-    r.get(V21 + "/os-tenant-networks/{id}", ctx -> networks.show(ctx, callers.caller(ctx), true));
+    r.get(V21 + "/os-networks", ctx -> withCaller(ctx, () -> networks.list(ctx, false)));
+    r.get(V21 + "/os-networks/{id}", ctx -> withCaller(ctx, () -> networks.show(ctx, false)));
+    r.get(V21 + "/os-tenant-networks", ctx -> withCaller(ctx, () -> networks.list(ctx, true)));
+    r.get(V21 + "/os-tenant-networks/{id}", ctx -> withCaller(ctx, () -> networks.show(ctx, true)));
     r.get(V21 + "/servers/{id}/os-security-groups", ctx -> {
       TokenClaims caller = callers.caller(ctx);
       servers.projectOf(caller, ctx.pathParam("id"));
@@ -122,8 +92,8 @@ public final class NovaProxyRoutes {
   }
 
   /**
-   * A server action that is a proxy's ({@code addSecurityGroup}, {@code removeSecurityGroup}):
-   * done, and true; false when the action is not one of these.
+   * A server action that is a proxy's ({@code addSecurityGroup}, {@code removeSecurityGroup},
+   * {@code addFloatingIp}, {@code removeFloatingIp}): done, and true; false when it is not one of these.
    */
   public boolean serverAction(Context ctx, TokenClaims caller, String serverId, String project, String action, JsonNode args) {
     switch (action) {

@@ -21,11 +21,17 @@ public final class Payloads {
       CreateUser.class, UpdateUser.class, ChangePassword.class, DeleteUser.class,
       CreateRole.class, UpdateRole.class, DeleteRole.class, AssignRole.class, UnassignRole.class, RevokeToken.class,
       RecordAuthFailure.class, ResetAuthFailures.class,
+      CreateDomain.class, UpdateDomain.class, DeleteDomain.class,
+      CreateGroup.class, UpdateGroup.class, DeleteGroup.class, AddUserToGroup.class, RemoveUserFromGroup.class,
+      CreateImpliedRole.class, DeleteImpliedRole.class,
       // identity events
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
       RoleCreated.class, RoleUpdated.class, RoleDeleted.class, RoleAssigned.class, RoleUnassigned.class,
       TokenRevoked.class, UserAuthFailed.class, UserAuthFailuresReset.class,
+      DomainCreated.class, DomainUpdated.class, DomainDeleted.class,
+      GroupCreated.class, GroupUpdated.class, GroupDeleted.class, UserAddedToGroup.class, UserRemovedFromGroup.class,
+      RoleImplied.class, RoleImplicationRemoved.class,
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,

@@ -36,7 +36,7 @@ class PayloadCodecTest {
 
     SpecificRecord decoded = codec.decode(PROJECT_CREATED, bytes);
 
-    assertEquals(new ProjectCreated("p-1", "default", "legacy", "written before tags existed", true, List.of()), decoded);
+    assertEquals(new ProjectCreated("p-1", "default", "legacy", "written before tags existed", true, List.of(), null), decoded);
   }
 
   @Test
@@ -159,7 +159,7 @@ class PayloadCodecTest {
 
   @Test
   void givenCurrentProjectCreated_whenEncodeAndDecode_thenSameRecord() {
-    ProjectCreated event = new ProjectCreated("p-2", "default", "web", "web servers", false, List.of("prod", "eu"));
+    ProjectCreated event = new ProjectCreated("p-2", "default", "web", "web servers", false, List.of("prod", "eu"), null);
 
     SpecificRecord decoded = codec.decode(codec.typeOf(event), codec.encode(event));
 
@@ -168,7 +168,7 @@ class PayloadCodecTest {
 
   @Test
   void givenUserCreatedWithNullOptionals_whenEncodeAndDecode_thenSameRecord() {
-    UserCreated event = new UserCreated("u-1", "default", "alice", null, null, null, true, null);
+    UserCreated event = new UserCreated("u-1", "default", "alice", null, null, null, true, null, null);
 
     SpecificRecord decoded = codec.decode(codec.typeOf(event), codec.encode(event));
 
@@ -176,13 +176,28 @@ class PayloadCodecTest {
   }
 
   @Test
-  void givenProjectCreatedWithOneOlderRelease_whenVersionOf_thenTwo() {
-    assertEquals(2, codec.versionOf(PROJECT_CREATED));
+  void givenProjectCreatedWithTwoOlderReleases_whenVersionOf_thenThree() {
+    assertEquals(3, codec.versionOf(PROJECT_CREATED));
   }
 
   @Test
-  void givenRoleAssignedWithNoOlderRelease_whenVersionOf_thenOne() {
-    assertEquals(1, codec.versionOf(new RoleAssigned("p", "u", "r").getSchema().getFullName()));
+  void givenRoleAssignedWithOneOlderRelease_whenVersionOf_thenTwo() {
+    assertEquals(2, codec.versionOf(new RoleAssigned("p", "u", "r", null, null, false, false).getSchema().getFullName()));
+  }
+
+  @Test
+  void givenRoleAssignedWrittenBeforeGroupsAndDomains_whenDecoded_thenAUsersGrantOnAProject() throws IOException {
+    Schema v1 = historicSchema("schema-history/dev.skyledger.events.identity.RoleAssigned.v1.avsc");
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("projectId", "p-1");
+    old.put("userId", "u-1");
+    old.put("roleId", "r-1");
+
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old));
+
+    RoleAssigned decoded = (RoleAssigned) codec.decode(RoleAssigned.getClassSchema().getFullName(), bytes);
+
+    assertEquals(new RoleAssigned("p-1", "u-1", "r-1", null, null, false, false), decoded);
   }
 
   @Test

@@ -56,7 +56,7 @@ final class CloudBootstrap {
     var admin = directory.userByName("default", adminUser).orElseThrow();
     if (!hasher.matches(adminPassword, admin.passwordHash())) {
       log.info("setting the password of {} to the configured one", adminUser);
-      var reset = new UpdateUser(admin.id(), null, hash, null, null, true, null);
+      var reset = new UpdateUser(admin.id(), null, hash, null, null, true, null, null);
       var done = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(reset, admin.id(), null, Envelopes.system(),
           requestId, "default", Instant.now()));
       awaitProjection("identity", done);

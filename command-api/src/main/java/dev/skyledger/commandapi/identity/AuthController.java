@@ -9,6 +9,7 @@ import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.platform.http.HttpSetup;
 import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.views.identity.IdentityDirectory;
+import dev.skyledger.views.identity.Grant;
 import dev.skyledger.views.identity.IdentityJson;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -67,14 +68,20 @@ final class AuthController {
     } else {
       throw ApiException.unauthorized("Unsupported authentication method: " + String.join(", ", methods) + ".");
     }
-    Optional<IdentityDirectory.Project> project = scope(auth, user);
+    if (directory.domain(user.domainId()).filter(IdentityDirectory.Domain::enabled).isEmpty()) {
+      throw ApiException.unauthorized(AUTH_FAILED);
+    }
+    Scope scope = scope(auth, user);
     List<Role> roles = new ArrayList<>();
-    if (project.isPresent()) {
-      for (IdentityDirectory.Role r : directory.rolesOf(user.id(), project.get().id())) roles.add(new Role(r.id(), r.name()));
+    if (scope.kind() != null) {
+      for (IdentityDirectory.Role r : directory.effectiveRoles(user.id(), scope.kind(), scope.id())) {
+        roles.add(new Role(r.id(), r.name()));
+      }
       if (roles.isEmpty()) {
-        throw ApiException.unauthorized("User " + user.id() + " has no access to project " + project.get().id() + ".");
+        throw ApiException.unauthorized("User " + user.id() + " has no access to " + scope.kind() + " " + scope.id() + ".");
       }
     }
+    Optional<IdentityDirectory.Project> project = scope.project();
     List<String> allMethods = new ArrayList<>(previous != null ? previous.methods() : List.of());
     for (String m : methods) if (!allMethods.contains(m)) allMethods.add(m);
     TokenClaims claims = new TokenClaims(UUID.randomUUID().toString().replace("-", "").substring(0, 22),
@@ -82,12 +89,15 @@ final class AuthController {
         project.map(IdentityDirectory.Project::id).orElse(null),
         project.map(IdentityDirectory.Project::name).orElse(null),
         project.map(IdentityDirectory.Project::domainId).orElse(null),
-        List.copyOf(roles), List.copyOf(allMethods), now, expiresAt);
+        List.copyOf(roles), List.copyOf(allMethods), now, expiresAt,
+        scope.domain().map(IdentityDirectory.Domain::id).orElse(null),
+        scope.domain().map(IdentityDirectory.Domain::name).orElse(null),
+        Grant.SYSTEM.equals(scope.kind()));
     String token = tokens.sign(claims);
     ctx.status(201);
     ctx.header("X-Subject-Token", token);
     ctx.contentType("application/json");
-    ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null).toString());
+    ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null, directory::domainName).toString());
   }
 
   private IdentityDirectory.User passwordUser(JsonBody spec, String requestId, Instant now) {
@@ -98,23 +108,39 @@ final class AuthController {
       user = directory.user(id.get());
     } else {
       String name = spec.string("name");
-      user = directory.userByName(domainId(spec.optionalObject("domain")
-          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.identity.password.user.domain'."))), name);
+      user = directory.userByName(domain(spec.optionalObject("domain")
+          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.identity.password.user.domain'."))).id(),
+          name);
     }
     return passwords.check(user, password, requestId, now);
   }
 
-  private Optional<IdentityDirectory.Project> scope(JsonBody auth, IdentityDirectory.User user) {
+  /** What a token is scoped to: {@code kind} a {@link Grant} target type and {@code id}, or both null. */
+  private record Scope(String kind, String id, Optional<IdentityDirectory.Project> project,
+                       Optional<IdentityDirectory.Domain> domain) {
+    static final Scope NONE = new Scope(null, null, Optional.empty(), Optional.empty());
+  }
+
+  private Scope scope(JsonBody auth, IdentityDirectory.User user) {
     if (!auth.has("scope") || auth.node().get("scope").isTextual()) {
       // no scope, or "unscoped": Keystone scopes to the default project when the user has one
-      if (auth.has("scope")) return Optional.empty();
-      if (user.defaultProjectId() == null) return Optional.empty();
+      if (auth.has("scope") || user.defaultProjectId() == null) return Scope.NONE;
       return directory.project(user.defaultProjectId())
-          .filter(p -> p.enabled() && !directory.rolesOf(user.id(), p.id()).isEmpty());
+          .filter(p -> p.enabled() && domainEnabled(p.domainId()) && !directory.rolesOf(user.id(), p.id()).isEmpty())
+          .map(p -> new Scope(Grant.PROJECT, p.id(), Optional.of(p), Optional.<IdentityDirectory.Domain>empty()))
+          .orElse(Scope.NONE);
     }
     JsonBody scope = auth.object("scope");
-    if (scope.has("domain") || scope.has("system") || scope.has("OS-TRUST:trust")) {
-      throw ApiException.badRequest("Only project scope is supported.");
+    if (scope.has("OS-TRUST:trust")) throw ApiException.badRequest("Trust-scoped tokens are not supported.");
+    if (scope.has("system")) {
+      if (!scope.object("system").optionalBoolean("all").orElse(false)) {
+        throw ApiException.badRequest("Invalid input for field 'auth.scope.system': expected {\"all\": true}.");
+      }
+      return new Scope(Grant.SYSTEM, "all", Optional.empty(), Optional.empty());
+    }
+    if (scope.has("domain")) {
+      IdentityDirectory.Domain domain = domain(scope.object("domain"));
+      return new Scope(Grant.DOMAIN, domain.id(), Optional.empty(), Optional.of(domain));
     }
     JsonBody spec = scope.object("project");
     Optional<IdentityDirectory.Project> project;
@@ -123,24 +149,27 @@ final class AuthController {
       project = directory.project(id.get());
     } else {
       String name = spec.string("name");
-      project = directory.projectByName(domainId(spec.optionalObject("domain")
-          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.scope.project.domain'."))), name);
+      project = directory.projectByName(domain(spec.optionalObject("domain")
+          .orElseThrow(() -> ApiException.badRequest("Missing required field 'auth.scope.project.domain'."))).id(), name);
     }
     IdentityDirectory.Project found = project.orElseThrow(() -> ApiException.unauthorized(
         "Could not find project: " + id.orElseGet(() -> spec.string("name")) + "."));
-    if (!found.enabled()) throw ApiException.unauthorized("Project " + found.id() + " is disabled.");
-    return Optional.of(found);
+    if (!found.enabled() || !domainEnabled(found.domainId())) {
+      throw ApiException.unauthorized("Project " + found.id() + " is disabled.");
+    }
+    return new Scope(Grant.PROJECT, found.id(), Optional.of(found), Optional.empty());
   }
 
-  private static String domainId(JsonBody domain) {
-    Optional<String> id = domain.optionalString("id");
-    if (id.isPresent()) {
-      if (!id.get().equals(IdentityJson.DEFAULT_DOMAIN_ID)) throw ApiException.unauthorized(AUTH_FAILED);
-      return id.get();
-    }
-    String name = domain.string("name");
-    if (!name.equals(IdentityJson.DEFAULT_DOMAIN_NAME)) throw ApiException.unauthorized(AUTH_FAILED);
-    return IdentityJson.DEFAULT_DOMAIN_ID;
+  private boolean domainEnabled(String domainId) {
+    return directory.domain(domainId).map(IdentityDirectory.Domain::enabled).orElse(false);
+  }
+
+  /** A domain named by id or name that exists and is enabled; 401 otherwise (a token request says no more). */
+  private IdentityDirectory.Domain domain(JsonBody spec) {
+    Optional<String> id = spec.optionalString("id");
+    Optional<IdentityDirectory.Domain> domain = id.isPresent() ? directory.domain(id.get())
+        : directory.domainByName(spec.string("name"));
+    return domain.filter(IdentityDirectory.Domain::enabled).orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
   }
 
   void revoke(Context ctx) {

@@ -7,8 +7,10 @@ import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.views.identity.IdentityDirectory;
 import dev.skyledger.views.identity.IdentityJson;
+import dev.skyledger.views.identity.Grant;
 import io.javalin.config.JavalinConfig;
 import java.time.Duration;
+import java.util.List;
 
 /** The identity (Keystone v3) write routes under {@code /identity/v3}. */
 public final class IdentityWriteRoutes implements AutoCloseable {
@@ -18,6 +20,8 @@ public final class IdentityWriteRoutes implements AutoCloseable {
   private final ProjectCommandController projects;
   private final UserCommandController users;
   private final RoleCommandController roles;
+  private final DomainCommandController domains;
+  private final GroupCommandController groups;
   private final PasswordCheck passwords;
 
   public IdentityWriteRoutes(CommandSender sender, IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
@@ -29,6 +33,8 @@ public final class IdentityWriteRoutes implements AutoCloseable {
     this.projects = new ProjectCommandController(authenticator, commands, directory, render);
     this.users = new UserCommandController(authenticator, commands, directory, render, hasher);
     this.roles = new RoleCommandController(authenticator, commands, directory, render);
+    this.domains = new DomainCommandController(authenticator, commands, directory, render);
+    this.groups = new GroupCommandController(authenticator, commands, directory, render);
   }
 
   public void routes(JavalinConfig config) {
@@ -45,8 +51,32 @@ public final class IdentityWriteRoutes implements AutoCloseable {
     r.post(V3 + "/roles", roles::create);
     r.patch(V3 + "/roles/{id}", roles::update);
     r.delete(V3 + "/roles/{id}", roles::delete);
-    r.put(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::grant);
-    r.delete(V3 + "/projects/{project}/users/{user}/roles/{role}", roles::revoke);
+    r.put(V3 + "/projects/{id}/tags", projects::replaceTags);
+    r.delete(V3 + "/projects/{id}/tags", projects::clearTags);
+    r.put(V3 + "/projects/{id}/tags/{tag}", projects::addTag);
+    r.delete(V3 + "/projects/{id}/tags/{tag}", projects::removeTag);
+    r.post(V3 + "/domains", domains::create);
+    r.patch(V3 + "/domains/{id}", domains::update);
+    r.delete(V3 + "/domains/{id}", domains::delete);
+    r.post(V3 + "/groups", groups::create);
+    r.patch(V3 + "/groups/{id}", groups::update);
+    r.delete(V3 + "/groups/{id}", groups::delete);
+    r.put(V3 + "/groups/{id}/users/{user}", groups::addUser);
+    r.delete(V3 + "/groups/{id}/users/{user}", groups::removeUser);
+    r.put(V3 + "/roles/{prior}/implies/{implied}", roles::imply);
+    r.delete(V3 + "/roles/{prior}/implies/{implied}", roles::unimply);
+    for (String target : List.of(Grant.PROJECT, Grant.DOMAIN, Grant.SYSTEM)) {
+      for (String actor : List.of(Grant.USER, Grant.GROUP)) {
+        String path = V3 + Grant.rolesPath(target, actor) + "/{role}";
+        r.put(path, roles.grant(target, actor, false, false));
+        r.delete(path, roles.grant(target, actor, false, true));
+        if (!target.equals(Grant.SYSTEM)) {
+          String inherited = V3 + "/OS-INHERIT" + Grant.rolesPath(target, actor) + "/{role}/inherited_to_projects";
+          r.put(inherited, roles.grant(target, actor, true, false));
+          r.delete(inherited, roles.grant(target, actor, true, true));
+        }
+      }
+    }
   }
 
   /** Stops recording password checks (those already queued are still sent). */

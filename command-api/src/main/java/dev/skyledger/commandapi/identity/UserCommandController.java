@@ -12,6 +12,8 @@ import dev.skyledger.platform.http.JsonBody;
 import dev.skyledger.views.identity.IdentityDirectory;
 import dev.skyledger.views.identity.IdentityJson;
 import io.javalin.http.Context;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -21,6 +23,9 @@ import java.util.UUID;
 final class UserCommandController {
   static final int MAX_NAME = 255;
   static final int MAX_PASSWORD = 4096;
+  static final int MAX_EXTRA = 16_384;
+  private static final Set<String> KNOWN = Set.of("id", "name", "domain_id", "enabled", "password", "email",
+      "description", "default_project_id", "options", "links", "password_expires_at", "federated", "original_password");
 
   private final Authenticator auth;
   private final IdentityCommands commands;
@@ -45,7 +50,8 @@ final class UserCommandController {
     String id = UUID.randomUUID().toString().replace("-", "");
     commands.send(ctx, caller, new CreateUser(id, u.optionalString("domain_id").orElse(IdentityJson.DEFAULT_DOMAIN_ID),
         name, hash, u.optionalString("email").orElse(null), u.optionalString("description").orElse(null),
-        u.optionalBoolean("enabled").orElse(true), u.optionalString("default_project_id").orElse(null)), id, null);
+        u.optionalBoolean("enabled").orElse(true), u.optionalString("default_project_id").orElse(null),
+        extra(u, null)), id, null);
     respond(ctx, 201, id);
   }
 
@@ -58,7 +64,8 @@ final class UserCommandController {
     String hash = u.optionalString("password").map(p -> hasher.hash(checkPassword(u, p))).orElse(null);
     commands.send(ctx, caller, new UpdateUser(id, name, hash, u.optionalString("email").orElse(null),
         u.optionalString("description").orElse(null), u.optionalBoolean("enabled").orElse(null),
-        u.optionalString("default_project_id").orElse(null)), id, null);
+        u.optionalString("default_project_id").orElse(null),
+        extra(u, directory.user(id).map(IdentityDirectory.User::extra).orElse(null))), id, null);
     respond(ctx, 200, id);
   }
 
@@ -76,13 +83,42 @@ final class UserCommandController {
     JsonBody u = JsonBody.of(ctx, render.mapper()).object("user");
     String original = u.string("original_password");
     String password = checkPassword(u, u.string("password"));
-    if (!id.equals(caller.userId())) throw ApiException.forbidden("You may only change your own password.");
+    if (!id.equals(caller.userId()) && !caller.isAdmin()) {
+      throw ApiException.forbidden("You may only change your own password.");
+    }
     IdentityDirectory.User user = directory.user(id).orElseThrow(() -> ApiException.notFound("Could not find user: " + id + "."));
     if (!hasher.matches(original, user.passwordHash())) {
       throw ApiException.unauthorized("The original password is not correct.");
     }
     commands.send(ctx, caller, new ChangePassword(id, hasher.hash(password)), id, null);
     ctx.status(204);
+  }
+
+  /**
+   * The attributes Keystone does not know, which it keeps and gives back ({@code project_id} from
+   * older clients, for one): merged over {@code previous}; null when there are none to store.
+   */
+  private String extra(JsonBody u, String previous) {
+    ObjectNode extra;
+    try {
+      extra = previous == null ? render.mapper().createObjectNode() : (ObjectNode) render.mapper().readTree(previous);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("corrupt extra attributes", e);
+    }
+    boolean changed = false;
+    for (var it = u.node().fields(); it.hasNext(); ) {
+      var field = it.next();
+      if (KNOWN.contains(field.getKey())) continue;
+      if (field.getKey().length() > 64) {
+        throw ApiException.badRequest("Invalid input for field 'user': attribute names are at most 64 characters.");
+      }
+      extra.set(field.getKey(), field.getValue());
+      changed = true;
+    }
+    if (!changed) return null;
+    String text = extra.toString();
+    if (text.length() > MAX_EXTRA) throw ApiException.badRequest("Invalid input for field 'user': too many other attributes.");
+    return text;
   }
 
   private static String checkPassword(JsonBody u, String password) {

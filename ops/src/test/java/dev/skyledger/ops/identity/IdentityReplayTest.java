@@ -50,7 +50,11 @@ class IdentityReplayTest {
       "projects", "id",
       "users", "id",
       "roles", "id",
-      "role_assignments", "project_id, user_id, role_id",
+      "grants", "actor_type, actor_id, target_type, target_id, role_id, inherited",
+      "domains", "id",
+      "groups", "id",
+      "group_members", "group_id, user_id",
+      "implied_roles", "prior_role_id, implied_role_id",
       "revoked_tokens", "audit_id",
       "stream_positions", "stream_key");
 
@@ -153,7 +157,7 @@ class IdentityReplayTest {
     List<String> survivors = workload();
     String before = active();
     int generation = schemas.active(IdentityProjection.NAME).orElseThrow().generation();
-    for (String table : List.of("projects", "users", "roles", "role_assignments", "revoked_tokens")) {
+    for (String table : List.of("projects", "users", "roles", "grants", "revoked_tokens")) {
       assertFalse(rows(before, table).isEmpty(), "the workload left rows in " + table);
     }
 

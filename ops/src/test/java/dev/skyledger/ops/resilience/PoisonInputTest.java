@@ -162,7 +162,7 @@ class PoisonInputTest {
     // a newer release's event type, straight onto the identity events: no projector here can read it
     Envelopes envelopes = new Envelopes(new PayloadCodec());
     String id = UUID.randomUUID().toString().replace("-", "");
-    Envelope future = Envelope.newBuilder(envelopes.command(new CreateProject(id, "default", "x", "", true, List.of()),
+    Envelope future = Envelope.newBuilder(envelopes.command(new CreateProject(id, "default", "x", "", true, List.of(), null),
             id, id, Envelopes.system(), "req-from-the-future", "domain/future", Instant.now()))
         .setType("dev.skyledger.events.identity.ProjectArchived").setSequence(1).build();
     try (KafkaProducer<String, Envelope> producer = new KafkaClients(env.config()).producer("poison-test")) {
@@ -197,7 +197,7 @@ class PoisonInputTest {
     String id = UUID.randomUUID().toString().replace("-", "");
     Envelopes envelopes = new Envelopes(new PayloadCodec());
     Envelope command = envelopes.command(new CreateProject(id, "default", "bad\u0000name", "nul\u0000too", true,
-        List.of("t\u0000")), id, id, actor, "req-poisoned", "default", Instant.now());
+        List.of("t\u0000"), null), id, id, actor, "req-poisoned", "default", Instant.now());
     try (KafkaProducer<String, Envelope> producer = new KafkaClients(env.config()).producer("poison-test")) {
       producer.send(new ProducerRecord<>(env.config().topic(Topics.IDENTITY_COMMANDS), "default", command)).get();
     }

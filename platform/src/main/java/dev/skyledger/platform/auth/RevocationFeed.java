@@ -9,6 +9,7 @@ import dev.skyledger.events.identity.RoleUnassigned;
 import dev.skyledger.events.identity.TokenRevoked;
 import dev.skyledger.events.identity.UserDeleted;
 import dev.skyledger.events.identity.UserPasswordChanged;
+import dev.skyledger.events.identity.UserRemovedFromGroup;
 import dev.skyledger.events.identity.UserUpdated;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.platform.kafka.KafkaClients;
@@ -141,8 +142,12 @@ public final class RevocationFeed implements AutoCloseable {
       list.revokeProject(e.getProjectId(), at);
     } else if (event instanceof ProjectUpdated e && !e.getEnabled()) {
       list.revokeProject(e.getProjectId(), at);
-    } else if (event instanceof RoleUnassigned e) {
-      list.revokeUserOnProject(e.getUserId(), e.getProjectId(), at);
+    } else if (event instanceof RoleUnassigned e && e.getUserId() != null) {
+      // a user's role on a project: their tokens for it; on a domain or the system: all of theirs
+      if (e.getProjectId() != null && !e.getInherited()) list.revokeUserOnProject(e.getUserId(), e.getProjectId(), at);
+      else list.revokeUser(e.getUserId(), at);
+    } else if (event instanceof UserRemovedFromGroup e) {
+      list.revokeUser(e.getUserId(), at);
     } else if (event instanceof RoleDeleted e) {
       list.revokeRole(e.getRoleId(), at);
     }

@@ -47,6 +47,11 @@ public final class TokenCodec {
       node.put("pn", claims.projectName());
       node.put("pd", claims.projectDomainId());
     }
+    if (claims.domainId() != null) {
+      node.put("did", claims.domainId());
+      node.put("dn", claims.domainName());
+    }
+    if (claims.system()) node.put("sys", true);
     ArrayNode roles = node.putArray("r");
     for (Role role : claims.roles()) roles.addObject().put("id", role.id()).put("n", role.name());
     ArrayNode methods = node.putArray("m");
@@ -85,7 +90,8 @@ public final class TokenCodec {
           node.path("aid").asText(), node.path("uid").asText(), node.path("un").asText(),
           node.path("ud").asText(), text(node, "pid"), text(node, "pn"), text(node, "pd"),
           List.copyOf(roles), List.copyOf(methods),
-          Instant.ofEpochMilli(node.path("iat").asLong()), Instant.ofEpochMilli(node.path("exp").asLong())));
+          Instant.ofEpochMilli(node.path("iat").asLong()), Instant.ofEpochMilli(node.path("exp").asLong()),
+          text(node, "did"), text(node, "dn"), node.path("sys").asBoolean(false)));
     } catch (IllegalArgumentException | GeneralSecurityException | java.io.IOException e) {
       return Optional.empty();
     }

@@ -37,17 +37,27 @@ final class IdentityDecider {
     if (!isAdmin(actor, s)) {
       return Decision.forbidden("You are not authorized to perform the requested action: admin required.");
     }
-    if (command instanceof CreateProject c) return createProject(c, s);
-    if (command instanceof UpdateProject c) return updateProject(c, s);
-    if (command instanceof DeleteProject c) return deleteProject(c, s);
-    if (command instanceof CreateUser c) return createUser(c, s);
-    if (command instanceof UpdateUser c) return updateUser(c, s);
-    if (command instanceof DeleteUser c) return deleteUser(c, s);
-    if (command instanceof CreateRole c) return createRole(c, s);
-    if (command instanceof UpdateRole c) return updateRole(c, s);
-    if (command instanceof DeleteRole c) return deleteRole(c, s);
-    if (command instanceof AssignRole c) return assignRole(c, s);
-    if (command instanceof UnassignRole c) return unassignRole(c, s);
+    if (command instanceof CreateDomain c) return DirectoryDecisions.createDomain(c, s);
+    if (command instanceof UpdateDomain c) return DirectoryDecisions.updateDomain(c, s);
+    if (command instanceof DeleteDomain c) return DirectoryDecisions.deleteDomain(c, s);
+    if (command instanceof CreateProject c) return DirectoryDecisions.createProject(c, s);
+    if (command instanceof UpdateProject c) return DirectoryDecisions.updateProject(c, s);
+    if (command instanceof DeleteProject c) return DirectoryDecisions.deleteProject(c, s);
+    if (command instanceof CreateUser c) return DirectoryDecisions.createUser(c, s);
+    if (command instanceof UpdateUser c) return DirectoryDecisions.updateUser(c, s);
+    if (command instanceof DeleteUser c) return DirectoryDecisions.deleteUser(c, s);
+    if (command instanceof CreateGroup c) return DirectoryDecisions.createGroup(c, s);
+    if (command instanceof UpdateGroup c) return DirectoryDecisions.updateGroup(c, s);
+    if (command instanceof DeleteGroup c) return DirectoryDecisions.deleteGroup(c, s);
+    if (command instanceof AddUserToGroup c) return DirectoryDecisions.addUserToGroup(c, s);
+    if (command instanceof RemoveUserFromGroup c) return DirectoryDecisions.removeUserFromGroup(c, s);
+    if (command instanceof CreateRole c) return RoleDecisions.createRole(c, s);
+    if (command instanceof UpdateRole c) return RoleDecisions.updateRole(c, s);
+    if (command instanceof DeleteRole c) return RoleDecisions.deleteRole(c, s);
+    if (command instanceof AssignRole c) return RoleDecisions.assignRole(c, s);
+    if (command instanceof UnassignRole c) return RoleDecisions.unassignRole(c, s);
+    if (command instanceof CreateImpliedRole c) return RoleDecisions.createImpliedRole(c, s);
+    if (command instanceof DeleteImpliedRole c) return RoleDecisions.deleteImpliedRole(c, s);
     return Decision.badRequest("Unknown identity command " + command.getSchema().getName() + ".");
   }
 
@@ -58,12 +68,17 @@ final class IdentityDecider {
   /** The actor holds the admin role, now, on the project its token is scoped to (which is enabled). */
   static boolean isAdmin(Actor actor, IdentityState s) {
     if (isSystem(actor)) return true;
-    if (actor.getUserId() == null || actor.getProjectId() == null) return false;
+    if (actor.getUserId() == null) return false;
     boolean userEnabled = s.user(actor.getUserId()).map(User::enabled).orElse(false);
+    if (actor.getProjectId() == null) {
+      // a system-scoped token: the admin role on the system, held now
+      return userEnabled && actor.getRoles().contains(ADMIN) && s.roleByName(ADMIN)
+          .map(admin -> s.effectiveRolesOn(actor.getUserId(), IdentityState.SYSTEM).contains(admin.id())).orElse(false);
+    }
     boolean projectEnabled = s.project(actor.getProjectId()).map(Project::enabled).orElse(false);
     Optional<Role> admin = s.roleByName(ADMIN);
     return userEnabled && projectEnabled && admin.isPresent()
-        && s.assigned(actor.getProjectId(), actor.getUserId(), admin.get().id());
+        && s.effectiveRoles(actor.getUserId(), actor.getProjectId()).contains(admin.get().id());
   }
 
   private static Decision bootstrap(BootstrapIdentity c, Actor actor, IdentityState s) {
@@ -76,80 +91,33 @@ final class IdentityDecider {
     if (projectId == null) {
       projectId = c.getAdminProjectId();
       events.add(new ProjectCreated(projectId, c.getDomainId(), c.getAdminProjectName(),
-          "Bootstrap project for initializing the cloud.", true, List.of()));
+          "Bootstrap project for initializing the cloud.", true, List.of(), null));
     }
     String userId = s.userByName(c.getDomainId(), c.getAdminUserName()).map(User::id).orElse(null);
     if (userId == null) {
       userId = c.getAdminUserId();
       events.add(new UserCreated(userId, c.getDomainId(), c.getAdminUserName(), c.getAdminPasswordHash(), null,
-          null, true, projectId));
+          null, true, projectId, null));
     }
-    if (!s.assigned(projectId, userId, adminRole)) events.add(new RoleAssigned(projectId, userId, adminRole));
+    if (!s.assigned(projectId, userId, adminRole)) events.add(new RoleAssigned(projectId, userId, adminRole, null, null, false, false));
+    // as Keystone's bootstrap does: the first admin also administers the system (system-scoped tokens)
+    var onSystem = new IdentityState.Assignment(null, userId, adminRole, null, null, true, false);
+    if (!s.granted(onSystem)) events.add(new RoleAssigned(null, userId, adminRole, null, null, true, false));
     return Decision.accept(userId, events);
   }
 
   private static String roleId(IdentityState s, String name, String newId, List<SpecificRecord> events) {
     Optional<Role> existing = s.roleByName(name);
     if (existing.isPresent()) return existing.get().id();
-    events.add(new RoleCreated(newId, name, null));
+    events.add(new RoleCreated(newId, name, null, null));
     return newId;
   }
 
-  private static Decision createProject(CreateProject c, IdentityState s) {
-    if (!c.getDomainId().equals(DEFAULT_DOMAIN)) return Decision.notFound("Could not find domain: " + c.getDomainId() + ".");
-    if (s.project(c.getProjectId()).isPresent()) return Decision.conflict("Conflict occurred attempting to store project - Duplicate ID, " + c.getProjectId() + ".");
-    if (s.projectByName(c.getDomainId(), c.getName()).isPresent()) return duplicateName("project", c.getName(), c.getDomainId());
-    return Decision.accept(c.getProjectId(), new ProjectCreated(c.getProjectId(), c.getDomainId(), c.getName(),
-        c.getDescription(), c.getEnabled(), c.getTags()));
-  }
-
-  private static Decision updateProject(UpdateProject c, IdentityState s) {
-    Optional<Project> found = s.project(c.getProjectId());
-    if (found.isEmpty()) return Decision.notFound("Could not find project: " + c.getProjectId() + ".");
-    Project p = found.get();
-    String name = c.getName() != null ? c.getName() : p.name();
-    if (!name.equals(p.name()) && s.projectByName(p.domainId(), name).isPresent()) return duplicateName("project", name, p.domainId());
-    return Decision.accept(p.id(), new ProjectUpdated(p.id(), name,
-        c.getDescription() != null ? c.getDescription() : p.description(),
-        c.getEnabled() != null ? c.getEnabled() : p.enabled()));
-  }
-
-  private static Decision deleteProject(DeleteProject c, IdentityState s) {
-    if (s.project(c.getProjectId()).isEmpty()) return Decision.notFound("Could not find project: " + c.getProjectId() + ".");
-    return Decision.accept(c.getProjectId(), new ProjectDeleted(c.getProjectId()));
-  }
-
-  private static Decision createUser(CreateUser c, IdentityState s) {
-    if (!c.getDomainId().equals(DEFAULT_DOMAIN)) return Decision.notFound("Could not find domain: " + c.getDomainId() + ".");
-    if (s.user(c.getUserId()).isPresent()) return Decision.conflict("Conflict occurred attempting to store user - Duplicate ID, " + c.getUserId() + ".");
-    if (s.userByName(c.getDomainId(), c.getName()).isPresent()) return duplicateName("user", c.getName(), c.getDomainId());
-    if (c.getDefaultProjectId() != null && s.project(c.getDefaultProjectId()).isEmpty()) {
-      return Decision.badRequest("Invalid input for field 'default_project_id': could not find project: " + c.getDefaultProjectId() + ".");
-    }
-    return Decision.accept(c.getUserId(), new UserCreated(c.getUserId(), c.getDomainId(), c.getName(),
-        c.getPasswordHash(), c.getEmail(), c.getDescription(), c.getEnabled(), c.getDefaultProjectId()));
-  }
-
-  private static Decision updateUser(UpdateUser c, IdentityState s) {
-    Optional<User> found = s.user(c.getUserId());
-    if (found.isEmpty()) return Decision.notFound("Could not find user: " + c.getUserId() + ".");
-    User u = found.get();
-    String name = c.getName() != null ? c.getName() : u.name();
-    if (!name.equals(u.name()) && s.userByName(u.domainId(), name).isPresent()) return duplicateName("user", name, u.domainId());
-    String defaultProject = c.getDefaultProjectId() != null ? c.getDefaultProjectId() : u.defaultProjectId();
-    if (c.getDefaultProjectId() != null && s.project(c.getDefaultProjectId()).isEmpty()) {
-      return Decision.badRequest("Invalid input for field 'default_project_id': could not find project: " + c.getDefaultProjectId() + ".");
-    }
-    List<SpecificRecord> events = new ArrayList<>();
-    events.add(new UserUpdated(u.id(), name, c.getEmail() != null ? c.getEmail() : u.email(),
-        c.getDescription() != null ? c.getDescription() : u.description(),
-        c.getEnabled() != null ? c.getEnabled() : u.enabled(), defaultProject));
-    if (c.getPasswordHash() != null) events.add(new UserPasswordChanged(u.id(), c.getPasswordHash()));
-    return Decision.accept(u.id(), events);
-  }
-
   private static Decision changePassword(ChangePassword c, Actor actor, IdentityState s) {
-    if (!c.getUserId().equals(actor.getUserId())) return Decision.forbidden("You may only change your own password.");
+    // the API has checked the original password; a user changes their own, an admin anyone's
+    if (!c.getUserId().equals(actor.getUserId()) && !isAdmin(actor, s)) {
+      return Decision.forbidden("You may only change your own password.");
+    }
     Optional<User> user = s.user(c.getUserId());
     if (user.isEmpty()) return Decision.notFound("Could not find user: " + c.getUserId() + ".");
     if (!user.get().enabled()) return Decision.reject(401, "Unauthorized", "The user is disabled.");
@@ -166,58 +134,6 @@ final class IdentityDecider {
     return Decision.accept(userId, event);
   }
 
-  private static Decision deleteUser(DeleteUser c, IdentityState s) {
-    if (s.user(c.getUserId()).isEmpty()) return Decision.notFound("Could not find user: " + c.getUserId() + ".");
-    return Decision.accept(c.getUserId(), new UserDeleted(c.getUserId()));
-  }
-
-  private static Decision createRole(CreateRole c, IdentityState s) {
-    if (s.role(c.getRoleId()).isPresent()) return Decision.conflict("Conflict occurred attempting to store role - Duplicate ID, " + c.getRoleId() + ".");
-    if (s.roleByName(c.getName()).isPresent()) return Decision.conflict("Conflict occurred attempting to store role - Duplicate entry found with name " + c.getName() + ".");
-    return Decision.accept(c.getRoleId(), new RoleCreated(c.getRoleId(), c.getName(), c.getDescription()));
-  }
-
-  private static Decision updateRole(UpdateRole c, IdentityState s) {
-    Optional<Role> found = s.role(c.getRoleId());
-    if (found.isEmpty()) return Decision.notFound("Could not find role: " + c.getRoleId() + ".");
-    Role r = found.get();
-    String name = c.getName() != null ? c.getName() : r.name();
-    if (!name.equals(r.name()) && s.roleByName(name).isPresent()) {
-      return Decision.conflict("Conflict occurred attempting to store role - Duplicate entry found with name " + name + ".");
-    }
-    return Decision.accept(r.id(), new RoleUpdated(r.id(), name,
-        c.getDescription() != null ? c.getDescription() : r.description()));
-  }
-
-  private static Decision deleteRole(DeleteRole c, IdentityState s) {
-    if (s.role(c.getRoleId()).isEmpty()) return Decision.notFound("Could not find role: " + c.getRoleId() + ".");
-    return Decision.accept(c.getRoleId(), new RoleDeleted(c.getRoleId()));
-  }
-
-  private static Decision assignRole(AssignRole c, IdentityState s) {
-    Decision missing = missingTarget(c.getProjectId(), c.getUserId(), c.getRoleId(), s);
-    if (missing != null) return missing;
-    if (s.assigned(c.getProjectId(), c.getUserId(), c.getRoleId())) return Decision.accept(c.getRoleId());
-    return Decision.accept(c.getRoleId(), new RoleAssigned(c.getProjectId(), c.getUserId(), c.getRoleId()));
-  }
-
-  private static Decision unassignRole(UnassignRole c, IdentityState s) {
-    Decision missing = missingTarget(c.getProjectId(), c.getUserId(), c.getRoleId(), s);
-    if (missing != null) return missing;
-    if (!s.assigned(c.getProjectId(), c.getUserId(), c.getRoleId())) {
-      return Decision.notFound("Could not find role assignment with role: " + c.getRoleId() + ", user or group: "
-          + c.getUserId() + ", project, domain, or system: " + c.getProjectId() + ".");
-    }
-    return Decision.accept(c.getRoleId(), new RoleUnassigned(c.getProjectId(), c.getUserId(), c.getRoleId()));
-  }
-
-  private static Decision missingTarget(String projectId, String userId, String roleId, IdentityState s) {
-    if (s.project(projectId).isEmpty()) return Decision.notFound("Could not find project: " + projectId + ".");
-    if (s.user(userId).isEmpty()) return Decision.notFound("Could not find user: " + userId + ".");
-    if (s.role(roleId).isEmpty()) return Decision.notFound("Could not find role: " + roleId + ".");
-    return null;
-  }
-
   private static Decision revokeToken(RevokeToken c, Actor actor, IdentityState s) {
     if (!isAdmin(actor, s) && !c.getUserId().equals(actor.getUserId())) {
       return Decision.forbidden("You are not authorized to revoke another user's token.");
@@ -225,18 +141,30 @@ final class IdentityDecider {
     return Decision.accept(c.getAuditId(), new TokenRevoked(c.getAuditId(), c.getUserId(), c.getExpiresAt()));
   }
 
-  private static Decision duplicateName(String kind, String name, String domainId) {
+  static Decision duplicateName(String kind, String name, String domainId) {
     return Decision.conflict("Conflict occurred attempting to store " + kind + " - Duplicate entry found with name "
         + name + " at domain ID " + domainId + ".");
   }
 
   /** Applies one event to the state. */
   static void evolve(IdentityState s, SpecificRecord event) {
-    if (event instanceof ProjectCreated e) {
-      s.putProject(new Project(e.getProjectId(), e.getDomainId(), e.getName(), e.getDescription(), e.getEnabled()), null);
+    if (event instanceof DomainCreated e) {
+      s.putDomain(new IdentityState.Domain(e.getDomainId(), e.getName(), e.getDescription(), e.getEnabled(),
+          List.copyOf(e.getTags())), null);
+    } else if (event instanceof DomainUpdated e) {
+      s.domain(e.getDomainId()).ifPresent(d -> s.putDomain(new IdentityState.Domain(d.id(), e.getName(),
+          e.getDescription(), e.getEnabled(), List.copyOf(e.getTags())), d.name()));
+    } else if (event instanceof DomainDeleted e) {
+      s.domain(e.getDomainId()).ifPresent(d -> {
+        s.grantsOn("d:" + d.id()).forEach(s::unassign);
+        s.deleteDomain(d);
+      });
+    } else if (event instanceof ProjectCreated e) {
+      s.putProject(new Project(e.getProjectId(), e.getDomainId(), e.getName(), e.getDescription(), e.getEnabled(),
+          e.getParentId()), null);
     } else if (event instanceof ProjectUpdated e) {
       s.project(e.getProjectId()).ifPresent(p -> s.putProject(
-          new Project(p.id(), p.domainId(), e.getName(), e.getDescription(), e.getEnabled()), p.name()));
+          new Project(p.id(), p.domainId(), e.getName(), e.getDescription(), e.getEnabled(), p.parentId()), p.name()));
     } else if (event instanceof ProjectDeleted e) {
       s.project(e.getProjectId()).ifPresent(p -> {
         s.assignmentsOfProject(p.id()).forEach(s::unassign);
@@ -254,24 +182,50 @@ final class IdentityDecider {
     } else if (event instanceof UserDeleted e) {
       s.user(e.getUserId()).ifPresent(u -> {
         s.assignmentsOfUser(u.id()).forEach(s::unassign);
+        s.groupsOf(u.id()).forEach(g -> s.leave(g, u.id()));
         s.deleteUser(u);
       });
+    } else if (event instanceof GroupCreated e) {
+      s.putGroup(new IdentityState.Group(e.getGroupId(), e.getDomainId(), e.getName(), e.getDescription()), null);
+    } else if (event instanceof GroupUpdated e) {
+      s.group(e.getGroupId()).ifPresent(g -> s.putGroup(
+          new IdentityState.Group(g.id(), g.domainId(), e.getName(), e.getDescription()), g.name()));
+    } else if (event instanceof GroupDeleted e) {
+      s.group(e.getGroupId()).ifPresent(g -> {
+        s.assignmentsOfGroup(g.id()).forEach(s::unassign);
+        s.deleteGroup(g);
+      });
+    } else if (event instanceof UserAddedToGroup e) {
+      s.join(e.getGroupId(), e.getUserId());
+    } else if (event instanceof UserRemovedFromGroup e) {
+      s.leave(e.getGroupId(), e.getUserId());
     } else if (event instanceof RoleCreated e) {
-      s.putRole(new Role(e.getRoleId(), e.getName(), e.getDescription()), null);
+      s.putRole(new Role(e.getRoleId(), e.getName(), e.getDescription(), e.getDomainId()), null);
     } else if (event instanceof RoleUpdated e) {
-      s.role(e.getRoleId()).ifPresent(r -> s.putRole(new Role(r.id(), e.getName(), e.getDescription()), r.name()));
+      s.role(e.getRoleId()).ifPresent(r -> s.putRole(new Role(r.id(), e.getName(), e.getDescription(), r.domainId()),
+          r.name()));
     } else if (event instanceof RoleDeleted e) {
       s.role(e.getRoleId()).ifPresent(r -> {
         s.assignmentsOfRole(r.id()).forEach(s::unassign);
         s.deleteRole(r);
       });
+    } else if (event instanceof RoleImplied e) {
+      s.imply(e.getPriorRoleId(), e.getImpliedRoleId());
+    } else if (event instanceof RoleImplicationRemoved e) {
+      s.unimply(e.getPriorRoleId(), e.getImpliedRoleId());
     } else if (event instanceof RoleAssigned e) {
-      s.assign(new Assignment(e.getProjectId(), e.getUserId(), e.getRoleId()));
+      s.assign(assignment(e));
     } else if (event instanceof RoleUnassigned e) {
-      s.unassign(new Assignment(e.getProjectId(), e.getUserId(), e.getRoleId()));
+      s.unassign(new Assignment(e.getProjectId(), e.getUserId(), e.getRoleId(), e.getDomainId(), e.getGroupId(),
+          e.getSystem(), e.getInherited()));
     }
     // TokenRevoked changes no write-side state: revocation is enforced by every API process.
     // UserAuthFailed and its reset neither: the lockout is judged where passwords are checked.
+  }
+
+  static Assignment assignment(RoleAssigned e) {
+    return new Assignment(e.getProjectId(), e.getUserId(), e.getRoleId(), e.getDomainId(), e.getGroupId(),
+        e.getSystem(), e.getInherited());
   }
 
   /** The resource an identity event is about (its envelope's aggregate id). */
@@ -286,8 +240,18 @@ final class IdentityDecider {
     if (event instanceof RoleCreated e) return e.getRoleId();
     if (event instanceof RoleUpdated e) return e.getRoleId();
     if (event instanceof RoleDeleted e) return e.getRoleId();
-    if (event instanceof RoleAssigned e) return e.getUserId();
-    if (event instanceof RoleUnassigned e) return e.getUserId();
+    if (event instanceof RoleAssigned e) return e.getUserId() != null ? e.getUserId() : e.getGroupId();
+    if (event instanceof RoleUnassigned e) return e.getUserId() != null ? e.getUserId() : e.getGroupId();
+    if (event instanceof DomainCreated e) return e.getDomainId();
+    if (event instanceof DomainUpdated e) return e.getDomainId();
+    if (event instanceof DomainDeleted e) return e.getDomainId();
+    if (event instanceof GroupCreated e) return e.getGroupId();
+    if (event instanceof GroupUpdated e) return e.getGroupId();
+    if (event instanceof GroupDeleted e) return e.getGroupId();
+    if (event instanceof UserAddedToGroup e) return e.getGroupId();
+    if (event instanceof UserRemovedFromGroup e) return e.getGroupId();
+    if (event instanceof RoleImplied e) return e.getPriorRoleId();
+    if (event instanceof RoleImplicationRemoved e) return e.getPriorRoleId();
     if (event instanceof TokenRevoked e) return e.getAuditId();
     if (event instanceof UserAuthFailed e) return e.getUserId();
     if (event instanceof UserAuthFailuresReset e) return e.getUserId();

@@ -12,11 +12,12 @@ import dev.skyledger.processors.core.KeyValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The identity state as the deciders of other contexts see it: the same users, projects, roles and
- * assignments the identity decider keeps (built by the same {@code evolve}), plus a mark for each
+ * The identity state as the deciders of other contexts see it: the same users, projects, roles,
+ * groups and grants the identity decider keeps (built by the same {@code evolve}), plus a mark for each
  * thing taken away, so that a command carrying a token's roles can be re-checked against what is
  * assigned now.
  *
@@ -38,9 +39,10 @@ public final class IdentityView {
   /** Applies one identity event. Applying the same event again leaves the same state. */
   public void apply(SpecificRecord event) {
     if (event instanceof RoleUnassigned e) {
-      kv.put(GONE + "a/" + e.getProjectId() + "/" + e.getUserId() + "/" + e.getRoleId(), "");
+      kv.put(GONE + IdentityState.key(new IdentityState.Assignment(e.getProjectId(), e.getUserId(), e.getRoleId(),
+          e.getDomainId(), e.getGroupId(), e.getSystem(), e.getInherited())), "");
     } else if (event instanceof RoleAssigned e) {
-      kv.delete(GONE + "a/" + e.getProjectId() + "/" + e.getUserId() + "/" + e.getRoleId());
+      kv.delete(GONE + IdentityState.key(IdentityDecider.assignment(e)));
     } else if (event instanceof UserDeleted e) {
       kv.put(GONE + "u/" + e.getUserId(), "");
     } else if (event instanceof ProjectDeleted e) {
@@ -70,12 +72,13 @@ public final class IdentityView {
     if (projectId == null) return withRoles(actor, List.of());
     Optional<IdentityState.Project> project = state.project(projectId);
     if (project.isEmpty() ? gone("p/" + projectId) : !project.get().enabled()) return withRoles(actor, List.of());
+    Set<String> effective = state.effectiveRoles(userId, projectId);
     List<String> held = new ArrayList<>();
     for (String name : actor.getRoles()) {
       Optional<IdentityState.Role> role = state.roleByName(name);
       boolean still = role.isEmpty()
           ? !gone("rn/" + name)
-          : state.assigned(projectId, userId, role.get().id())
+          : effective.contains(role.get().id())
               || !gone("a/" + projectId + "/" + userId + "/" + role.get().id());
       if (still) held.add(name);
     }

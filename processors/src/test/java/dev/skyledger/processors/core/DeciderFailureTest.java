@@ -85,7 +85,7 @@ class DeciderFailureTest {
   }
 
   private void send(String id, String name) {
-    commands.pipeInput("stream", envelopes.command(new ProjectCreated(id, "default", name, "", true, List.of()), id, id,
+    commands.pipeInput("stream", envelopes.command(new ProjectCreated(id, "default", name, "", true, List.of(), null), id, id,
         ADMIN, "req-" + id, "stream", NOW));
   }
 

@@ -74,7 +74,7 @@ class DeciderInboxTest {
   }
 
   private void send(String id, String name, String correlation) {
-    Envelope command = envelopes.command(new ProjectCreated(id, "default", name, "", true, List.of()), id, id, ADMIN,
+    Envelope command = envelopes.command(new ProjectCreated(id, "default", name, "", true, List.of(), null), id, id, ADMIN,
         "req-" + id, "stream-" + id, NOW);
     commands.pipeInput("stream-" + id, Envelope.newBuilder(command).setCorrelationId(correlation).build());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.identity.*;
 import dev.skyledger.events.identity.AssignRole;
 import dev.skyledger.events.identity.BootstrapIdentity;
 import dev.skyledger.events.identity.ChangePassword;
@@ -64,17 +65,18 @@ class IdentityDeciderTest {
   // ---- bootstrap -------------------------------------------------------------------------------
 
   @Test
-  void givenEmptyState_whenSystemBootstraps_thenBuiltInRolesAdminProjectUserAndAssignmentAreCreated() {
+  void givenEmptyState_whenSystemBootstraps_thenBuiltInRolesAdminProjectUserAndAdminOnProjectAndSystemAreCreated() {
     Decision decision = IdentityDecider.decide(bootstrap("u-1", "p-1", "r-1", "r-2", "r-3"), Envelopes.system(), state);
 
     assertAccepted(decision);
     assertEquals(List.of(
-        new RoleCreated("r-1", "admin", null),
-        new RoleCreated("r-2", "member", null),
-        new RoleCreated("r-3", "reader", null),
-        new ProjectCreated("p-1", DOMAIN, "admin", "Bootstrap project for initializing the cloud.", true, List.of()),
-        new UserCreated("u-1", DOMAIN, "admin", "hash-1", null, null, true, "p-1"),
-        new RoleAssigned("p-1", "u-1", "r-1")), decision.events());
+        new RoleCreated("r-1", "admin", null, null),
+        new RoleCreated("r-2", "member", null, null),
+        new RoleCreated("r-3", "reader", null, null),
+        new ProjectCreated("p-1", DOMAIN, "admin", "Bootstrap project for initializing the cloud.", true, List.of(), null),
+        new UserCreated("u-1", DOMAIN, "admin", "hash-1", null, null, true, "p-1", null),
+        new RoleAssigned("p-1", "u-1", "r-1", null, null, false, false),
+        new RoleAssigned(null, "u-1", "r-1", null, null, true, false)), decision.events());
     assertEquals("u-1", decision.resourceId());
   }
 
@@ -105,10 +107,10 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-new", DOMAIN, "web", "web servers", true, List.of("prod")), ALICE_AS_ADMIN, state);
+        new CreateProject("p-new", DOMAIN, "web", "web servers", true, List.of("prod"), null), ALICE_AS_ADMIN, state);
 
     assertAccepted(decision);
-    assertEquals(List.of(new ProjectCreated("p-new", DOMAIN, "web", "web servers", true, List.of("prod"))),
+    assertEquals(List.of(new ProjectCreated("p-new", DOMAIN, "web", "web servers", true, List.of("prod"), null)),
         decision.events());
     assertEquals("p-new", decision.resourceId());
   }
@@ -118,7 +120,7 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-other", DOMAIN, "demo", "", true, List.of()), ALICE_AS_ADMIN, state);
+        new CreateProject("p-other", DOMAIN, "demo", "", true, List.of(), null), ALICE_AS_ADMIN, state);
 
     assertRejected(409, decision);
   }
@@ -128,7 +130,7 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), BOB_AS_MEMBER, state);
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of(), null), BOB_AS_MEMBER, state);
 
     assertRejected(403, decision);
   }
@@ -136,10 +138,10 @@ class IdentityDeciderTest {
   @Test
   void givenAdminRoleUnassigned_whenCreateProjectWithTokenStillClaimingAdmin_thenRejectedWith403() {
     givenAliceAdminAndBobMember();
-    given(new RoleUnassigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE));
+    given(new RoleUnassigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE, null, null, false, false));
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), ALICE_AS_ADMIN, state);
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of(), null), ALICE_AS_ADMIN, state);
 
     assertRejected(403, decision);
   }
@@ -147,10 +149,10 @@ class IdentityDeciderTest {
   @Test
   void givenAdminUserDisabled_whenCreateProject_thenRejectedWith403() {
     givenAliceAdminAndBobMember();
-    given(new UserUpdated(ALICE, "alice", null, null, false, ADMIN_PROJECT));
+    given(new UserUpdated(ALICE, "alice", null, null, false, ADMIN_PROJECT, null));
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), ALICE_AS_ADMIN, state);
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of(), null), ALICE_AS_ADMIN, state);
 
     assertRejected(403, decision);
   }
@@ -161,7 +163,7 @@ class IdentityDeciderTest {
     Actor aliceOnDemo = actor(ALICE, "alice", DEMO_PROJECT, "admin");
 
     Decision decision = IdentityDecider.decide(
-        new CreateProject("p-new", DOMAIN, "web", "", true, List.of()), aliceOnDemo, state);
+        new CreateProject("p-new", DOMAIN, "web", "", true, List.of(), null), aliceOnDemo, state);
 
     assertRejected(403, decision);
   }
@@ -171,7 +173,7 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new UpdateProject("p-missing", "renamed", null, null), ALICE_AS_ADMIN, state);
+        new UpdateProject("p-missing", "renamed", null, null, null), ALICE_AS_ADMIN, state);
 
     assertRejected(404, decision);
   }
@@ -181,7 +183,7 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new UpdateProject(DEMO_PROJECT, "admin", null, null), ALICE_AS_ADMIN, state);
+        new UpdateProject(DEMO_PROJECT, "admin", null, null, null), ALICE_AS_ADMIN, state);
 
     assertRejected(409, decision);
   }
@@ -208,7 +210,7 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new CreateUser("u-bob-2", DOMAIN, "bob", "hash", null, null, true, null), ALICE_AS_ADMIN, state);
+        new CreateUser("u-bob-2", DOMAIN, "bob", "hash", null, null, true, null, null), ALICE_AS_ADMIN, state);
 
     assertRejected(409, decision);
   }
@@ -218,11 +220,11 @@ class IdentityDeciderTest {
     givenAliceAdminAndBobMember();
 
     Decision decision = IdentityDecider.decide(
-        new UpdateUser(BOB, null, "new-hash", "bob@example.org", null, null, null), ALICE_AS_ADMIN, state);
+        new UpdateUser(BOB, null, "new-hash", "bob@example.org", null, null, null, null), ALICE_AS_ADMIN, state);
 
     assertAccepted(decision);
     assertEquals(List.of(
-        new UserUpdated(BOB, "bob", "bob@example.org", null, true, DEMO_PROJECT),
+        new UserUpdated(BOB, "bob", "bob@example.org", null, true, DEMO_PROJECT, null),
         new UserPasswordChanged(BOB, "new-hash")), decision.events());
     given(decision.events());
     assertEquals("new-hash", state.user(BOB).orElseThrow().passwordHash());
@@ -254,17 +256,17 @@ class IdentityDeciderTest {
   void givenRoleNotAssigned_whenAssignRole_thenRoleAssigned() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new AssignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new AssignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE, null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertAccepted(decision);
-    assertEquals(List.of(new RoleAssigned(ADMIN_PROJECT, BOB, MEMBER_ROLE)), decision.events());
+    assertEquals(List.of(new RoleAssigned(ADMIN_PROJECT, BOB, MEMBER_ROLE, null, null, false, false)), decision.events());
   }
 
   @Test
   void givenRoleAlreadyAssigned_whenAssignRoleAgain_thenAcceptedWithNoEvents() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, MEMBER_ROLE, null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertAccepted(decision);
     assertEquals(List.of(), decision.events());
@@ -275,7 +277,7 @@ class IdentityDeciderTest {
   void givenRoleNotAssigned_whenUnassignRole_thenRejectedWith404() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new UnassignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new UnassignRole(ADMIN_PROJECT, BOB, MEMBER_ROLE, null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertRejected(404, decision);
   }
@@ -284,7 +286,7 @@ class IdentityDeciderTest {
   void givenUnknownUser_whenAssignRole_thenRejectedWith404() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, "u-ghost", MEMBER_ROLE), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, "u-ghost", MEMBER_ROLE, null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertRejected(404, decision);
   }
@@ -293,7 +295,7 @@ class IdentityDeciderTest {
   void givenUnknownRole_whenAssignRole_thenRejectedWith404() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, "r-ghost"), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new AssignRole(DEMO_PROJECT, BOB, "r-ghost", null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertRejected(404, decision);
   }
@@ -302,7 +304,7 @@ class IdentityDeciderTest {
   void givenUnknownProject_whenAssignRole_thenRejectedWith404() {
     givenAliceAdminAndBobMember();
 
-    Decision decision = IdentityDecider.decide(new AssignRole("p-ghost", BOB, MEMBER_ROLE), ALICE_AS_ADMIN, state);
+    Decision decision = IdentityDecider.decide(new AssignRole("p-ghost", BOB, MEMBER_ROLE, null, null, false, false), ALICE_AS_ADMIN, state);
 
     assertRejected(404, decision);
   }
@@ -349,8 +351,8 @@ class IdentityDeciderTest {
     assertAccepted(decision);
     assertEquals(List.of(new RoleUpdated(MEMBER_ROLE, "operator", "runs things")), decision.events());
     given(decision.events());
-    assertAccepted(IdentityDecider.decide(new CreateRole("r-new", "member", null), ALICE_AS_ADMIN, state));
-    assertRejected(409, IdentityDecider.decide(new CreateRole("r-new", "operator", null), ALICE_AS_ADMIN, state));
+    assertAccepted(IdentityDecider.decide(new CreateRole("r-new", "member", null, null), ALICE_AS_ADMIN, state));
+    assertRejected(409, IdentityDecider.decide(new CreateRole("r-new", "operator", null, null), ALICE_AS_ADMIN, state));
   }
 
   @Test
@@ -392,15 +394,163 @@ class IdentityDeciderTest {
 
   private void givenAliceAdminAndBobMember() {
     given(
-        new RoleCreated(ADMIN_ROLE, "admin", null),
-        new RoleCreated(MEMBER_ROLE, "member", null),
-        new ProjectCreated(ADMIN_PROJECT, DOMAIN, "admin", "", true, List.of()),
-        new ProjectCreated(DEMO_PROJECT, DOMAIN, "demo", "", true, List.of()),
-        new UserCreated(ALICE, DOMAIN, "alice", "alice-hash", null, null, true, ADMIN_PROJECT),
-        new UserCreated(BOB, DOMAIN, "bob", "bob-hash", null, null, true, DEMO_PROJECT),
-        new RoleAssigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE),
-        new RoleAssigned(DEMO_PROJECT, ALICE, MEMBER_ROLE),
-        new RoleAssigned(DEMO_PROJECT, BOB, MEMBER_ROLE));
+        new RoleCreated(ADMIN_ROLE, "admin", null, null),
+        new RoleCreated(MEMBER_ROLE, "member", null, null),
+        new ProjectCreated(ADMIN_PROJECT, DOMAIN, "admin", "", true, List.of(), null),
+        new ProjectCreated(DEMO_PROJECT, DOMAIN, "demo", "", true, List.of(), null),
+        new UserCreated(ALICE, DOMAIN, "alice", "alice-hash", null, null, true, ADMIN_PROJECT, null),
+        new UserCreated(BOB, DOMAIN, "bob", "bob-hash", null, null, true, DEMO_PROJECT, null),
+        new RoleAssigned(ADMIN_PROJECT, ALICE, ADMIN_ROLE, null, null, false, false),
+        new RoleAssigned(DEMO_PROJECT, ALICE, MEMBER_ROLE, null, null, false, false),
+        new RoleAssigned(DEMO_PROJECT, BOB, MEMBER_ROLE, null, null, false, false));
+  }
+
+  // ---- domains, groups, grants, implied roles ------------------------------------------------------
+
+  @Test
+  void givenEnabledDomain_whenDeleteDomain_thenRejectedWith403UntilDisabled() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()));
+
+    assertRejected(403, decide(new DeleteDomain("d-1")));
+  }
+
+  @Test
+  void givenDisabledDomainWithProjectUserAndGroup_whenDeleteDomain_thenEachGoesByItsOwnEventThenTheDomain() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", false, List.of()),
+        new ProjectCreated("p-acme", "d-1", "web", "", true, List.of(), null),
+        new UserCreated("u-carol", "d-1", "carol", null, null, null, true, null, null),
+        new GroupCreated("g-ops", "d-1", "ops", null),
+        new UserAddedToGroup("g-ops", "u-carol"));
+
+    Decision decision = decide(new DeleteDomain("d-1"));
+
+    assertAccepted(decision);
+    assertEquals(List.of(new ProjectDeleted("p-acme"), new UserDeleted("u-carol"),
+        new UserRemovedFromGroup("g-ops", "u-carol"), new GroupDeleted("g-ops"), new DomainDeleted("d-1")),
+        decision.events());
+    given(decision.events());
+    assertTrue(state.domain("d-1").isEmpty());
+    assertTrue(state.groupByName("d-1", "ops").isEmpty());
+  }
+
+  @Test
+  void givenDefaultDomain_whenDeleteIt_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    assertRejected(403, decide(new DeleteDomain(DOMAIN)));
+  }
+
+  @Test
+  void givenDomainNamedAcme_whenCreateAnotherNamedAcme_thenRejectedWith409() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()));
+    assertRejected(409, decide(new CreateDomain("d-2", "acme", "", true, List.of())));
+  }
+
+  @Test
+  void givenNoSuchDomain_whenCreateProjectOrUserOrGroupInIt_thenRejectedWith404() {
+    givenAliceAdminAndBobMember();
+    assertRejected(404, decide(new CreateProject("p-x", "d-none", "x", "", true, List.of(), null)));
+    assertRejected(404, decide(new CreateUser("u-x", "d-none", "x", null, null, null, true, null, null)));
+    assertRejected(404, decide(new CreateGroup("g-x", "d-none", "x", null)));
+  }
+
+  @Test
+  void givenSameProjectNameInTwoDomains_whenCreated_thenBothAccepted() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()));
+    assertAccepted(decide(new CreateProject("p-x", "d-1", "demo", "", true, List.of(), null)));
+  }
+
+  @Test
+  void givenParentProject_whenDeleteParent_thenRejectedWith403AndChildMayBeDeleted() {
+    givenAliceAdminAndBobMember();
+    Decision child = decide(new CreateProject("p-child", DOMAIN, "child", "", true, List.of(), DEMO_PROJECT));
+    assertAccepted(child);
+    given(child.events());
+
+    assertRejected(403, decide(new DeleteProject(DEMO_PROJECT)));
+    assertAccepted(decide(new DeleteProject("p-child")));
+  }
+
+  @Test
+  void givenParentInAnotherDomain_whenCreateChild_thenRejectedWith400() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()));
+    assertRejected(400, decide(new CreateProject("p-x", "d-1", "x", "", true, List.of(), DEMO_PROJECT)));
+  }
+
+  @Test
+  void givenGroupWithMemberBobGrantedAdminOnDemo_whenBobActs_thenHeIsAdminUntilHeLeavesTheGroup() {
+    givenAliceAdminAndBobMember();
+    given(new GroupCreated("g-ops", DOMAIN, "ops", null),
+        new UserAddedToGroup("g-ops", BOB),
+        new RoleAssigned(DEMO_PROJECT, null, ADMIN_ROLE, null, "g-ops", false, false));
+    Actor bobAsAdmin = actor(BOB, "bob", DEMO_PROJECT, "admin");
+
+    assertAccepted(IdentityDecider.decide(new CreateRole("r-x", "x", null, null), bobAsAdmin, state));
+    given(new UserRemovedFromGroup("g-ops", BOB));
+    assertRejected(403, IdentityDecider.decide(new CreateRole("r-y", "y", null, null), bobAsAdmin, state));
+  }
+
+  @Test
+  void givenAdminInheritedFromTheDomain_whenBobActsOnAProjectOfIt_thenHeIsAdminThere() {
+    givenAliceAdminAndBobMember();
+    given(new RoleAssigned(null, BOB, ADMIN_ROLE, DOMAIN, null, false, true));
+
+    assertTrue(state.effectiveRoles(BOB, DEMO_PROJECT).contains(ADMIN_ROLE));
+    assertTrue(state.effectiveRolesOn(BOB, "d:" + DOMAIN).isEmpty(), "inherited: for the projects, not the domain");
+  }
+
+  @Test
+  void givenRoleImplyingAdmin_whenHeldOnAProject_thenAdminIsHeldToo() {
+    givenAliceAdminAndBobMember();
+    given(new RoleCreated("r-boss", "boss", null, null));
+    Decision implied = decide(new CreateImpliedRole("r-boss", ADMIN_ROLE));
+    assertAccepted(implied);
+    given(implied.events());
+    given(new RoleAssigned(DEMO_PROJECT, BOB, "r-boss", null, null, false, false));
+
+    assertEquals(java.util.Set.of("r-boss", ADMIN_ROLE, MEMBER_ROLE), state.effectiveRoles(BOB, DEMO_PROJECT));
+  }
+
+  @Test
+  void givenAdminImpliesBoss_whenBossWouldImplyAdmin_thenRejectedWith409ForTheCycle() {
+    givenAliceAdminAndBobMember();
+    given(new RoleCreated("r-boss", "boss", null, null), new RoleImplied(ADMIN_ROLE, "r-boss"));
+    assertRejected(409, decide(new CreateImpliedRole("r-boss", ADMIN_ROLE)));
+  }
+
+  @Test
+  void givenGrantNamingNoTarget_whenAssign_thenRejectedWith400() {
+    givenAliceAdminAndBobMember();
+    assertRejected(400, decide(new AssignRole(null, BOB, ADMIN_ROLE, null, null, false, false)));
+    assertRejected(400, decide(new AssignRole(DEMO_PROJECT, BOB, ADMIN_ROLE, DOMAIN, null, false, false)));
+  }
+
+  @Test
+  void givenDomainRole_whenGrantedOnAProjectOfAnotherDomain_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()), new RoleCreated("r-acme", "auditor", null, "d-1"));
+    assertRejected(403, decide(new AssignRole(DEMO_PROJECT, BOB, "r-acme", null, null, false, false)));
+  }
+
+  @Test
+  void givenGroupDeleted_thenItsGrantsAndMembershipsAreGone() {
+    givenAliceAdminAndBobMember();
+    given(new GroupCreated("g-ops", DOMAIN, "ops", null), new UserAddedToGroup("g-ops", BOB),
+        new RoleAssigned(DEMO_PROJECT, null, ADMIN_ROLE, null, "g-ops", false, false));
+    Decision decision = decide(new DeleteGroup("g-ops"));
+    assertEquals(List.of(new UserRemovedFromGroup("g-ops", BOB), new GroupDeleted("g-ops")), decision.events());
+    given(decision.events());
+
+    assertFalse(state.effectiveRoles(BOB, DEMO_PROJECT).contains(ADMIN_ROLE));
+    assertTrue(state.grantsOn(DEMO_PROJECT).stream().noneMatch(a -> "g-ops".equals(a.groupId())));
+  }
+
+  private Decision decide(SpecificRecord command) {
+    return IdentityDecider.decide(command, ALICE_AS_ADMIN, state);
   }
 
   private void given(SpecificRecord... events) {

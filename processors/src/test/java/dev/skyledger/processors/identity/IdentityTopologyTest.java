@@ -65,8 +65,8 @@ class IdentityTopologyTest {
 
     List<KeyValue<String, Envelope>> events = processor.events.readKeyValuesToList();
     assertEquals(List.of(RoleCreated.class, RoleCreated.class, RoleCreated.class, ProjectCreated.class,
-        UserCreated.class, RoleAssigned.class), events.stream().map(e -> envelopes.open(e.value).getClass()).toList());
-    assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), events.stream().map(e -> e.value.getSequence()).toList());
+        UserCreated.class, RoleAssigned.class, RoleAssigned.class), events.stream().map(e -> envelopes.open(e.value).getClass()).toList());
+    assertEquals(LongStream.rangeClosed(1, 7).boxed().toList(), events.stream().map(e -> e.value.getSequence()).toList());
     for (KeyValue<String, Envelope> event : events) {
       assertEquals(STREAM, event.key);
       assertEquals(STREAM, event.value.getStreamKey());
@@ -76,7 +76,7 @@ class IdentityTopologyTest {
       assertEquals(Envelopes.system(), event.value.getActor());
       assertEquals(NOW, event.value.getTime());
     }
-    assertEquals(6, events.stream().map(e -> e.value.getEventId()).distinct().count(), "event ids must be unique");
+    assertEquals(7, events.stream().map(e -> e.value.getEventId()).distinct().count(), "event ids must be unique");
     assertEquals(ADMIN_USER, events.get(4).value.getAggregateId());
     assertEquals(ADMIN_PROJECT, events.get(5).value.getProjectId());
   }
@@ -94,8 +94,8 @@ class IdentityTopologyTest {
     assertEquals(command.getEventId(), replies.get(0).value.getCausationId());
     CommandAccepted accepted = assertInstanceOf(CommandAccepted.class, envelopes.open(replies.get(0).value));
     assertEquals(STREAM, accepted.getStreamKey());
-    assertEquals(6L, accepted.getSequence());
-    assertEquals(6, accepted.getEventCount());
+    assertEquals(7L, accepted.getSequence());
+    assertEquals(7, accepted.getEventCount());
     assertEquals(ADMIN_USER, accepted.getResourceId());
   }
 
@@ -111,12 +111,12 @@ class IdentityTopologyTest {
 
     List<KeyValue<String, Envelope>> events = processor.events.readKeyValuesToList();
     assertEquals(1, events.size());
-    assertEquals(7L, events.get(0).value.getSequence());
+    assertEquals(8L, events.get(0).value.getSequence());
     assertEquals(admin, events.get(0).value.getActor());
     assertInstanceOf(ProjectCreated.class, envelopes.open(events.get(0).value));
     CommandAccepted accepted = assertInstanceOf(CommandAccepted.class,
         envelopes.open(processor.replies.readValue()));
-    assertEquals(7L, accepted.getSequence());
+    assertEquals(8L, accepted.getSequence());
     assertEquals("p-web", accepted.getResourceId());
   }
 
@@ -149,7 +149,7 @@ class IdentityTopologyTest {
 
     List<String> firstIds = eventIds(first.events.readValuesToList());
     List<String> secondIds = eventIds(second.events.readValuesToList());
-    assertEquals(6, firstIds.size());
+    assertEquals(7, firstIds.size());
     assertEquals(firstIds, secondIds);
   }
 
@@ -188,7 +188,7 @@ class IdentityTopologyTest {
   }
 
   private Envelope createProjectCommand(String requestId, Actor actor) {
-    CreateProject create = new CreateProject("p-web", "default", "web", "web servers", true, List.of());
+    CreateProject create = new CreateProject("p-web", "default", "web", "web servers", true, List.of(), null);
     return envelopes.command(create, "p-web", "p-web", actor, requestId, STREAM, NOW);
   }
 

@@ -27,10 +27,10 @@ class IdentityViewTest {
 
   @BeforeEach
   void givenBobIsMemberAndReaderOfDemo() {
-    given(new RoleCreated("r-member", "member", null), new RoleCreated("r-reader", "reader", null),
-        new ProjectCreated("p-demo", DOMAIN, "demo", "", true, List.of()),
-        new UserCreated("u-bob", DOMAIN, "bob", "hash", null, null, true, "p-demo"),
-        new RoleAssigned("p-demo", "u-bob", "r-member"), new RoleAssigned("p-demo", "u-bob", "r-reader"));
+    given(new RoleCreated("r-member", "member", null, null), new RoleCreated("r-reader", "reader", null, null),
+        new ProjectCreated("p-demo", DOMAIN, "demo", "", true, List.of(), null),
+        new UserCreated("u-bob", DOMAIN, "bob", "hash", null, null, true, "p-demo", null),
+        new RoleAssigned("p-demo", "u-bob", "r-member", null, null, false, false), new RoleAssigned("p-demo", "u-bob", "r-reader", null, null, false, false));
   }
 
   @Test
@@ -40,19 +40,19 @@ class IdentityViewTest {
 
   @Test
   void givenOneRoleUnassigned_whenRechecked_thenOnlyThatRoleIsTakenAway() {
-    given(new RoleUnassigned("p-demo", "u-bob", "r-member"));
+    given(new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false));
     assertEquals(List.of("reader"), view.recheck(bob).getRoles());
   }
 
   @Test
   void givenRoleUnassignedThenAssignedAgain_whenRechecked_thenTheRoleIsHeld() {
-    given(new RoleUnassigned("p-demo", "u-bob", "r-member"), new RoleAssigned("p-demo", "u-bob", "r-member"));
+    given(new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false), new RoleAssigned("p-demo", "u-bob", "r-member", null, null, false, false));
     assertEquals(bob, view.recheck(bob));
   }
 
   @Test
   void givenUserDisabled_whenRechecked_thenNoRoles() {
-    given(new UserUpdated("u-bob", "bob", null, null, false, "p-demo"));
+    given(new UserUpdated("u-bob", "bob", null, null, false, "p-demo", null));
     assertEquals(List.of(), view.recheck(bob).getRoles());
   }
 
@@ -64,7 +64,7 @@ class IdentityViewTest {
 
   @Test
   void givenProjectDisabledOrDeleted_whenRechecked_thenNoRoles() {
-    given(new ProjectUpdated("p-demo", "demo", "", false));
+    given(new ProjectUpdated("p-demo", "demo", "", false, null));
     assertEquals(List.of(), view.recheck(bob).getRoles());
     given(new ProjectDeleted("p-demo"));
     assertEquals(List.of(), view.recheck(bob).getRoles());
@@ -80,7 +80,7 @@ class IdentityViewTest {
   void givenGrantNotYetSeen_whenRechecked_thenTheTokensRoleStands() {
     Actor carol = new Actor("u-carol", "carol", "p-new", List.of("member"));
     assertEquals(carol, view.recheck(carol), "the view may lag the token; only removals it has seen count");
-    given(new UserCreated("u-carol", DOMAIN, "carol", "hash", null, null, true, null));
+    given(new UserCreated("u-carol", DOMAIN, "carol", "hash", null, null, true, null, null));
     assertEquals(carol, view.recheck(carol));
   }
 
@@ -92,7 +92,7 @@ class IdentityViewTest {
 
   @Test
   void givenEventsAppliedTwice_whenRechecked_thenSameAnswer() {
-    SpecificRecord revoke = new RoleUnassigned("p-demo", "u-bob", "r-member");
+    SpecificRecord revoke = new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false);
     given(revoke, revoke);
     assertEquals(List.of("reader"), view.recheck(bob).getRoles());
   }

@@ -57,10 +57,10 @@ class ImageTopologyTest {
         Topics.IMAGE_COMMANDS.valueSerde().serializer());
     replies = driver.createOutputTopic(config.topic(Topics.COMMAND_REPLIES), new StringDeserializer(),
         Topics.COMMAND_REPLIES.valueSerde().deserializer());
-    identity(new RoleCreated("r-member", "member", null),
-        new ProjectCreated("p-demo", "default", "demo", "", true, List.of()),
-        new UserCreated("u-bob", "default", "bob", "hash", null, null, true, "p-demo"),
-        new RoleAssigned("p-demo", "u-bob", "r-member"));
+    identity(new RoleCreated("r-member", "member", null, null),
+        new ProjectCreated("p-demo", "default", "demo", "", true, List.of(), null),
+        new UserCreated("u-bob", "default", "bob", "hash", null, null, true, "p-demo", null),
+        new RoleAssigned("p-demo", "u-bob", "r-member", null, null, false, false));
   }
 
   @AfterEach
@@ -75,7 +75,7 @@ class ImageTopologyTest {
 
   @Test
   void givenMemberRoleRevoked_whenCreateImageWithTheOldToken_thenRejected403() {
-    identity(new RoleUnassigned("p-demo", "u-bob", "r-member"));
+    identity(new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false));
 
     CommandRejected rejected = assertInstanceOf(CommandRejected.class, create("img-1", BOB_AS_MEMBER));
     assertEquals(403, rejected.getStatus());
@@ -83,7 +83,7 @@ class ImageTopologyTest {
 
   @Test
   void givenMemberRoleRevokedAndGrantedAgain_whenCreateImage_thenAccepted() {
-    identity(new RoleUnassigned("p-demo", "u-bob", "r-member"), new RoleAssigned("p-demo", "u-bob", "r-member"));
+    identity(new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false), new RoleAssigned("p-demo", "u-bob", "r-member", null, null, false, false));
 
     assertInstanceOf(CommandAccepted.class, create("img-1", BOB_AS_MEMBER));
   }

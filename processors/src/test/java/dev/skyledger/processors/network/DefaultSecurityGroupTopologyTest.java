@@ -60,7 +60,7 @@ class DefaultSecurityGroupTopologyTest {
 
   @Test
   void givenProjectCreated_whenProcessed_thenOneEnsureDefaultSecurityGroupKeyedByTheProject() {
-    Envelope cause = identity(new ProjectCreated("p-demo", "default", "demo", "", true, List.of()));
+    Envelope cause = identity(new ProjectCreated("p-demo", "default", "demo", "", true, List.of(), null));
 
     List<TestRecord<String, Envelope>> out = networkCommands.readRecordsToList();
 
@@ -80,8 +80,8 @@ class DefaultSecurityGroupTopologyTest {
 
   @Test
   void givenTwoProjectsCreated_whenProcessed_thenEachGetsItsOwnCommandWithItsOwnIds() {
-    identity(new ProjectCreated("p-a", "default", "a", "", true, List.of()));
-    identity(new ProjectCreated("p-b", "default", "b", "", true, List.of()));
+    identity(new ProjectCreated("p-a", "default", "a", "", true, List.of(), null));
+    identity(new ProjectCreated("p-b", "default", "b", "", true, List.of(), null));
 
     List<TestRecord<String, Envelope>> out = networkCommands.readRecordsToList();
 
@@ -93,8 +93,8 @@ class DefaultSecurityGroupTopologyTest {
 
   @Test
   void givenOtherIdentityEvents_whenProcessed_thenNoCommand() {
-    identity(new RoleCreated("r-member", "member", null));
-    identity(new UserCreated("u-bob", "default", "bob", "hash", null, null, true, "p-demo"));
+    identity(new RoleCreated("r-member", "member", null, null));
+    identity(new UserCreated("u-bob", "default", "bob", "hash", null, null, true, "p-demo", null));
     identity(new ProjectDeleted("p-demo"));
 
     assertTrue(networkCommands.isEmpty());

@@ -114,7 +114,7 @@ class SetAsideTest {
   }
 
   private ProjectCreated project(String id, String name) {
-    return new ProjectCreated(id, "default", name, "", true, List.of());
+    return new ProjectCreated(id, "default", name, "", true, List.of(), null);
   }
 
   @Test
@@ -136,7 +136,7 @@ class SetAsideTest {
         event(project("p-dup", "first"), "domain/one", 1, "req-1"),
         // the same id again, on another stream: the primary key refuses it
         event(project("p-dup", "second"), "domain/two", 1, "req-2"),
-        event(new ProjectUpdated("p-dup", "second-renamed", "", true), "domain/two", 2, "req-3"),
+        event(new ProjectUpdated("p-dup", "second-renamed", "", true, null), "domain/two", 2, "req-3"),
         unknown,
         // the same stream, another resource: not held up
         event(project("p-other", "other"), "domain/two", 3, "req-4"));
@@ -159,7 +159,7 @@ class SetAsideTest {
         "the projection moved past all of them");
 
     // the next batch of the waiting resource waits too, and nothing is applied twice on a re-delivery
-    var more = log(event(new ProjectUpdated("p-dup", "third", "", true), "domain/two", 4, "req-5"));
+    var more = log(event(new ProjectUpdated("p-dup", "third", "", true, null), "domain/two", 4, "req-5"));
     assertEquals(0, writer.apply(more));
     assertEquals(0, writer.apply(records));
     assertEquals(4, db.read(c -> SetAside.list(c, schema)).size());
@@ -174,7 +174,7 @@ class SetAsideTest {
     assertEquals("domain/future", left.get(0).streamKey());
 
     // and the resource is free again for the live writer
-    var later = log(event(new ProjectUpdated("p-dup", "fourth", "", true), "domain/two", 5, "req-6"));
+    var later = log(event(new ProjectUpdated("p-dup", "fourth", "", true, null), "domain/two", 5, "req-6"));
     assertEquals(1, writer.apply(later));
     assertEquals(Optional.of("fourth"), projectName("p-dup"));
   }

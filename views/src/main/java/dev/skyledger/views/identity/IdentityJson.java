@@ -51,7 +51,7 @@ public final class IdentityJson {
     node.put("domain_id", p.domainId());
     node.put("description", p.description());
     node.put("enabled", p.enabled());
-    node.put("parent_id", p.domainId());
+    node.put("parent_id", p.parentId() != null ? p.parentId() : p.domainId());
     node.put("is_domain", false);
     ArrayNode tags = node.putArray("tags");
     p.tags().forEach(tags::add);
@@ -70,28 +70,57 @@ public final class IdentityJson {
     if (u.description() != null) node.put("description", u.description());
     node.putNull("password_expires_at");
     node.putObject("options");
+    if (u.extra() != null) {
+      try {
+        json.readTree(u.extra()).fields().forEachRemaining(f -> {
+          if (!node.has(f.getKey())) node.set(f.getKey(), f.getValue());
+        });
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("corrupt extra attributes of user " + u.id(), e);
+      }
+    }
     return links(node, "users/" + u.id());
+  }
+
+  /** A role as a role inference names it: id, name, links. */
+  public ObjectNode roleRef(IdentityDirectory.Role r) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", r.id());
+    node.put("name", r.name());
+    if (r.description() != null) node.put("description", r.description());
+    return links(node, "roles/" + r.id());
+  }
+
+  public ObjectNode domain(IdentityDirectory.Domain d) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", d.id());
+    node.put("name", d.name());
+    node.put("description", d.description());
+    node.put("enabled", d.enabled());
+    ArrayNode tags = node.putArray("tags");
+    d.tags().forEach(tags::add);
+    node.putObject("options");
+    return links(node, "domains/" + d.id());
+  }
+
+  public ObjectNode group(IdentityDirectory.Group g) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", g.id());
+    node.put("name", g.name());
+    node.put("domain_id", g.domainId());
+    node.put("description", g.description() == null ? "" : g.description());
+    return links(node, "groups/" + g.id());
   }
 
   public ObjectNode role(IdentityDirectory.Role r) {
     ObjectNode node = json.createObjectNode();
     node.put("id", r.id());
     node.put("name", r.name());
-    node.putNull("domain_id");
+    if (r.domainId() == null) node.putNull("domain_id");
+    else node.put("domain_id", r.domainId());
     if (r.description() != null) node.put("description", r.description());
     node.putObject("options");
     return links(node, "roles/" + r.id());
-  }
-
-  public ObjectNode defaultDomain() {
-    ObjectNode node = json.createObjectNode();
-    node.put("id", DEFAULT_DOMAIN_ID);
-    node.put("name", DEFAULT_DOMAIN_NAME);
-    node.put("description", "The default domain");
-    node.put("enabled", true);
-    node.putArray("tags");
-    node.putObject("options");
-    return links(node, "domains/" + DEFAULT_DOMAIN_ID);
   }
 
   /** {@code {"<key>": [...], "links": {...}}}. */
@@ -108,15 +137,15 @@ public final class IdentityJson {
     return root;
   }
 
-  /** The body of token issue and validation. */
-  public ObjectNode token(TokenClaims claims, boolean withCatalog) {
+  /** The body of token issue and validation; {@code domainNames} names the domains of the user and scope. */
+  public ObjectNode token(TokenClaims claims, boolean withCatalog, java.util.function.UnaryOperator<String> domainNames) {
     ObjectNode token = json.createObjectNode();
     ArrayNode methods = token.putArray("methods");
     claims.methods().forEach(methods::add);
     ObjectNode user = token.putObject("user");
     user.put("id", claims.userId());
     user.put("name", claims.userName());
-    user.putObject("domain").put("id", claims.userDomainId()).put("name", DEFAULT_DOMAIN_NAME);
+    user.putObject("domain").put("id", claims.userDomainId()).put("name", domainNames.apply(claims.userDomainId()));
     user.putNull("password_expires_at");
     token.putArray("audit_ids").add(claims.auditId());
     token.put("expires_at", tokenTime(claims.expiresAt()));
@@ -125,8 +154,15 @@ public final class IdentityJson {
       ObjectNode project = token.putObject("project");
       project.put("id", claims.projectId());
       project.put("name", claims.projectName());
-      project.putObject("domain").put("id", claims.projectDomainId()).put("name", DEFAULT_DOMAIN_NAME);
+      project.putObject("domain").put("id", claims.projectDomainId())
+          .put("name", domainNames.apply(claims.projectDomainId()));
       token.put("is_domain", false);
+    } else if (claims.domainScoped()) {
+      token.putObject("domain").put("id", claims.domainId()).put("name", claims.domainName());
+    } else if (claims.system()) {
+      token.putObject("system").put("all", true);
+    }
+    if (claims.scoped() || claims.domainScoped() || claims.system()) {
       ArrayNode roles = token.putArray("roles");
       for (Role role : claims.roles()) roles.addObject().put("id", role.id()).put("name", role.name());
       if (withCatalog) token.set("catalog", catalog.render(json, claims.projectId()));

@@ -12,7 +12,7 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Projects identity events into projects, users, roles, role assignments and revoked tokens. */
+/** Projects identity events into domains, projects, users, groups, roles, grants and revoked tokens. */
 public final class IdentityProjection implements Projection {
   public static final String NAME = "identity";
 
@@ -34,27 +34,40 @@ public final class IdentityProjection implements Projection {
   @Override
   public void apply(Connection c, ConsumerRecord<String, Envelope> record, SpecificRecord event) throws SQLException {
     Timestamp at = Timestamp.from(record.value().getTime());
-    if (event instanceof ProjectCreated e) {
-      Projection.execute(c, "INSERT INTO projects (id, domain_id, name, description, enabled, tags, created_at, updated_at) "
-          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", e.getProjectId(), e.getDomainId(), e.getName(), e.getDescription(),
-          e.getEnabled(), c.createArrayOf("text", e.getTags().toArray()), at, at);
+    if (event instanceof DomainCreated e) {
+      Projection.execute(c, "INSERT INTO domains (id, name, description, enabled, tags, created_at, updated_at) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?)", e.getDomainId(), e.getName(), e.getDescription(), e.getEnabled(),
+          c.createArrayOf("text", e.getTags().toArray()), at, at);
+    } else if (event instanceof DomainUpdated e) {
+      Projection.execute(c, "UPDATE domains SET name = ?, description = ?, enabled = ?, tags = ?, updated_at = ? "
+          + "WHERE id = ?", e.getName(), e.getDescription(), e.getEnabled(),
+          c.createArrayOf("text", e.getTags().toArray()), at, e.getDomainId());
+    } else if (event instanceof DomainDeleted e) {
+      Projection.execute(c, "DELETE FROM grants WHERE target_type = 'domain' AND target_id = ?", e.getDomainId());
+      Projection.execute(c, "DELETE FROM domains WHERE id = ?", e.getDomainId());
+    } else if (event instanceof ProjectCreated e) {
+      Projection.execute(c, "INSERT INTO projects (id, domain_id, name, description, enabled, tags, parent_id, "
+          + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", e.getProjectId(), e.getDomainId(), e.getName(),
+          e.getDescription(), e.getEnabled(), c.createArrayOf("text", e.getTags().toArray()), e.getParentId(), at, at);
     } else if (event instanceof ProjectUpdated e) {
-      Projection.execute(c, "UPDATE projects SET name = ?, description = ?, enabled = ?, updated_at = ? WHERE id = ?",
-          e.getName(), e.getDescription(), e.getEnabled(), at, e.getProjectId());
+      Projection.execute(c, "UPDATE projects SET name = ?, description = ?, enabled = ?, "
+          + "tags = coalesce(?, tags), updated_at = ? WHERE id = ?", e.getName(), e.getDescription(), e.getEnabled(),
+          e.getTags() == null ? null : c.createArrayOf("text", e.getTags().toArray()), at, e.getProjectId());
     } else if (event instanceof ProjectDeleted e) {
-      Projection.execute(c, "DELETE FROM role_assignments WHERE project_id = ?", e.getProjectId());
+      Projection.execute(c, "DELETE FROM grants WHERE target_type = 'project' AND target_id = ?", e.getProjectId());
       Projection.execute(c, "DELETE FROM projects WHERE id = ?", e.getProjectId());
     } else if (event instanceof UserCreated e) {
       Projection.execute(c, "INSERT INTO users (id, domain_id, name, password_hash, email, description, enabled, "
-              + "default_project_id, password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              + "default_project_id, password_changed_at, created_at, updated_at, extra) "
+              + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?::jsonb, '{}'))",
           e.getUserId(), e.getDomainId(), e.getName(), e.getPasswordHash(), e.getEmail(), e.getDescription(),
-          e.getEnabled(), e.getDefaultProjectId(), e.getPasswordHash() == null ? null : at, at, at);
+          e.getEnabled(), e.getDefaultProjectId(), e.getPasswordHash() == null ? null : at, at, at, e.getExtra());
     } else if (event instanceof UserUpdated e) {
       // a disabled user enabled again starts with no failed passwords (how an admin lifts a lockout)
       Projection.execute(c, "UPDATE users SET name = ?, email = ?, description = ?, enabled = ?, default_project_id = ?, "
-              + "updated_at = ?, failed_auth_count = CASE WHEN NOT enabled AND ? THEN 0 ELSE failed_auth_count END "
-              + "WHERE id = ?", e.getName(), e.getEmail(), e.getDescription(), e.getEnabled(),
-          e.getDefaultProjectId(), at, e.getEnabled(), e.getUserId());
+              + "updated_at = ?, failed_auth_count = CASE WHEN NOT enabled AND ? THEN 0 ELSE failed_auth_count END, "
+              + "extra = coalesce(?::jsonb, extra) WHERE id = ?", e.getName(), e.getEmail(), e.getDescription(),
+          e.getEnabled(), e.getDefaultProjectId(), at, e.getEnabled(), e.getExtra(), e.getUserId());
     } else if (event instanceof UserPasswordChanged e) {
       Projection.execute(c, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
           + "failed_auth_count = 0, failed_auth_at = NULL WHERE id = ?", e.getPasswordHash(), at, at, e.getUserId());
@@ -64,22 +77,50 @@ public final class IdentityProjection implements Projection {
     } else if (event instanceof UserAuthFailuresReset e) {
       Projection.execute(c, "UPDATE users SET failed_auth_count = 0, failed_auth_at = NULL WHERE id = ?", e.getUserId());
     } else if (event instanceof UserDeleted e) {
-      Projection.execute(c, "DELETE FROM role_assignments WHERE user_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM grants WHERE actor_type = 'user' AND actor_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM group_members WHERE user_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM users WHERE id = ?", e.getUserId());
+    } else if (event instanceof GroupCreated e) {
+      Projection.execute(c, "INSERT INTO groups (id, domain_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
+          e.getGroupId(), e.getDomainId(), e.getName(), e.getDescription(), at);
+    } else if (event instanceof GroupUpdated e) {
+      Projection.execute(c, "UPDATE groups SET name = ?, description = ? WHERE id = ?", e.getName(), e.getDescription(),
+          e.getGroupId());
+    } else if (event instanceof GroupDeleted e) {
+      Projection.execute(c, "DELETE FROM grants WHERE actor_type = 'group' AND actor_id = ?", e.getGroupId());
+      Projection.execute(c, "DELETE FROM group_members WHERE group_id = ?", e.getGroupId());
+      Projection.execute(c, "DELETE FROM groups WHERE id = ?", e.getGroupId());
+    } else if (event instanceof UserAddedToGroup e) {
+      Projection.execute(c, "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          e.getGroupId(), e.getUserId());
+    } else if (event instanceof UserRemovedFromGroup e) {
+      Projection.execute(c, "DELETE FROM group_members WHERE group_id = ? AND user_id = ?", e.getGroupId(), e.getUserId());
     } else if (event instanceof RoleCreated e) {
-      Projection.execute(c, "INSERT INTO roles (id, name, description, created_at) VALUES (?, ?, ?, ?)",
-          e.getRoleId(), e.getName(), e.getDescription(), at);
+      Projection.execute(c, "INSERT INTO roles (id, name, description, domain_id, created_at) VALUES (?, ?, ?, ?, ?)",
+          e.getRoleId(), e.getName(), e.getDescription(), e.getDomainId(), at);
     } else if (event instanceof RoleUpdated e) {
       Projection.execute(c, "UPDATE roles SET name = ?, description = ? WHERE id = ?", e.getName(), e.getDescription(), e.getRoleId());
     } else if (event instanceof RoleDeleted e) {
-      Projection.execute(c, "DELETE FROM role_assignments WHERE role_id = ?", e.getRoleId());
+      Projection.execute(c, "DELETE FROM grants WHERE role_id = ?", e.getRoleId());
+      Projection.execute(c, "DELETE FROM implied_roles WHERE prior_role_id = ? OR implied_role_id = ?",
+          e.getRoleId(), e.getRoleId());
       Projection.execute(c, "DELETE FROM roles WHERE id = ?", e.getRoleId());
+    } else if (event instanceof RoleImplied e) {
+      Projection.execute(c, "INSERT INTO implied_roles (prior_role_id, implied_role_id) VALUES (?, ?) "
+          + "ON CONFLICT DO NOTHING", e.getPriorRoleId(), e.getImpliedRoleId());
+    } else if (event instanceof RoleImplicationRemoved e) {
+      Projection.execute(c, "DELETE FROM implied_roles WHERE prior_role_id = ? AND implied_role_id = ?",
+          e.getPriorRoleId(), e.getImpliedRoleId());
     } else if (event instanceof RoleAssigned e) {
-      Projection.execute(c, "INSERT INTO role_assignments (project_id, user_id, role_id, created_at) VALUES (?, ?, ?, ?) "
-          + "ON CONFLICT DO NOTHING", e.getProjectId(), e.getUserId(), e.getRoleId(), at);
+      Grant g = Grant.of(e.getUserId(), e.getGroupId(), e.getProjectId(), e.getDomainId(), e.getRoleId(), e.getInherited());
+      Projection.execute(c, "INSERT INTO grants (actor_type, actor_id, target_type, target_id, role_id, inherited, "
+          + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", g.actorType(), g.actorId(),
+          g.targetType(), g.targetId(), g.roleId(), g.inherited(), at);
     } else if (event instanceof RoleUnassigned e) {
-      Projection.execute(c, "DELETE FROM role_assignments WHERE project_id = ? AND user_id = ? AND role_id = ?",
-          e.getProjectId(), e.getUserId(), e.getRoleId());
+      Grant g = Grant.of(e.getUserId(), e.getGroupId(), e.getProjectId(), e.getDomainId(), e.getRoleId(), e.getInherited());
+      Projection.execute(c, "DELETE FROM grants WHERE actor_type = ? AND actor_id = ? AND target_type = ? "
+          + "AND target_id = ? AND role_id = ? AND inherited = ?", g.actorType(), g.actorId(), g.targetType(),
+          g.targetId(), g.roleId(), g.inherited());
     } else if (event instanceof TokenRevoked e) {
       Projection.execute(c, "INSERT INTO revoked_tokens (audit_id, user_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) "
           + "ON CONFLICT DO NOTHING", e.getAuditId(), e.getUserId(), Timestamp.from(e.getExpiresAt()), at);

@@ -1,0 +1,238 @@
+package dev.skyledger.ops.identity;
+
+import static dev.skyledger.ops.KeystoneAdmin.json;
+import static dev.skyledger.ops.KeystoneAdmin.obj;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skyledger.ops.Cloud;
+import dev.skyledger.ops.HttpClientForTests;
+import dev.skyledger.ops.KeystoneAdmin;
+import dev.skyledger.ops.TestClouds;
+import dev.skyledger.platform.testkit.SkyTestKit;
+import dev.skyledger.platform.testkit.TestEnvironment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Domains, groups, nested projects and grants through the Keystone v3 API as an operator uses
+ * them: a domain with its own users and projects, a group whose role reaches its members' tokens,
+ * a role inherited from a domain by its projects, one role implying another, domain- and
+ * system-scoped tokens, and a domain deleted with everything in it.
+ */
+@ExtendWith(SkyTestKit.class)
+class IdentityDomainsGroupsTest {
+  static Cloud cloud;
+  static HttpClientForTests http;
+  static KeystoneAdmin admin;
+
+  @BeforeAll
+  static void start(TestEnvironment env) {
+    cloud = TestClouds.start(env, "secret");
+    http = new HttpClientForTests(cloud.config().publicUrl());
+    admin = new KeystoneAdmin(http, http.token("admin", "secret", "admin"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cloud != null) cloud.close();
+  }
+
+  private static HttpClientForTests.Response call(String method, String path, Object body) {
+    return http.send(method, "/identity/v3" + path, admin.token(), body == null ? null : json(body));
+  }
+
+  private static JsonNode ok(HttpClientForTests.Response r, int status) {
+    assertEquals(status, r.status(), r.raw().body());
+    return r.json();
+  }
+
+  private static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static String create(String kind, Map<String, Object> body) {
+    return ok(call("POST", "/" + kind + "s", obj(kind, body)), 201).path(kind).path("id").asText();
+  }
+
+  private static String token(String userId, String password, Map<String, Object> scope) {
+    Map<String, Object> auth = new java.util.LinkedHashMap<>();
+    auth.put("identity", obj("methods", List.of("password"), "password",
+        obj("user", obj("id", userId, "password", password))));
+    if (scope != null) auth.put("scope", scope);
+    HttpClientForTests.Response r = http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth)));
+    return r.status() == 201 ? r.header("X-Subject-Token") : "status " + r.status();
+  }
+
+  private static List<String> roleNames(String token) {
+    JsonNode body = ok(http.withSubject("GET", "/identity/v3/auth/tokens", admin.token(), token), 200);
+    List<String> names = new ArrayList<>();
+    body.path("token").path("roles").forEach(r -> names.add(r.path("name").asText()));
+    return names;
+  }
+
+  @Test
+  void aDomainHoldsItsOwnUsersAndProjectsAndTheirNamesMayRepeatThoseOfOtherDomains() {
+    String domainName = unique("acme");
+    String domain = create("domain", obj("name", domainName, "description", "Acme Corp"));
+    JsonNode shown = ok(call("GET", "/domains/" + domain, null), 200).path("domain");
+    assertEquals(domainName, shown.path("name").asText());
+    assertTrue(shown.path("enabled").asBoolean());
+
+    String project = create("project", obj("name", "demo", "domain_id", domain));
+    String user = create("user", obj("name", "admin", "domain_id", domain, "password", "pw-acme"));
+    assertEquals(domain, ok(call("GET", "/users/" + user, null), 200).path("user").path("domain_id").asText());
+    assertEquals(409, call("POST", "/domains", obj("domain", obj("name", domainName))).status());
+    assertEquals(404, call("POST", "/projects", obj("project", obj("name", "x", "domain_id", "no-such-domain"))).status());
+
+    String member = admin.roleId("member");
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + member, null), 204);
+    // a token by names: the user and the project found in their own domain
+    Map<String, Object> auth = obj("identity", obj("methods", List.of("password"), "password", obj("user",
+        obj("name", "admin", "domain", obj("name", domainName), "password", "pw-acme"))),
+        "scope", obj("project", obj("name", "demo", "domain", obj("name", domainName))));
+    HttpClientForTests.Response issued = http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth)));
+    assertEquals(201, issued.status(), issued.raw().body());
+    JsonNode token = issued.json().path("token");
+    assertEquals(project, token.path("project").path("id").asText());
+    assertEquals(domainName, token.path("project").path("domain").path("name").asText());
+    assertEquals(domainName, token.path("user").path("domain").path("name").asText());
+
+    // disabled, the domain lets no one in
+    ok(call("PATCH", "/domains/" + domain, obj("domain", obj("enabled", false))), 200);
+    assertEquals("status 401", token(user, "pw-acme", obj("project", obj("id", project))));
+  }
+
+  @Test
+  void deletingADomainNeedsItDisabledAndTakesItsProjectsUsersAndGroupsWithIt() {
+    String domain = create("domain", obj("name", unique("gone")));
+    String project = create("project", obj("name", "p", "domain_id", domain));
+    String user = create("user", obj("name", "u", "domain_id", domain));
+    String group = create("group", obj("name", "g", "domain_id", domain));
+    ok(call("PUT", "/groups/" + group + "/users/" + user, null), 204);
+
+    assertEquals(403, call("DELETE", "/domains/" + domain, null).status(), "an enabled domain is not deleted");
+    ok(call("PATCH", "/domains/" + domain, obj("domain", obj("enabled", false))), 200);
+    ok(call("DELETE", "/domains/" + domain, null), 204);
+
+    for (String path : List.of("/domains/" + domain, "/projects/" + project, "/users/" + user, "/groups/" + group)) {
+      assertEquals(404, call("GET", path, null).status(), path + " should be gone");
+    }
+    assertEquals(403, call("DELETE", "/domains/default", null).status());
+  }
+
+  @Test
+  void aGroupsRoleReachesItsMembersTokensAndLeavesWithThem() {
+    String project = admin.createProject(unique("grp")).path("id").asText();
+    String user = create("user", obj("name", unique("carol"), "password", "pw-carol"));
+    String group = create("group", obj("name", unique("ops"), "description", "on call"));
+    String member = admin.roleId("member");
+    ok(call("PUT", "/projects/" + project + "/groups/" + group + "/roles/" + member, null), 204);
+    ok(call("HEAD", "/projects/" + project + "/groups/" + group + "/roles/" + member, null), 204);
+    assertEquals("status 401", token(user, "pw-carol", obj("project", obj("id", project))), "not a member yet");
+
+    ok(call("PUT", "/groups/" + group + "/users/" + user, null), 204);
+    ok(call("HEAD", "/groups/" + group + "/users/" + user, null), 204);
+    assertEquals(user, ok(call("GET", "/groups/" + group + "/users", null), 200).path("users").get(0).path("id").asText());
+    assertEquals(group, ok(call("GET", "/users/" + user + "/groups", null), 200).path("groups").get(0).path("id").asText());
+    assertEquals(List.of("member"), roleNames(token(user, "pw-carol", obj("project", obj("id", project)))));
+
+    JsonNode effective = ok(call("GET", "/role_assignments?effective&user.id=" + user, null), 200).path("role_assignments");
+    assertEquals(1, effective.size());
+    assertTrue(effective.get(0).path("links").has("membership"));
+    JsonNode made = ok(call("GET", "/role_assignments?group.id=" + group, null), 200).path("role_assignments");
+    assertEquals(group, made.get(0).path("group").path("id").asText());
+
+    ok(call("DELETE", "/groups/" + group + "/users/" + user, null), 204);
+    assertEquals("status 401", token(user, "pw-carol", obj("project", obj("id", project))));
+    assertEquals(404, call("DELETE", "/groups/" + group + "/users/" + user, null).status());
+  }
+
+  @Test
+  void aRoleInheritedFromTheDomainReachesEveryProjectInItAndAnImpliedRoleComesAlong() {
+    String domain = create("domain", obj("name", unique("inh")));
+    String parent = create("project", obj("name", "parent", "domain_id", domain));
+    JsonNode child = ok(call("POST", "/projects", obj("project", obj("name", "child", "parent_id", parent))), 201)
+        .path("project");
+    assertEquals(parent, child.path("parent_id").asText());
+    assertEquals(domain, child.path("domain_id").asText(), "a child is in its parent's domain");
+    assertEquals(403, call("DELETE", "/projects/" + parent, null).status(), "not a leaf");
+
+    String user = create("user", obj("name", "dave", "domain_id", domain, "password", "pw-dave"));
+    String prior = create("role", obj("name", unique("lead")));
+    String reader = admin.roleId("reader");
+    ok(call("PUT", "/roles/" + prior + "/implies/" + reader, null), 201);
+    ok(call("PUT", "/OS-INHERIT/domains/" + domain + "/users/" + user + "/roles/" + prior + "/inherited_to_projects",
+        null), 204);
+
+    List<String> roles = roleNames(token(user, "pw-dave", obj("project", obj("id", child.path("id").asText()))));
+    assertTrue(roles.contains("reader") && roles.size() == 2, roles.toString());
+    assertEquals("status 401", token(user, "pw-dave", obj("domain", obj("id", domain))),
+        "inherited: for the projects, not the domain itself");
+
+    ok(call("DELETE", "/roles/" + prior + "/implies/" + reader, null), 204);
+    assertEquals(404, call("GET", "/roles/" + prior + "/implies/" + reader, null).status());
+  }
+
+  @Test
+  void domainAndSystemScopedTokensCarryTheRolesHeldThere() {
+    String domain = create("domain", obj("name", unique("scoped")));
+    String user = create("user", obj("name", unique("erin"), "password", "pw-erin"));
+    String member = admin.roleId("member");
+    ok(call("PUT", "/domains/" + domain + "/users/" + user + "/roles/" + member, null), 204);
+    ok(call("PUT", "/system/users/" + user + "/roles/" + admin.roleId("reader"), null), 204);
+
+    String domainToken = token(user, "pw-erin", obj("domain", obj("id", domain)));
+    JsonNode body = ok(http.withSubject("GET", "/identity/v3/auth/tokens", admin.token(), domainToken), 200).path("token");
+    assertEquals(domain, body.path("domain").path("id").asText());
+    assertEquals(List.of("member"), roleNames(domainToken));
+    JsonNode domains = ok(http.send("GET", "/identity/v3/auth/domains", domainToken, null), 200).path("domains");
+    assertEquals(domain, domains.get(0).path("id").asText());
+
+    String systemToken = token(user, "pw-erin", obj("system", obj("all", true)));
+    assertTrue(ok(http.withSubject("GET", "/identity/v3/auth/tokens", admin.token(), systemToken), 200)
+        .path("token").path("system").path("all").asBoolean());
+    assertEquals(403, http.send("GET", "/identity/v3/users", domainToken, null).status(),
+        "a domain-scoped token is not the cloud's administrator");
+  }
+
+  @Test
+  void unknownAttributesOfAUserAreKeptAndAnAdminChangesAPasswordWithTheOriginal() {
+    String project = admin.createProject(unique("extra")).path("id").asText();
+    String user = create("user", obj("name", unique("fred"), "password", "pw-1", "project_id", project));
+    assertEquals(project, ok(call("GET", "/users/" + user, null), 200).path("user").path("project_id").asText());
+    ok(call("PATCH", "/users/" + user, obj("user", obj("project_id", "other", "email", "f@example.org"))), 200);
+    JsonNode shown = ok(call("GET", "/users/" + user, null), 200).path("user");
+    assertEquals("other", shown.path("project_id").asText());
+    assertEquals("f@example.org", shown.path("email").asText());
+
+    ok(call("POST", "/users/" + user + "/password", obj("user", obj("original_password", "pw-1", "password", "pw-2"))),
+        204);
+    assertFalse(token(user, "pw-2", null).startsWith("status"));
+    assertEquals(400, call("POST", "/users", obj("user", obj("name", "x", "bad", "a\u0000b"))).status());
+  }
+
+  @Test
+  void projectTagsAreAddedListedReplacedAndRemoved() {
+    String project = admin.createProject(unique("tags")).path("id").asText();
+    ok(call("PUT", "/projects/" + project + "/tags/blue", null), 201);
+    ok(call("HEAD", "/projects/" + project + "/tags/blue", null), 204);
+    ok(call("PUT", "/projects/" + project + "/tags", obj("tags", List.of("red", "green"))), 200);
+    JsonNode tags = ok(call("GET", "/projects/" + project + "/tags", null), 200).path("tags");
+    assertEquals("[\"red\",\"green\"]", tags.toString());
+    assertEquals(1, ok(call("GET", "/projects?tags=red", null), 200).path("projects").size());
+    ok(call("DELETE", "/projects/" + project + "/tags/red", null), 204);
+    assertEquals(404, call("GET", "/projects/" + project + "/tags/red", null).status());
+    assertEquals(400, call("PUT", "/projects/" + project + "/tags/a,b", null).status());
+    ok(call("DELETE", "/projects/" + project + "/tags", null), 204);
+    assertEquals(0, ok(call("GET", "/projects/" + project + "/tags", null), 200).path("tags").size());
+  }
+}

@@ -144,15 +144,16 @@ final class RouterWriteRoutes {
     NeutronBody body = NeutronBody.of(ctx, w.render.mapper(), "router", ROUTER_FIELDS);
     String project = NeutronWrites.owner(body, caller);
     String id = UUID.randomUUID().toString();
+    // Neutron's extra routes are set by an update, once the router has the interfaces they go through
+    if (body.has("routes")) throw ApiException.badRequest("Attribute 'routes' not allowed in POST");
     Gateway gw = gateway(body);
-    List<HostRoute> routes = routes(body);
     NetworkCatalog.Port port = gw == null ? null : gatewayPort(ctx, caller, id, project, gw);
     Router router = Router.newBuilder().setRouterId(id).setProjectId(project).setName(body.string("name", "", 255))
         .setDescription(body.string("description", "", 255)).setAdminStateUp(body.bool("admin_state_up", true))
         .setExternalNetworkId(gw == null ? null : gw.networkId()).setGatewayPortId(port == null ? null : port.id())
         .setExternalFixedIps(port == null ? List.of() : fixedIps(port))
         .setEnableSnat(gw == null || gw.enableSnat() == null || gw.enableSnat())
-        .setRoutes(routes == null ? List.of() : routes).build();
+        .setRoutes(List.of()).build();
     try {
       w.send(ctx, caller, DefaultSecurityGroup.streamKey(project), new CreateRouter(router), id, project);
     } catch (ApiException e) {

@@ -199,6 +199,8 @@ class NetworkServicesTest {
     assertEquals("", ownAfter.path("device_id").asText(), "the tenant's port is its own again");
     assertEquals(own.path("security_groups"), ownAfter.path("security_groups"));
 
+    var routesOnCreate = http.send("POST", "/network/v2.0/routers", alice.token(), "{\"router\":{\"name\":\"r\",\"routes\":[]}}");
+    assertEquals(400, routesOnCreate.status(), "Neutron sets routes by an update only");
     String routes = "/network/v2.0/routers/" + rid;
     var set = http.send("PUT", routes, alice.token(),
         "{\"router\":{\"routes\":[{\"destination\":\"192.168.9.0/24\",\"nexthop\":\"10.70.0.9\"}]}}");

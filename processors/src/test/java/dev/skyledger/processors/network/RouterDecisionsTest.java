@@ -54,7 +54,8 @@ class RouterDecisionsTest {
   private static final Actor CAROL_AS_OTHER_MEMBER = actor("u-carol", "carol", OTHER_PROJECT, "member");
   private static final Actor ALICE_AS_ADMIN = actor("u-alice", "alice", ADMIN_PROJECT, "admin");
 
-  private final NetworkState state = new NetworkState(new MapKeyValues());
+  private final MapKeyValues rows = new MapKeyValues();
+  private final NetworkState state = new NetworkState(rows);
 
   // ---- routers ----------------------------------------------------------------------------------
 
@@ -266,7 +267,7 @@ class RouterDecisionsTest {
   @Test
   void givenInterfaceRecordedBeforeCidrsWereCarried_whenAnotherIsAdded_thenItsSubnetAndNetworkAreStillKnown() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    given(new RouterInterfaceAdded(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, null, null));
+    rows.put("ri/" + ROUTER + "/if-1", PRIVATE_SUBNET + "|" + PRIVATE_NET);
 
     assertRejected(400, "BadRequest", NetworkDecider.decide(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2",
         PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER, state));
@@ -328,6 +329,15 @@ class RouterDecisionsTest {
 
     assertAccepted(NetworkDecider.decide(routes(List.of(new HostRoute("198.51.100.0/24", "203.0.113.9")),
         List.of("203.0.113.0/24")), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenInterfaceRecordedBeforeCidrsWereCarried_whenRoutesAreSet_thenTheyAreNotRefusedForWhatIsNotKnown() {
+    accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
+    rows.put("ri/" + ROUTER + "/if-1", PRIVATE_SUBNET + "|" + PRIVATE_NET);
+
+    assertAccepted(NetworkDecider.decide(routes(List.of(new HostRoute("192.168.0.0/24", "10.0.0.5")), List.of()),
+        BOB_AS_MEMBER, state));
   }
 
   @Test

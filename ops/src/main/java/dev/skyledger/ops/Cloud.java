@@ -51,6 +51,7 @@ import dev.skyledger.queryapi.compute.TenantUsageRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
 import dev.skyledger.queryapi.image.ImageReadRoutes;
 import dev.skyledger.queryapi.network.HostNetworkRoutes;
+import dev.skyledger.queryapi.network.NetworkAgentRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
 import dev.skyledger.views.audit.AuditProjection;
 import dev.skyledger.views.compute.ComputeCatalog;
@@ -227,7 +228,8 @@ public final class Cloud implements AutoCloseable {
             catalog.url("/image"), catalog.url("/network"))));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
-        new NetworkReadRoutes(authenticator, networks, networkJson, catalog),
+        new NetworkReadRoutes(authenticator, networks, networkJson, catalog,
+            new NetworkAgentRoutes(authenticator, hostDirectory, json)),
         new HostNetworkRoutes(authenticator, networks, json),
         new ComputeReadRoutes(authenticator, computeCatalog, networks, computeJson, catalog,
             new HostReadRoutes(authenticator, hostDirectory, json, hostId -> serverCatalog.list(new ServerCatalog.Query(null,

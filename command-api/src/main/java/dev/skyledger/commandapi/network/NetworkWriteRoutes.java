@@ -1,6 +1,7 @@
 package dev.skyledger.commandapi.network;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skyledger.commandapi.network.NeutronCreations.Creation;
 import dev.skyledger.events.network.AllocationPool;
 import dev.skyledger.events.network.CreateNetwork;
 import dev.skyledger.events.network.CreatePort;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 
 /**
  * The network (Neutron v2.0) write routes for networks, subnets and ports. Commands are keyed by
@@ -55,10 +57,12 @@ public final class NetworkWriteRoutes {
 
   private final NetworkJson render;
   private final NeutronWrites writes;
+  private final NeutronCreations creations;
 
   public NetworkWriteRoutes(Authenticator auth, CommandSender sender, NetworkCatalog catalog, NetworkJson render) {
     this.render = render;
     this.writes = new NeutronWrites(auth, sender, catalog, render);
+    this.creations = new NeutronCreations(writes);
   }
 
   public void routes(JavalinConfig config) {
@@ -80,16 +84,17 @@ public final class NetworkWriteRoutes {
   // ---- networks ---------------------------------------------------------------------------------
 
   private void createNetwork(Context ctx) {
-    TokenClaims caller = writes.caller(ctx);
-    NeutronBody body = NeutronBody.of(ctx, render.mapper(), "network", NETWORK_FIELDS);
+    creations.create(ctx, "network", NETWORK_FIELDS, this::network, (caller, id) -> render.network(writes.network(caller, id), null));
+  }
+
+  private Creation network(Context ctx, TokenClaims caller, NeutronBody body, ToIntFunction<String> adding) {
     int mtu = mtu(body, 1500);
     String id = UUID.randomUUID().toString();
     String project = NeutronWrites.owner(body, caller);
-    writes.checkQuota(project, "network", 1);
+    writes.checkQuota(project, "network", adding.applyAsInt(project));
     Network network = new Network(id, project, body.string("name", "", 255), body.string("description", "", 255),
         body.bool("admin_state_up", true), body.bool("shared", false), body.bool("router:external", false), mtu);
-    writes.send(ctx, caller, id, new CreateNetwork(network), id, project);
-    writes.answer(ctx, 201, "network", render.network(writes.network(caller, id), null));
+    return new Creation(id, id, project, new CreateNetwork(network), new DeleteNetwork(id));
   }
 
   private static int mtu(NeutronBody body, int otherwise) {
@@ -118,8 +123,10 @@ public final class NetworkWriteRoutes {
   // ---- subnets ----------------------------------------------------------------------------------
 
   private void createSubnet(Context ctx) {
-    TokenClaims caller = writes.caller(ctx);
-    NeutronBody body = NeutronBody.of(ctx, render.mapper(), "subnet", SUBNET_FIELDS);
+    creations.create(ctx, "subnet", SUBNET_FIELDS, this::subnet, (caller, id) -> render.subnet(writes.subnet(caller, id), null));
+  }
+
+  private Creation subnet(Context ctx, TokenClaims caller, NeutronBody body, ToIntFunction<String> adding) {
     String networkId = body.requiredString("network_id");
     if (body.has("subnetpool_id") && !body.isNull("subnetpool_id")) {
       throw ApiException.badRequest("Subnet pools are not supported: give the subnet a cidr.");
@@ -149,7 +156,7 @@ public final class NetworkWriteRoutes {
     }
     String id = UUID.randomUUID().toString();
     String project = NeutronWrites.owner(body, caller);
-    writes.checkQuota(project, "subnet", 1);
+    writes.checkQuota(project, "subnet", adding.applyAsInt(project));
     Subnet subnet = Subnet.newBuilder()
         .setSubnetId(id).setNetworkId(n.id()).setProjectId(project)
         .setName(body.string("name", "", 255)).setDescription(body.string("description", "", 255))
@@ -161,8 +168,7 @@ public final class NetworkWriteRoutes {
         .setIpv6AddressMode(body.nullableString("ipv6_address_mode", null))
         .setIpv6RaMode(body.nullableString("ipv6_ra_mode", null))
         .build();
-    writes.send(ctx, caller, n.id(), new CreateSubnet(subnet), id, project);
-    writes.answer(ctx, 201, "subnet", render.subnet(writes.subnet(caller, id), null));
+    return new Creation(n.id(), id, project, new CreateSubnet(subnet), new DeleteSubnet(id, n.id()));
   }
 
   private static List<AllocationPool> pools(NeutronBody body) {
@@ -228,8 +234,10 @@ public final class NetworkWriteRoutes {
   // ---- ports ------------------------------------------------------------------------------------
 
   private void createPort(Context ctx) {
-    TokenClaims caller = writes.caller(ctx);
-    NeutronBody body = NeutronBody.of(ctx, render.mapper(), "port", PORT_FIELDS);
+    creations.create(ctx, "port", PORT_FIELDS, this::port, (caller, id) -> render.port(writes.port(caller, id), null));
+  }
+
+  private Creation port(Context ctx, TokenClaims caller, NeutronBody body, ToIntFunction<String> adding) {
     String networkId = body.requiredString("network_id");
     NetworkCatalog.Network n = writes.network(caller, networkId);
     String id = UUID.randomUUID().toString();
@@ -237,7 +245,7 @@ public final class NetworkWriteRoutes {
     List<String> groups = body.strings("security_groups");
     boolean secured = body.bool("port_security_enabled", true);
     if (groups == null && secured) groups = List.of(writes.defaultSecurityGroup(ctx, caller, project));
-    writes.checkQuota(project, "port", 1);
+    writes.checkQuota(project, "port", adding.applyAsInt(project));
     CreatePort command = CreatePort.newBuilder()
         .setPortId(id).setNetworkId(n.id()).setProjectId(project)
         .setName(body.string("name", "", 255)).setDescription(body.string("description", "", 255))
@@ -249,8 +257,7 @@ public final class NetworkWriteRoutes {
         .setAdminStateUp(body.bool("admin_state_up", true))
         .setPortSecurityEnabled(secured)
         .build();
-    writes.send(ctx, caller, n.id(), command, id, project);
-    writes.answer(ctx, 201, "port", render.port(writes.port(caller, id), null));
+    return new Creation(n.id(), id, project, command, new DeletePort(id, n.id()));
   }
 
   private static List<FixedIp> fixedIps(NeutronBody body) {

@@ -28,6 +28,10 @@ final class NeutronBody {
 
   static NeutronBody of(Context ctx, ObjectMapper json, String resource, Set<String> known) {
     ObjectNode root = root(ctx, json);
+    return one(root, resource, known);
+  }
+
+  private static NeutronBody one(ObjectNode root, String resource, Set<String> known) {
     JsonNode inner = root.get(resource);
     if (inner == null) {
       if (root.has(resource + "s")) throw ApiException.badRequest("Bulk creation of " + resource + "s is not supported.");
@@ -36,6 +40,27 @@ final class NeutronBody {
     if (!inner.isObject()) throw ApiException.badRequest("Invalid input for " + resource + ". Reason: expected an object.");
     return checked((ObjectNode) inner, known);
   }
+
+  /**
+   * The resources a create asks for: one ({@code {"network": {...}}}) or, in Neutron's bulk form,
+   * several ({@code {"networks": [{...}, ...]}}), each read and checked as a single one is.
+   */
+  static Creates creates(Context ctx, ObjectMapper json, String resource, Set<String> known) {
+    ObjectNode root = root(ctx, json);
+    JsonNode many = root.get(resource + "s");
+    if (many == null || root.has(resource)) return new Creates(List.of(one(root, resource, known)), false);
+    if (!many.isArray()) throw ApiException.badRequest("Invalid input for " + resource + "s. Reason: expected a list.");
+    if (many.isEmpty()) throw ApiException.badRequest("Resources required");
+    List<NeutronBody> out = new ArrayList<>();
+    for (JsonNode item : many) {
+      if (!item.isObject()) throw ApiException.badRequest("Invalid input for " + resource + "s. Reason: '" + item + "' is not a dictionary.");
+      out.add(checked((ObjectNode) item, known));
+    }
+    return new Creates(out, true);
+  }
+
+  /** The bodies of a create, and whether it was the bulk form (answered with the plural key). */
+  record Creates(List<NeutronBody> bodies, boolean bulk) {}
 
   /** A body that is the attributes themselves, as the router interface actions take them. */
   static NeutronBody flat(Context ctx, ObjectMapper json, Set<String> known) {

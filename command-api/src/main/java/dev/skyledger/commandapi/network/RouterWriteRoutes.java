@@ -108,13 +108,26 @@ final class RouterWriteRoutes {
     }
   }
 
+  /** Gives the tenant's own port back as it was when the router refused it as an interface. */
+  private void restore(Context ctx, TokenClaims caller, NetworkCatalog.Port before) {
+    try {
+      w.send(ctx, caller, before.networkId(), UpdatePort.newBuilder().setPortId(before.id()).setNetworkId(before.networkId())
+          .setDeviceId(before.deviceId()).setDeviceOwner(before.deviceOwner())
+          .setSecurityGroups(before.securityGroups()).build(), before.id(), before.projectId());
+    } catch (RuntimeException ignored) {
+      // the port stays marked as the router's; updating its device_id and device_owner by hand releases it
+    }
+  }
+
   private static List<FixedIp> fixedIps(NetworkCatalog.Port port) {
     return port.fixedIps().stream().map(ip -> new FixedIp(ip.subnetId(), ip.ipAddress())).toList();
   }
 
+  /** The routes the body sets (null or an empty list clears them, as in Neutron); null if it leaves them be. */
   private static List<HostRoute> routes(NeutronBody body) {
+    if (!body.has("routes")) return null;
     List<ObjectNode> raw = body.objects("routes");
-    if (raw == null) return null;
+    if (raw == null) return List.of();
     List<HostRoute> out = new ArrayList<>();
     for (ObjectNode r : raw) {
       Cidr destination = Cidr.parse(r.path("destination").asText(null))
@@ -131,15 +144,16 @@ final class RouterWriteRoutes {
     NeutronBody body = NeutronBody.of(ctx, w.render.mapper(), "router", ROUTER_FIELDS);
     String project = NeutronWrites.owner(body, caller);
     String id = UUID.randomUUID().toString();
+    // Neutron's extra routes are set by an update, once the router has the interfaces they go through
+    if (body.has("routes")) throw ApiException.badRequest("Attribute 'routes' not allowed in POST");
     Gateway gw = gateway(body);
-    List<HostRoute> routes = routes(body);
     NetworkCatalog.Port port = gw == null ? null : gatewayPort(ctx, caller, id, project, gw);
     Router router = Router.newBuilder().setRouterId(id).setProjectId(project).setName(body.string("name", "", 255))
         .setDescription(body.string("description", "", 255)).setAdminStateUp(body.bool("admin_state_up", true))
         .setExternalNetworkId(gw == null ? null : gw.networkId()).setGatewayPortId(port == null ? null : port.id())
         .setExternalFixedIps(port == null ? List.of() : fixedIps(port))
         .setEnableSnat(gw == null || gw.enableSnat() == null || gw.enableSnat())
-        .setRoutes(routes == null ? List.of() : routes).build();
+        .setRoutes(List.of()).build();
     try {
       w.send(ctx, caller, DefaultSecurityGroup.streamKey(project), new CreateRouter(router), id, project);
     } catch (ApiException e) {
@@ -162,10 +176,13 @@ final class RouterWriteRoutes {
       throw new ApiException(409, "RouterExternalGatewayInUseByFloatingIp", "Gateway cannot be updated for router "
           + r.id() + ", since a gateway to external network " + r.externalNetworkId() + " is required by one or more floating IPs.");
     }
+    List<HostRoute> routes = routes(body);
     if (replacing && gw != null) newPort = gatewayPort(ctx, caller, r.id(), r.projectId(), gw);
+    List<NetworkCatalog.FixedIp> gatewayIps = newPort != null ? newPort.fixedIps() : replacing ? List.of() : r.externalFixedIps();
     UpdateRouter command = UpdateRouter.newBuilder().setRouterId(r.id()).setProjectId(r.projectId())
         .setName(body.string("name", null, 255)).setDescription(body.string("description", null, 255))
-        .setAdminStateUp(body.bool("admin_state_up", null)).setRoutes(routes(body))
+        .setAdminStateUp(body.bool("admin_state_up", null)).setRoutes(routes)
+        .setGatewayCidrs(routes == null ? List.of() : cidrsOf(gatewayIps))
         .setGatewaySet(replacing)
         .setExternalNetworkId(replacing && gw != null ? gw.networkId() : null)
         .setGatewayPortId(newPort == null ? null : newPort.id())
@@ -181,6 +198,12 @@ final class RouterWriteRoutes {
       w.catalog.port(NeutronWrites.EVERYONE, r.gatewayPortId()).ifPresent(old -> givePortBack(ctx, caller, old));
     }
     w.answer(ctx, 200, "router", w.render.router(visible(caller, r.id()), null));
+  }
+
+  /** The CIDRs of the subnets these addresses are on (a route's nexthop may be on the gateway's subnets). */
+  private List<String> cidrsOf(List<NetworkCatalog.FixedIp> ips) {
+    return ips.stream().map(ip -> w.catalog.subnet(NeutronWrites.EVERYONE, ip.subnetId()))
+        .flatMap(java.util.Optional::stream).map(NetworkCatalog.Subnet::cidr).distinct().toList();
   }
 
   private void delete(Context ctx) {
@@ -208,10 +231,12 @@ final class RouterWriteRoutes {
       throw ApiException.badRequest("Bad router request: Either subnet_id or port_id must be specified.");
     }
     NetworkCatalog.Port port;
+    NetworkCatalog.Port before = null;
     String subnetId;
+    NetworkCatalog.Subnet subnet;
     if (bySubnet) {
       subnetId = NeutronBody.uuid("subnet_id", body.requiredString("subnet_id"));
-      NetworkCatalog.Subnet subnet = w.subnet(caller, subnetId);
+      subnet = w.subnet(caller, subnetId);
       if (subnet.gatewayIp() == null) {
         throw ApiException.badRequest("Bad router request: Subnet for router interface must have a gateway IP.");
       }
@@ -231,17 +256,22 @@ final class RouterWriteRoutes {
       if (existing.fixedIps().size() != 1) {
         throw ApiException.badRequest("Bad router request: Router port must have exactly one fixed IP.");
       }
+      before = existing;
       w.send(ctx, caller, existing.networkId(), UpdatePort.newBuilder().setPortId(portId).setNetworkId(existing.networkId())
           .setDeviceId(r.id()).setDeviceOwner("network:router_interface").setSecurityGroups(List.of()).build(), portId,
           existing.projectId());
       port = w.catalog.port(NeutronWrites.EVERYONE, portId).orElseThrow();
       subnetId = port.fixedIps().get(0).subnetId();
+      subnet = w.catalog.subnet(NeutronWrites.EVERYONE, subnetId).orElseThrow();
     }
+    String address = port.fixedIps().stream().filter(ip -> ip.subnetId().equals(subnet.id())).findFirst()
+        .map(NetworkCatalog.FixedIp::ipAddress).orElse(null);
     try {
       w.send(ctx, caller, DefaultSecurityGroup.streamKey(r.projectId()), new AddRouterInterface(r.id(), r.projectId(),
-          port.id(), subnetId, port.networkId()), r.id(), r.projectId());
+          port.id(), subnetId, port.networkId(), subnet.cidr(), address), r.id(), r.projectId());
     } catch (ApiException e) {
       if (bySubnet) givePortBack(ctx, caller, port);
+      else restore(ctx, caller, before);
       throw e;
     }
     interfaceAnswer(ctx, r, port, subnetId);

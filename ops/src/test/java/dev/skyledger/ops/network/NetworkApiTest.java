@@ -58,6 +58,42 @@ class NetworkApiTest {
   }
 
   @Test
+  void bulkCreatesEveryItemOrNone() {
+    String a = network(alice.token(), "bulk-a");
+    String b = network(alice.token(), "bulk-b");
+    var nets = http.send("POST", "/network/v2.0/networks", alice.token(),
+        "{\"networks\":[{\"name\":\"bulk-1\"},{\"name\":\"bulk-2\",\"admin_state_up\":false}]}");
+    assertEquals(201, nets.status(), nets.raw().body());
+    assertEquals(2, nets.json().path("networks").size());
+    assertEquals("bulk-2", nets.json().path("networks").path(1).path("name").asText());
+    assertFalse(nets.json().path("networks").path(1).path("admin_state_up").asBoolean());
+    var subs = http.send("POST", "/network/v2.0/subnets", alice.token(), "{\"subnets\":[{\"network_id\":\"" + a
+        + "\",\"cidr\":\"10.31.0.0/24\",\"ip_version\":4},{\"network_id\":\"" + b + "\",\"cidr\":\"10.32.0.0/24\",\"ip_version\":4}]}");
+    assertEquals(201, subs.status(), subs.raw().body());
+    assertEquals(b, subs.json().path("subnets").path(1).path("network_id").asText());
+    var ports = http.send("POST", "/network/v2.0/ports", alice.token(), "{\"ports\":[{\"network_id\":\"" + a
+        + "\"},{\"network_id\":\"" + b + "\",\"name\":\"second\"}]}");
+    assertEquals(201, ports.status(), ports.raw().body());
+    assertEquals("10.32.0.2", ports.json().path("ports").path(1).path("fixed_ips").path(0).path("ip_address").asText());
+
+    // the second port asks for an address the first one of this request takes: the first is given back
+    var refused = http.send("POST", "/network/v2.0/ports", alice.token(), "{\"ports\":[{\"network_id\":\"" + a
+        + "\",\"name\":\"undone\",\"fixed_ips\":[{\"ip_address\":\"10.31.0.50\"}]},{\"network_id\":\"" + a
+        + "\",\"fixed_ips\":[{\"ip_address\":\"10.31.0.50\"}]}]}");
+    assertEquals(409, refused.status(), refused.raw().body());
+    assertEquals("IpAddressAlreadyAllocated", refused.json().path("NeutronError").path("type").asText());
+    assertEquals(0, http.send("GET", "/network/v2.0/ports?name=undone", alice.token(), null).json().path("ports").size());
+
+    // an item that is not valid refuses the whole request before anything is created
+    var invalid = http.send("POST", "/network/v2.0/networks", alice.token(),
+        "{\"networks\":[{\"name\":\"never\"},{\"name\":\"bad\",\"mtu\":1}]}");
+    assertEquals(400, invalid.status(), invalid.raw().body());
+    assertEquals(0, http.send("GET", "/network/v2.0/networks?name=never", alice.token(), null).json().path("networks").size());
+    assertEquals(400, http.send("POST", "/network/v2.0/networks", alice.token(), "{\"networks\":[]}").status());
+    assertEquals(400, http.send("POST", "/network/v2.0/networks", alice.token(), "{\"networks\":[\"x\"]}").status());
+  }
+
+  @Test
   void versionDiscoveryAndExtensions() {
     var versions = http.send("GET", "/network", null, null);
     assertEquals(200, versions.status());

@@ -177,6 +177,99 @@ class NetworkServicesTest {
   }
 
   @Test
+  void aRouterRefusesOverlappingInterfacesAndRoutesItCannotReach() {
+    String rid = create(alice.token(), "routers", "{\"router\":{\"name\":\"overlap\"}}").path("id").asText();
+    String wide = subnet(alice.token(), network(alice.token(), "wide"), "10.70.0.0/24");
+    String narrowNet = network(alice.token(), "narrow");
+    String narrow = subnet(alice.token(), narrowNet, "10.70.0.0/28");
+    assertEquals(200, http.send("PUT", "/network/v2.0/routers/" + rid + "/add_router_interface", alice.token(),
+        "{\"subnet_id\":\"" + wide + "\"}").status());
+    var overlapping = http.send("PUT", "/network/v2.0/routers/" + rid + "/add_router_interface", alice.token(),
+        "{\"subnet_id\":\"" + narrow + "\"}");
+    assertEquals(400, overlapping.status(), overlapping.raw().body());
+    assertEquals("Bad router request: Cidr 10.70.0.0/28 of subnet " + narrow + " overlaps with cidr 10.70.0.0/24 of subnet "
+        + wide + ".", overlapping.json().path("NeutronError").path("message").asText());
+    assertEquals(0, http.send("GET", "/network/v2.0/ports?network_id=" + narrowNet, alice.token(), null).json()
+        .path("ports").size(), "the refused interface's port is given back");
+    JsonNode own = create(alice.token(), "ports", "{\"port\":{\"network_id\":\"" + narrowNet + "\"}}");
+    var byPort = http.send("PUT", "/network/v2.0/routers/" + rid + "/add_router_interface", alice.token(),
+        "{\"port_id\":\"" + own.path("id").asText() + "\"}");
+    assertEquals(400, byPort.status(), byPort.raw().body());
+    var ownAfter = http.send("GET", "/network/v2.0/ports/" + own.path("id").asText(), alice.token(), null).json().path("port");
+    assertEquals("", ownAfter.path("device_id").asText(), "the tenant's port is its own again");
+    assertEquals(own.path("security_groups"), ownAfter.path("security_groups"));
+
+    var routesOnCreate = http.send("POST", "/network/v2.0/routers", alice.token(), "{\"router\":{\"name\":\"r\",\"routes\":[]}}");
+    assertEquals(400, routesOnCreate.status(), "Neutron sets routes by an update only");
+    String routes = "/network/v2.0/routers/" + rid;
+    var set = http.send("PUT", routes, alice.token(),
+        "{\"router\":{\"routes\":[{\"destination\":\"192.168.9.0/24\",\"nexthop\":\"10.70.0.9\"}]}}");
+    assertEquals(200, set.status(), set.raw().body());
+    assertEquals("10.70.0.9", set.json().path("router").path("routes").path(0).path("nexthop").asText());
+    var unreachable = http.send("PUT", routes, alice.token(),
+        "{\"router\":{\"routes\":[{\"destination\":\"192.168.9.0/24\",\"nexthop\":\"10.99.0.9\"}]}}");
+    assertEquals(400, unreachable.status(), unreachable.raw().body());
+    assertEquals("InvalidRoutes", unreachable.json().path("NeutronError").path("type").asText());
+    assertTrue(unreachable.json().path("NeutronError").path("message").asText().endsWith("the nexthop is not connected with router."));
+    var cleared = http.send("PUT", routes, alice.token(), "{\"router\":{\"routes\":null}}");
+    assertEquals(200, cleared.status(), cleared.raw().body());
+    assertEquals(0, cleared.json().path("router").path("routes").size());
+    assertEquals(0, http.send("GET", routes, alice.token(), null).json().path("router").path("routes").size());
+  }
+
+  @Test
+  void deletingAnExternalNetworkTakesItsUnassociatedFloatingIpsWithIt() {
+    String ext = create(admin.token(), "networks", "{\"network\":{\"name\":\"ext-gone\",\"router:external\":true}}")
+        .path("id").asText();
+    create(admin.token(), "subnets", "{\"subnet\":{\"network_id\":\"" + ext
+        + "\",\"cidr\":\"198.51.100.0/24\",\"ip_version\":4,\"enable_dhcp\":false}}");
+    String fip = create(alice.token(), "floatingips", "{\"floatingip\":{\"floating_network_id\":\"" + ext + "\"}}")
+        .path("id").asText();
+
+    var deleted = http.send("DELETE", "/network/v2.0/networks/" + ext, admin.token(), null);
+
+    assertEquals(204, deleted.status(), deleted.raw().body());
+    assertEquals(404, http.send("GET", "/network/v2.0/floatingips/" + fip, alice.token(), null).status());
+    assertEquals(0, http.send("GET", "/network/v2.0/ports?network_id=" + ext, admin.token(), null).json().path("ports").size());
+  }
+
+  @Test
+  void adminsListTheProjectsWhoseQuotasDifferFromTheDefaults() {
+    var member = http.send("GET", "/network/v2.0/quotas", alice.token(), null);
+    assertEquals(403, member.status());
+    String project = alice.projectId();
+    assertEquals(200, http.send("PUT", "/network/v2.0/quotas/" + project, admin.token(), "{\"quota\":{\"port\":7}}").status());
+    JsonNode listed = null;
+    for (JsonNode q : http.send("GET", "/network/v2.0/quotas", admin.token(), null).json().path("quotas")) {
+      if (q.path("project_id").asText().equals(project)) listed = q;
+    }
+    assertTrue(listed != null, "a project with a limit of its own is listed");
+    assertEquals(7, listed.path("port").asInt());
+    assertEquals(100, listed.path("network").asInt());
+    assertEquals(204, http.send("DELETE", "/network/v2.0/quotas/" + project, admin.token(), null).status());
+    for (JsonNode q : http.send("GET", "/network/v2.0/quotas", admin.token(), null).json().path("quotas")) {
+      assertFalse(q.path("project_id").asText().equals(project), "a project reset to the defaults is not listed");
+    }
+  }
+
+  @Test
+  void agentsAreTheRegisteredHostsForAdminsAndNoneForOthers() {
+    var mine = http.send("GET", "/network/v2.0/agents", alice.token(), null);
+    assertEquals(200, mine.status(), mine.raw().body());
+    assertEquals(0, mine.json().path("agents").size());
+    var all = http.send("GET", "/network/v2.0/agents", admin.token(), null);
+    assertEquals(200, all.status());
+    int hosts = http.send("GET", "/compute/v2.1/os-hypervisors", admin.token(), null).json().path("hypervisors").size();
+    assertEquals(hosts, all.json().path("agents").size());
+    if (hosts > 0) {
+      JsonNode agent = all.json().path("agents").path(0);
+      var shown = http.send("GET", "/network/v2.0/agents/" + agent.path("id").asText(), admin.token(), null);
+      assertEquals(agent.path("host").asText(), shown.json().path("agent").path("host").asText());
+      assertEquals(404, http.send("GET", "/network/v2.0/agents/" + agent.path("id").asText(), alice.token(), null).status());
+    }
+  }
+
+  @Test
   void eachHostGetsItsPortsRulesDhcpAndNatAsText() {
     String net = network(alice.token(), "host-net");
     String sub = subnet(alice.token(), net, "10.70.0.0/24");

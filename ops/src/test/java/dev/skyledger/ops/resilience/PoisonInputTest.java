@@ -77,6 +77,8 @@ class PoisonInputTest {
             "{\"user\":{\"name\":\"u-poison\",\"password\":\"pw\",\"description\":\"a\\u0007bell\"}}", "user.description"),
         new Poison("POST", "/network/v2.0/networks", m, "{\"network\":{\"name\":\"bad\\u0000name\"}}", "network.name"),
         new Poison("POST", "/network/v2.0/networks", m, "{\"network\":{\"name\":\"half \\ud800 pair\"}}", "network.name"),
+        new Poison("POST", "/network/v2.0/networks", m,
+            "{\"networks\":[{\"name\":\"fine\"},{\"name\":\"bad\\u0000name\"}]}", "networks[1].name"),
         new Poison("POST", "/network/v2.0/security-groups", m,
             "{\"security_group\":{\"name\":\"sg\",\"description\":\"x\\u0000\"}}", "security_group.description"),
         new Poison("POST", "/compute/v2.1/os-keypairs", m, "{\"keypair\":{\"name\":\"bad\\u0000key\"}}", "keypair.name"),

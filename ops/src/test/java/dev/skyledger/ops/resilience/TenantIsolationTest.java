@@ -144,6 +144,8 @@ class TenantIsolationTest {
         notFound("delete alice's port", "DELETE", n + "/ports/" + id("alice-port"), null),
         notFound("delete alice's security group", "DELETE", n + "/security-groups/" + id("alice-sg"), null),
         notFound("a port on alice's network", "POST", n + "/ports", obj("port", obj("network_id", id("alice-net")))),
+        notFound("ports in bulk, one on alice's network", "POST", n + "/ports", obj("ports",
+            List.of(obj("network_id", id("eve-net")), obj("network_id", id("alice-net"))))),
         notFound("a subnet on alice's network", "POST", n + "/subnets", obj("subnet", obj("network_id", id("alice-net"),
             "cidr", "10.9.0.0/24", "ip_version", 4))),
         notFound("a port in alice's security group", "POST", n + "/ports", obj("port", obj("network_id", id("eve-net"),

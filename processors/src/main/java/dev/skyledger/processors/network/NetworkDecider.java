@@ -101,7 +101,7 @@ final class NetworkDecider {
     } else if (event instanceof RouterDeleted e) {
       s.deleteRouter(e.getProjectId(), e.getRouterId());
     } else if (event instanceof RouterInterfaceAdded e) {
-      s.addInterface(e.getRouterId(), e.getPortId(), e.getSubnetId() + "|" + e.getNetworkId());
+      s.addInterface(e);
     } else if (event instanceof RouterInterfaceRemoved e) {
       s.removeInterface(e.getRouterId(), e.getPortId());
     } else if (event instanceof NetworkQuotaSet e) {

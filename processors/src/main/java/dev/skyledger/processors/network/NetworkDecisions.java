@@ -3,6 +3,8 @@ package dev.skyledger.processors.network;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.network.CreateNetwork;
 import dev.skyledger.events.network.DeleteNetwork;
+import dev.skyledger.events.network.FloatingIp;
+import dev.skyledger.events.network.FloatingIpDeleted;
 import dev.skyledger.events.network.Network;
 import dev.skyledger.events.network.NetworkCreated;
 import dev.skyledger.events.network.NetworkDeleted;
@@ -14,11 +16,14 @@ import dev.skyledger.events.network.SubnetDeleted;
 import dev.skyledger.events.network.UpdateNetwork;
 import dev.skyledger.processors.core.Decision;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Networks, decided on their own stream: create, update (sharing only while no other project uses it), delete when unused. */
+/** Networks, decided on their own stream: create, update (sharing only while no other project uses it), delete when unused
+ * (but for DHCP ports and floating IPs associated with nothing, which go with it). */
 final class NetworkDecisions {
   private NetworkDecisions() {}
 
@@ -63,12 +68,18 @@ final class NetworkDecisions {
     if (found.isEmpty()) return NetworkRejections.networkNotFound(c.getNetworkId());
     Network n = found.get();
     if (!NetworkPolicy.ownsNetwork(actor, n)) return NetworkPolicy.policy("delete_network");
-    if (s.ports(n.getNetworkId()).stream().anyMatch(p -> !p.getDeviceOwner().equals("network:dhcp"))) {
+    // as Neutron does, an external network takes its floating IPs that forward nowhere with it
+    List<FloatingIp> released = s.floatingIps(n.getNetworkId()).stream().filter(f -> f.getPortId() == null).toList();
+    Set<String> releasedPorts = new HashSet<>();
+    released.forEach(f -> releasedPorts.add(f.getFloatingPortId()));
+    List<Port> ports = s.ports(n.getNetworkId());
+    if (ports.stream().anyMatch(p -> !p.getDeviceOwner().equals("network:dhcp") && !releasedPorts.contains(p.getPortId()))) {
       return Decision.reject(409, "NetworkInUse", "Unable to complete operation on network " + n.getNetworkId()
           + ". There are one or more ports still in use on the network.");
     }
     List<SpecificRecord> events = new ArrayList<>();
-    for (Port p : s.ports(n.getNetworkId())) events.add(new PortDeleted(p));
+    for (Port p : ports) events.add(new PortDeleted(p));
+    for (FloatingIp f : released) events.add(new FloatingIpDeleted(f));
     for (Subnet sub : s.subnets(n.getNetworkId())) {
       events.add(new SubnetDeleted(sub.getSubnetId(), n.getNetworkId(), sub.getProjectId()));
     }

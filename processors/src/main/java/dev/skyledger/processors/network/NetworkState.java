@@ -4,6 +4,7 @@ import dev.skyledger.events.network.FixedIp;
 import dev.skyledger.events.network.FloatingIp;
 import dev.skyledger.events.network.Network;
 import dev.skyledger.events.network.Router;
+import dev.skyledger.events.network.RouterInterfaceAdded;
 import dev.skyledger.events.network.SecurityGroup;
 import dev.skyledger.events.network.SecurityGroupRule;
 import dev.skyledger.events.network.Port;
@@ -159,16 +160,32 @@ final class NetworkState {
     kv.delete("rt/" + projectId + "/" + routerId);
   }
 
-  /** A router's interfaces: port id → subnet id. */
-  Map<String, String> interfaces(String routerId) {
-    Map<String, String> out = new HashMap<>();
+  /**
+   * One of a router's interfaces: its subnet and network, and (when the interface was recorded with
+   * them) the subnet's CIDR and the router's own address on it; null in rows recorded before.
+   */
+  record Interface(String subnetId, String networkId, String cidr, String ipAddress) {}
+
+  /** A router's interfaces by port id. */
+  Map<String, Interface> interfaces(String routerId) {
+    Map<String, Interface> out = new HashMap<>();
     String prefix = "ri/" + routerId + "/";
-    kv.prefix(prefix).forEach(e -> out.put(e.getKey().substring(prefix.length()), e.getValue()));
+    kv.prefix(prefix).forEach(e -> out.put(e.getKey().substring(prefix.length()), interfaceRow(e.getValue())));
     return out;
   }
 
-  void addInterface(String routerId, String portId, String subnetId) {
-    kv.put("ri/" + routerId + "/" + portId, subnetId);
+  private static Interface interfaceRow(String row) {
+    if (!row.startsWith("{")) {
+      // rows recorded before the CIDR was carried: "<subnet id>|<network id>" (both UUIDs, no '|' in them)
+      String[] parts = row.split("\\|");
+      return new Interface(parts[0], parts[1], null, null);
+    }
+    RouterInterfaceAdded e = AvroRows.read(row, RouterInterfaceAdded.class);
+    return new Interface(e.getSubnetId(), e.getNetworkId(), e.getCidr(), e.getIpAddress());
+  }
+
+  void addInterface(RouterInterfaceAdded e) {
+    kv.put("ri/" + e.getRouterId() + "/" + e.getPortId(), AvroRows.write(e));
   }
 
   void removeInterface(String routerId, String portId) {

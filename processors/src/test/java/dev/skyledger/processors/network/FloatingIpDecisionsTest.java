@@ -12,6 +12,9 @@ import dev.skyledger.events.network.CreateFloatingIp;
 import dev.skyledger.events.network.CreateNetwork;
 import dev.skyledger.events.network.CreateSubnet;
 import dev.skyledger.events.network.DeleteFloatingIp;
+import dev.skyledger.events.network.DeleteNetwork;
+import dev.skyledger.events.network.NetworkDeleted;
+import dev.skyledger.events.network.SubnetDeleted;
 import dev.skyledger.events.network.FixedIp;
 import dev.skyledger.events.network.FloatingIp;
 import dev.skyledger.events.network.FloatingIpCreated;
@@ -246,6 +249,31 @@ class FloatingIpDecisionsTest {
     accepted(create(FIP, null), BOB_AS_MEMBER);
 
     assertAccepted(NetworkDecider.decide(new DeleteFloatingIp(FIP, PUBLIC_NET), ALICE_AS_ADMIN, state));
+  }
+
+  @Test
+  void givenExternalNetworkWithAnUnassociatedFloatingIp_whenAdminDeletesTheNetwork_thenTheFloatingIpAndItsPortGoWithIt() {
+    givenExternalNetwork("203.0.113.0/24", "203.0.113.1");
+    Decision created = accepted(create(FIP, null), BOB_AS_MEMBER);
+    Port port = ((PortCreated) created.events().get(0)).getPort();
+
+    Decision decision = accepted(new DeleteNetwork(PUBLIC_NET), ALICE_AS_ADMIN);
+
+    assertEquals(List.of(new PortDeleted(port), new FloatingIpDeleted(fipOf(created)),
+        new SubnetDeleted(PUBLIC_SUBNET, PUBLIC_NET, ADMIN_PROJECT), new NetworkDeleted(PUBLIC_NET, ADMIN_PROJECT)),
+        decision.events());
+    assertTrue(state.floatingIp(PUBLIC_NET, FIP).isEmpty());
+    assertTrue(state.network(PUBLIC_NET).isEmpty());
+  }
+
+  @Test
+  void givenExternalNetworkWithAnAssociatedFloatingIp_whenAdminDeletesTheNetwork_thenRejected409NetworkInUse() {
+    givenExternalNetwork("203.0.113.0/24", "203.0.113.1");
+    accepted(create(FIP, null), BOB_AS_MEMBER);
+    accepted(new UpdateFloatingIp(FIP, PUBLIC_NET, "port-vm", "10.0.0.5", "rt-1", null), BOB_AS_MEMBER);
+
+    assertRejected(409, "NetworkInUse", NetworkDecider.decide(new DeleteNetwork(PUBLIC_NET), ALICE_AS_ADMIN, state));
+    assertTrue(state.floatingIp(PUBLIC_NET, FIP).isPresent());
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dev.skyledger.events.network.CreateRouter;
 import dev.skyledger.events.network.CreateSubnet;
 import dev.skyledger.events.network.DeleteRouter;
 import dev.skyledger.events.network.FixedIp;
+import dev.skyledger.events.network.HostRoute;
 import dev.skyledger.events.network.Network;
 import dev.skyledger.events.network.NetworkQuotaSet;
 import dev.skyledger.events.network.PortCreated;
@@ -45,6 +46,7 @@ class RouterDecisionsTest {
   private static final String ROUTER = "rt-1";
   private static final String PRIVATE_NET = "net-private";
   private static final String PRIVATE_SUBNET = "sub-private";
+  private static final String PRIVATE_CIDR = "10.0.0.0/24";
   private static final String PUBLIC_NET = "net-public";
   private static final String PUBLIC_SUBNET = "sub-public";
 
@@ -52,7 +54,8 @@ class RouterDecisionsTest {
   private static final Actor CAROL_AS_OTHER_MEMBER = actor("u-carol", "carol", OTHER_PROJECT, "member");
   private static final Actor ALICE_AS_ADMIN = actor("u-alice", "alice", ADMIN_PROJECT, "admin");
 
-  private final NetworkState state = new NetworkState(new MapKeyValues());
+  private final MapKeyValues rows = new MapKeyValues();
+  private final NetworkState state = new NetworkState(rows);
 
   // ---- routers ----------------------------------------------------------------------------------
 
@@ -159,7 +162,7 @@ class RouterDecisionsTest {
     assertRejected(404, "RouterNotFound",
         NetworkDecider.decide(new DeleteRouter(ROUTER, DEMO_PROJECT), CAROL_AS_OTHER_MEMBER, state));
     assertRejected(404, "RouterNotFound", NetworkDecider.decide(
-        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), CAROL_AS_OTHER_MEMBER, state));
+        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), CAROL_AS_OTHER_MEMBER, state));
     assertRejected(404, "RouterNotFound",
         NetworkDecider.decide(new RemoveRouterInterface(ROUTER, DEMO_PROJECT, "if-1"), CAROL_AS_OTHER_MEMBER, state));
   }
@@ -178,19 +181,19 @@ class RouterDecisionsTest {
   void givenRouter_whenInterfaceAdded_thenRouterInterfaceAdded() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
 
-    Decision decision = accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    Decision decision = accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
-    assertEquals(List.of(new RouterInterfaceAdded(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET)),
+    assertEquals(List.of(new RouterInterfaceAdded(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1")),
         decision.events());
   }
 
   @Test
   void givenRouterWithAnInterfaceOnASubnet_whenAnotherInterfaceOnTheSameSubnetIsAdded_thenRejected400() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
     Decision decision = NetworkDecider.decide(
-        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER, state);
+        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER, state);
 
     assertRejected(400, "BadRequest", decision);
     assertMessageContains(PRIVATE_SUBNET, decision);
@@ -199,16 +202,16 @@ class RouterDecisionsTest {
   @Test
   void givenRouterWithAnInterface_whenAnInterfaceOnAnotherSubnetIsAdded_thenAccepted() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
     assertAccepted(NetworkDecider.decide(
-        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", "sub-other", PRIVATE_NET), BOB_AS_MEMBER, state));
+        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", "sub-other", PRIVATE_NET, "10.1.0.0/24", "10.1.0.1"), BOB_AS_MEMBER, state));
   }
 
   @Test
   void givenRouterWithAnInterface_whenDeleted_thenRejected409InUse() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
     assertRejected(409, "RouterInUse", NetworkDecider.decide(new DeleteRouter(ROUTER, DEMO_PROJECT), BOB_AS_MEMBER, state));
   }
@@ -216,7 +219,7 @@ class RouterDecisionsTest {
   @Test
   void givenRouter_whenAnUnknownInterfaceIsRemoved_thenRejected404() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
     assertRejected(404, "RouterInterfaceNotFound",
         NetworkDecider.decide(new RemoveRouterInterface(ROUTER, DEMO_PROJECT, "if-nope"), BOB_AS_MEMBER, state));
@@ -225,7 +228,7 @@ class RouterDecisionsTest {
   @Test
   void givenRouterWithAnInterface_whenTheInterfaceIsRemoved_thenRouterInterfaceRemovedAndTheRouterCanBeDeleted() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
 
     Decision removed = accepted(new RemoveRouterInterface(ROUTER, DEMO_PROJECT, "if-1"), BOB_AS_MEMBER);
     assertEquals(List.of(new RouterInterfaceRemoved(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET)),
@@ -240,11 +243,110 @@ class RouterDecisionsTest {
   @Test
   void givenInterfaceRemoved_whenAnInterfaceOnTheSameSubnetIsAddedAgain_thenAccepted() {
     accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
-    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER);
     accepted(new RemoveRouterInterface(ROUTER, DEMO_PROJECT, "if-1"), BOB_AS_MEMBER);
 
     assertAccepted(NetworkDecider.decide(
-        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", PRIVATE_SUBNET, PRIVATE_NET), BOB_AS_MEMBER, state));
+        new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenRouterWithAnInterface_whenAnInterfaceOnAnOverlappingSubnetIsAdded_thenRejected400NamingBothCidrs() {
+    accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"),
+        BOB_AS_MEMBER);
+
+    Decision decision = NetworkDecider.decide(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", "sub-inner", "net-2",
+        "10.0.0.0/28", "10.0.0.1"), BOB_AS_MEMBER, state);
+
+    assertRejected(400, "BadRequest", decision);
+    assertEquals("Bad router request: Cidr 10.0.0.0/28 of subnet sub-inner overlaps with cidr 10.0.0.0/24 of subnet "
+        + PRIVATE_SUBNET + ".", decision.rejection().getMessage());
+  }
+
+  @Test
+  void givenInterfaceRecordedBeforeCidrsWereCarried_whenAnotherIsAdded_thenItsSubnetAndNetworkAreStillKnown() {
+    accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
+    rows.put("ri/" + ROUTER + "/if-1", PRIVATE_SUBNET + "|" + PRIVATE_NET);
+
+    assertRejected(400, "BadRequest", NetworkDecider.decide(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2",
+        PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"), BOB_AS_MEMBER, state));
+    assertAccepted(NetworkDecider.decide(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-2", "sub-inner", "net-2",
+        "10.0.0.0/28", "10.0.0.1"), BOB_AS_MEMBER, state));
+    assertEquals(List.of(new RouterInterfaceRemoved(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET)),
+        accepted(new RemoveRouterInterface(ROUTER, DEMO_PROJECT, "if-1"), BOB_AS_MEMBER).events());
+  }
+
+  // ---- extra routes -----------------------------------------------------------------------------
+
+  @Test
+  void givenRouterWithAnInterface_whenARouteThroughAnAddressOnItsSubnetIsSet_thenRouterUpdatedCarriesIt() {
+    givenRouterOnPrivateSubnet();
+    List<HostRoute> routes = List.of(new HostRoute("192.168.0.0/24", "10.0.0.5"));
+
+    Decision decision = accepted(routes(routes, List.of()), BOB_AS_MEMBER);
+
+    assertEquals(routes, ((RouterUpdated) decision.events().get(0)).getRouter().getRoutes());
+  }
+
+  @Test
+  void givenRouterWithRoutes_whenRoutesAreSetEmpty_thenRouterUpdatedHasNone() {
+    givenRouterOnPrivateSubnet();
+    accepted(routes(List.of(new HostRoute("192.168.0.0/24", "10.0.0.5")), List.of()), BOB_AS_MEMBER);
+
+    Decision decision = accepted(routes(List.of(), List.of()), BOB_AS_MEMBER);
+
+    assertEquals(List.of(), ((RouterUpdated) decision.events().get(0)).getRouter().getRoutes());
+    assertEquals(List.of(), state.router(DEMO_PROJECT, ROUTER).orElseThrow().getRoutes());
+  }
+
+  @Test
+  void givenRouterWithAnInterface_whenARouteThroughAnUnconnectedNexthopIsSet_thenRejected400InvalidRoutes() {
+    givenRouterOnPrivateSubnet();
+
+    Decision decision = NetworkDecider.decide(routes(List.of(new HostRoute("192.168.0.0/24", "10.9.0.5")), List.of()),
+        BOB_AS_MEMBER, state);
+
+    assertRejected(400, "InvalidRoutes", decision);
+    assertEquals("Invalid format for routes: [{'destination': '192.168.0.0/24', 'nexthop': '10.9.0.5'}], the nexthop"
+        + " is not connected with router.", decision.rejection().getMessage());
+  }
+
+  @Test
+  void givenRouterWithAnInterface_whenARouteThroughTheRoutersOwnAddressIsSet_thenRejected400() {
+    givenRouterOnPrivateSubnet();
+
+    Decision decision = NetworkDecider.decide(routes(List.of(new HostRoute("192.168.0.0/24", "10.0.0.1")), List.of()),
+        BOB_AS_MEMBER, state);
+
+    assertRejected(400, "InvalidRoutes", decision);
+    assertMessageContains("the nexthop is used by router", decision);
+  }
+
+  @Test
+  void givenRouterWithAGateway_whenARouteThroughAnAddressOnTheGatewaySubnetIsSet_thenAccepted() {
+    givenRouterOnPrivateSubnet();
+
+    assertAccepted(NetworkDecider.decide(routes(List.of(new HostRoute("198.51.100.0/24", "203.0.113.9")),
+        List.of("203.0.113.0/24")), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenInterfaceRecordedBeforeCidrsWereCarried_whenRoutesAreSet_thenTheyAreNotRefusedForWhatIsNotKnown() {
+    accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
+    rows.put("ri/" + ROUTER + "/if-1", PRIVATE_SUBNET + "|" + PRIVATE_NET);
+
+    assertAccepted(NetworkDecider.decide(routes(List.of(new HostRoute("192.168.0.0/24", "10.0.0.5")), List.of()),
+        BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenRouter_whenMoreRoutesThanTheMaximumAreSet_thenRejected400RoutesExhausted() {
+    givenRouterOnPrivateSubnet();
+    List<HostRoute> routes = new java.util.ArrayList<>();
+    for (int i = 0; i <= RouterDecisions.MAX_ROUTES; i++) routes.add(new HostRoute("192.168." + i + ".0/24", "10.0.0.5"));
+
+    assertRejected(400, "RoutesExhausted", NetworkDecider.decide(routes(routes, List.of()), BOB_AS_MEMBER, state));
   }
 
   // ---- quotas -----------------------------------------------------------------------------------
@@ -362,6 +464,17 @@ class RouterDecisionsTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  private void givenRouterOnPrivateSubnet() {
+    accepted(new CreateRouter(router(ROUTER, "edge")), BOB_AS_MEMBER);
+    accepted(new AddRouterInterface(ROUTER, DEMO_PROJECT, "if-1", PRIVATE_SUBNET, PRIVATE_NET, PRIVATE_CIDR, "10.0.0.1"),
+        BOB_AS_MEMBER);
+  }
+
+  private static UpdateRouter routes(List<HostRoute> routes, List<String> gatewayCidrs) {
+    return UpdateRouter.newBuilder().setRouterId(ROUTER).setProjectId(DEMO_PROJECT).setRoutes(routes)
+        .setGatewayCidrs(gatewayCidrs).build();
+  }
 
   private void givenPrivateNetwork() {
     accepted(new CreateNetwork(network(PRIVATE_NET, DEMO_PROJECT, false)), BOB_AS_MEMBER);

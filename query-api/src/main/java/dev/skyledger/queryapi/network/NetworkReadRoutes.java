@@ -42,6 +42,7 @@ public final class NetworkReadRoutes {
       {"ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"},
       {"extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"},
       {"quotas", "Quota management support", "Expose functions for quotas management per tenant"},
+      {"agent", "agent", "The agent management extension."},
       {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"},
   };
 
@@ -49,15 +50,19 @@ public final class NetworkReadRoutes {
   private final NetworkCatalog catalog;
   private final NetworkJson render;
   private final ServiceCatalog services;
+  private final NetworkAgentRoutes agents;
 
-  public NetworkReadRoutes(Authenticator auth, NetworkCatalog catalog, NetworkJson render, ServiceCatalog services) {
+  public NetworkReadRoutes(Authenticator auth, NetworkCatalog catalog, NetworkJson render, ServiceCatalog services,
+                           NetworkAgentRoutes agents) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
+    this.agents = agents;
   }
 
   public void routes(JavalinConfig config) {
+    agents.routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V2, this::resources);
@@ -95,6 +100,7 @@ public final class NetworkReadRoutes {
     r.get(V2 + "/floatingips/{id}", ctx -> show(ctx, "floatingip", v -> catalog.floatingIp(v, ctx.pathParam("id"))
         .map(x -> render.floatingIp(x, fields(ctx))).orElseThrow(() -> new ApiException(404, "FloatingIPNotFound",
             "Floating IP " + ctx.pathParam("id") + " could not be found"))));
+    r.get(V2 + "/quotas", this::quotas);
     r.get(V2 + "/quotas/{project}", ctx -> quota(ctx, false));
     r.get(V2 + "/quotas/{project}/default", this::defaultQuota);
     r.get(V2 + "/quotas/{project}/details", ctx -> quota(ctx, true));
@@ -120,6 +126,22 @@ public final class NetworkReadRoutes {
     ctx.contentType("application/json").result(root.toString());
   }
 
+  /** Neutron's list of quotas: every project whose limits differ from the defaults, for admins only. */
+  private void quotas(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    if (!caller.isAdmin()) {
+      throw new ApiException(403, "AdminRequired", "User does not have admin privileges: Only admin can view or configure quota.");
+    }
+    ObjectNode root = render.mapper().createObjectNode();
+    ArrayNode list = root.putArray("quotas");
+    catalog.nonDefaultQuotas().forEach((project, limits) -> {
+      ObjectNode q = list.addObject();
+      limits.forEach(q::put);
+      q.put("project_id", project).put("tenant_id", project);
+    });
+    ctx.contentType("application/json").result(root.toString());
+  }
+
   private void defaultQuota(Context ctx) {
     auth.caller(ctx);
     ObjectNode root = render.mapper().createObjectNode();
@@ -142,7 +164,7 @@ public final class NetworkReadRoutes {
     ArrayNode list = root.putArray("resources");
     for (String[] r : new String[][] {{"network", "networks"}, {"subnet", "subnets"}, {"port", "ports"},
         {"security_group", "security-groups"}, {"security_group_rule", "security-group-rules"}, {"router", "routers"},
-        {"floatingip", "floatingips"}, {"quota", "quotas"}}) {
+        {"floatingip", "floatingips"}, {"quota", "quotas"}, {"agent", "agents"}}) {
       ObjectNode item = list.addObject().put("name", r[0]).put("collection", r[1]);
       item.putArray("links").addObject().put("rel", "self").put("href", services.url(V2) + "/" + r[1]);
     }

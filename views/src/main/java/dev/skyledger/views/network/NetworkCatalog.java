@@ -463,6 +463,27 @@ public final class NetworkCatalog {
     });
   }
 
+  /**
+   * The projects whose limits differ from the defaults, each with its effective limits, ordered by
+   * project id (Neutron's list of quotas). A project set back to the defaults is not among them.
+   */
+  public Map<String, Map<String, Integer>> nonDefaultQuotas() {
+    Map<String, Map<String, Integer>> set = db.read(c -> {
+      Map<String, Map<String, Integer>> out = new java.util.TreeMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT project_id, resource, limit_value FROM " + table("network_quotas"));
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) out.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(r.getString(2), r.getInt(3));
+      }
+      return out;
+    });
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    set.forEach((project, limits) -> {
+      Map<String, Integer> effective = NetworkQuotas.effective(limits);
+      if (!effective.equals(NetworkQuotas.DEFAULTS)) out.put(project, effective);
+    });
+    return out;
+  }
+
   /** How much of each quota resource a project uses. */
   public Map<String, Integer> usage(String projectId) {
     Map<String, Integer> out = new LinkedHashMap<>();

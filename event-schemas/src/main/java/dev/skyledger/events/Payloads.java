@@ -24,6 +24,9 @@ public final class Payloads {
       CreateDomain.class, UpdateDomain.class, DeleteDomain.class,
       CreateGroup.class, UpdateGroup.class, DeleteGroup.class, AddUserToGroup.class, RemoveUserFromGroup.class,
       CreateImpliedRole.class, DeleteImpliedRole.class,
+      CreateRegion.class, UpdateRegion.class, DeleteRegion.class, CreateService.class, UpdateService.class,
+      DeleteService.class, CreateEndpoint.class, UpdateEndpoint.class, DeleteEndpoint.class,
+      CreateApplicationCredential.class, DeleteApplicationCredential.class,
       // identity events
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
@@ -32,6 +35,9 @@ public final class Payloads {
       DomainCreated.class, DomainUpdated.class, DomainDeleted.class,
       GroupCreated.class, GroupUpdated.class, GroupDeleted.class, UserAddedToGroup.class, UserRemovedFromGroup.class,
       RoleImplied.class, RoleImplicationRemoved.class,
+      RegionCreated.class, RegionUpdated.class, RegionDeleted.class, ServiceCreated.class, ServiceUpdated.class,
+      ServiceDeleted.class, EndpointCreated.class, EndpointUpdated.class, EndpointDeleted.class,
+      ApplicationCredentialCreated.class, ApplicationCredentialDeleted.class,
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,

@@ -366,13 +366,16 @@ public final class Cloud implements AutoCloseable {
   }
 
   /**
-   * Makes sure the built-in roles, the first admin user and project, and the classic flavors exist,
+   * Makes sure the built-in roles, the first admin user and project, the deployment's services in the
+   * catalog and the classic flavors exist,
    * and that the admin's password is the one given ({@link CloudBootstrap}; idempotent: a restart
    * with the same password changes nothing).
    */
   public void bootstrap(String adminUser, String adminPassword, String adminProject) {
     new CloudBootstrap(bus, envelopes, waiter, new IdentityDirectory(db, new ProjectionRegistry(db)),
-        new PasswordHasher(config.passwordIterations())).run(adminUser, adminPassword, adminProject);
+        new PasswordHasher(config.passwordIterations()),
+        new ServiceCatalog(config.publicUrl(), config.region(), ServiceCatalog.deployed()))
+        .run(adminUser, adminPassword, adminProject);
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.skyledger.events.compute.Flavor;
 import dev.skyledger.events.compute.SeedFlavors;
 import dev.skyledger.events.core.CommandAccepted;
 import dev.skyledger.events.identity.BootstrapIdentity;
+import dev.skyledger.events.identity.CatalogEntry;
+import dev.skyledger.platform.identity.ServiceCatalog;
 import dev.skyledger.events.identity.UpdateUser;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.command.CommandBus;
@@ -36,9 +38,11 @@ final class CloudBootstrap {
   private final ProjectionWaiter waiter;
   private final IdentityDirectory directory;
   private final PasswordHasher hasher;
+  private final ServiceCatalog catalog;
 
   CloudBootstrap(CommandBus bus, Envelopes envelopes, ProjectionWaiter waiter, IdentityDirectory directory,
-                 PasswordHasher hasher) {
+                 PasswordHasher hasher, ServiceCatalog catalog) {
+    this.catalog = catalog;
     this.bus = bus;
     this.envelopes = envelopes;
     this.waiter = waiter;
@@ -48,7 +52,9 @@ final class CloudBootstrap {
 
   void run(String adminUser, String adminPassword, String adminProject) {
     String hash = hasher.hash(adminPassword);
-    var command = new BootstrapIdentity("default", id(), adminUser, hash, id(), adminProject, id(), id(), id());
+    List<CatalogEntry> entries = catalog.entries().stream()
+        .map(e -> new CatalogEntry(e.serviceId(), e.type(), e.name(), e.url(), e.region())).toList();
+    var command = new BootstrapIdentity("default", id(), adminUser, hash, id(), adminProject, id(), id(), id(), entries);
     String requestId = "req-" + UUID.randomUUID();
     var accepted = bus.send(Topics.IDENTITY_COMMANDS, envelopes.command(command, adminUser, null, Envelopes.system(),
         requestId, "default", Instant.now()));

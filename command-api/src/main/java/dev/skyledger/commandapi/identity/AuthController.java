@@ -1,7 +1,9 @@
 package dev.skyledger.commandapi.identity;
 
 import dev.skyledger.events.identity.RevokeToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.Role;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.auth.TokenCodec;
@@ -35,9 +37,11 @@ final class AuthController {
   private final PasswordCheck passwords;
   private final IdentityCommands commands;
   private final Duration lifetime;
+  private final PasswordHasher hasher;
 
   AuthController(IdentityDirectory directory, IdentityJson render, TokenCodec tokens, Authenticator authenticator,
-                 PasswordCheck passwords, IdentityCommands commands, Duration lifetime) {
+                 PasswordCheck passwords, IdentityCommands commands, Duration lifetime, PasswordHasher hasher) {
+    this.hasher = hasher;
     this.directory = directory;
     this.render = render;
     this.tokens = tokens;
@@ -59,6 +63,9 @@ final class AuthController {
     TokenClaims previous = null;
     if (methods.contains("password")) {
       user = passwordUser(identity.object("password").object("user"), HttpSetup.requestId(ctx), now);
+    } else if (methods.contains("application_credential")) {
+      issueForAppCredential(ctx, identity.object("application_credential"), now, methods);
+      return;
     } else if (methods.contains("token")) {
       String token = identity.object("token").string("id");
       previous = authenticator.validate(token).orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
@@ -97,7 +104,56 @@ final class AuthController {
     ctx.status(201);
     ctx.header("X-Subject-Token", token);
     ctx.contentType("application/json");
-    ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null, directory::domainName).toString());
+    ctx.result(render.token(claims, ctx.queryParam("nocatalog") == null ? render.catalog(directory, claims.projectId())
+        : null, directory::domainName).toString());
+  }
+
+  /**
+   * A token from an application credential: scoped to its project, with those of its roles the user
+   * still holds there; never beyond its expiry.
+   */
+  private void issueForAppCredential(Context ctx, JsonBody spec, Instant now, List<String> methods) {
+    String secret = spec.string("secret");
+    Optional<IdentityDirectory.AppCredential> found;
+    Optional<String> id = spec.optionalString("id");
+    if (id.isPresent()) {
+      found = directory.appCredential(id.get());
+    } else {
+      JsonBody owner = spec.object("user");
+      Optional<IdentityDirectory.User> user = owner.optionalString("id").flatMap(directory::user)
+          .or(() -> directory.userByName(domain(owner.optionalObject("domain").orElseThrow(() ->
+              ApiException.badRequest("Missing required field 'auth.identity.application_credential.user.domain'.")))
+              .id(), owner.string("name")));
+      found = user.flatMap(u -> directory.appCredentialByName(u.id(), spec.string("name")));
+    }
+    IdentityDirectory.AppCredential credential = found.filter(c -> hasher.matches(secret, c.secretHash()))
+        .filter(c -> c.expiresAt() == null || c.expiresAt().isAfter(now))
+        .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+    IdentityDirectory.User user = directory.user(credential.userId()).filter(IdentityDirectory.User::enabled)
+        .filter(u -> domainEnabled(u.domainId())).orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+    IdentityDirectory.Project project = directory.project(credential.projectId())
+        .filter(p -> p.enabled() && domainEnabled(p.domainId()))
+        .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+    List<Role> roles = new ArrayList<>();
+    for (IdentityDirectory.Role r : directory.rolesOf(user.id(), project.id())) {
+      if (credential.roleIds().contains(r.id())) roles.add(new Role(r.id(), r.name()));
+    }
+    if (roles.isEmpty()) throw ApiException.unauthorized(AUTH_FAILED);
+    Instant expiresAt = now.plus(lifetime);
+    if (credential.expiresAt() != null && credential.expiresAt().isBefore(expiresAt)) {
+      expiresAt = credential.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+    }
+    TokenClaims claims = new TokenClaims(UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+        user.id(), user.name(), user.domainId(), project.id(), project.name(), project.domainId(), List.copyOf(roles),
+        List.copyOf(methods), now, expiresAt);
+    ctx.status(201);
+    ctx.header("X-Subject-Token", tokens.sign(claims));
+    ctx.contentType("application/json");
+    ObjectNode body = render.token(claims, ctx.queryParam("nocatalog") == null
+        ? render.catalog(directory, claims.projectId()) : null, directory::domainName);
+    ((ObjectNode) body.get("token")).putObject("application_credential").put("id", credential.id())
+        .put("name", credential.name()).put("restricted", !credential.unrestricted());
+    ctx.result(body.toString());
   }
 
   private IdentityDirectory.User passwordUser(JsonBody spec, String requestId, Instant now) {

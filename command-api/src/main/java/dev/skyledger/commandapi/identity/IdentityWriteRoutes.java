@@ -22,6 +22,8 @@ public final class IdentityWriteRoutes implements AutoCloseable {
   private final RoleCommandController roles;
   private final DomainCommandController domains;
   private final GroupCommandController groups;
+  private final CatalogCommandController catalog;
+  private final AppCredentialController appCredentials;
   private final PasswordCheck passwords;
 
   public IdentityWriteRoutes(CommandSender sender, IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
@@ -29,12 +31,14 @@ public final class IdentityWriteRoutes implements AutoCloseable {
                              SkyConfig.Security security) {
     IdentityCommands commands = new IdentityCommands(sender);
     this.passwords = new PasswordCheck(hasher, commands, security);
-    this.auth = new AuthController(directory, render, tokens, authenticator, passwords, commands, tokenLifetime);
+    this.auth = new AuthController(directory, render, tokens, authenticator, passwords, commands, tokenLifetime, hasher);
     this.projects = new ProjectCommandController(authenticator, commands, directory, render);
     this.users = new UserCommandController(authenticator, commands, directory, render, hasher);
     this.roles = new RoleCommandController(authenticator, commands, directory, render);
     this.domains = new DomainCommandController(authenticator, commands, directory, render);
     this.groups = new GroupCommandController(authenticator, commands, directory, render);
+    this.catalog = new CatalogCommandController(authenticator, commands, directory, render);
+    this.appCredentials = new AppCredentialController(authenticator, commands, directory, render, hasher);
   }
 
   public void routes(JavalinConfig config) {
@@ -63,6 +67,18 @@ public final class IdentityWriteRoutes implements AutoCloseable {
     r.delete(V3 + "/groups/{id}", groups::delete);
     r.put(V3 + "/groups/{id}/users/{user}", groups::addUser);
     r.delete(V3 + "/groups/{id}/users/{user}", groups::removeUser);
+    r.post(V3 + "/users/{id}/application_credentials", appCredentials::create);
+    r.delete(V3 + "/users/{id}/application_credentials/{credential}", appCredentials::delete);
+    r.post(V3 + "/regions", catalog::createRegion);
+    r.put(V3 + "/regions/{id}", catalog::createRegion);
+    r.patch(V3 + "/regions/{id}", catalog::updateRegion);
+    r.delete(V3 + "/regions/{id}", catalog::deleteRegion);
+    r.post(V3 + "/services", catalog::createService);
+    r.patch(V3 + "/services/{id}", catalog::updateService);
+    r.delete(V3 + "/services/{id}", catalog::deleteService);
+    r.post(V3 + "/endpoints", catalog::createEndpoint);
+    r.patch(V3 + "/endpoints/{id}", catalog::updateEndpoint);
+    r.delete(V3 + "/endpoints/{id}", catalog::deleteEndpoint);
     r.put(V3 + "/roles/{prior}/implies/{implied}", roles::imply);
     r.delete(V3 + "/roles/{prior}/implies/{implied}", roles::unimply);
     for (String target : List.of(Grant.PROJECT, Grant.DOMAIN, Grant.SYSTEM)) {

@@ -235,4 +235,77 @@ class IdentityDomainsGroupsTest {
     ok(call("DELETE", "/projects/" + project + "/tags", null), 204);
     assertEquals(0, ok(call("GET", "/projects/" + project + "/tags", null), 200).path("tags").size());
   }
+
+  @Test
+  void anOperatorRegistersAServiceAndItsEndpointAndTokensListItBesideTheDeploymentsOwn() {
+    JsonNode services = ok(call("GET", "/services?type=compute", null), 200).path("services");
+    assertEquals(1, services.size(), "bootstrap registers the deployment's own services");
+
+    String type = unique("volumev3");
+    String service = create("service", obj("type", type, "name", "cinder", "description", "block storage"));
+    String region = unique("region");
+    JsonNode endpoint = ok(call("POST", "/endpoints", obj("endpoint", obj("service_id", service, "interface", "public",
+        "url", "http://storage.example/v3/$(project_id)s", "region", region))), 201).path("endpoint");
+    assertEquals(region, ok(call("GET", "/regions/" + region, null), 200).path("region").path("id").asText(),
+        "an endpoint's region is registered with it");
+    assertEquals(400, call("POST", "/endpoints", obj("endpoint", obj("service_id", service, "interface", "public",
+        "url", "http://x", "enabled", "True"))).status());
+    assertEquals(400, call("POST", "/endpoints", obj("endpoint", obj("service_id", service, "interface", "sideways",
+        "url", "http://x"))).status());
+    assertEquals(403, call("DELETE", "/regions/" + region, null).status(), "a region with an endpoint stays");
+
+    String project = admin.createProject(unique("cat")).path("id").asText();
+    String user = create("user", obj("name", unique("gina"), "password", "pw-gina"));
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + admin.roleId("member"), null), 204);
+    JsonNode catalog = ok(http.withSubject("GET", "/identity/v3/auth/tokens", admin.token(),
+        token(user, "pw-gina", obj("project", obj("id", project)))), 200).path("token").path("catalog");
+    String url = null;
+    for (JsonNode entry : catalog) {
+      if (entry.path("type").asText().equals(type)) url = entry.path("endpoints").get(0).path("url").asText();
+    }
+    assertEquals("http://storage.example/v3/" + project, url);
+
+    ok(call("PATCH", "/endpoints/" + endpoint.path("id").asText(), obj("endpoint", obj("enabled", false))), 200);
+    ok(call("DELETE", "/services/" + service, null), 204);
+    assertEquals(404, call("GET", "/endpoints/" + endpoint.path("id").asText(), null).status(),
+        "a service's endpoints go with it");
+    ok(call("DELETE", "/regions/" + region, null), 204);
+  }
+
+  @Test
+  void aUserMakesAnApplicationCredentialWhoseSecretGivesATokenForItsProjectWithTheChosenRoles() {
+    String project = admin.createProject(unique("app")).path("id").asText();
+    String user = create("user", obj("name", unique("hank"), "password", "pw-hank"));
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + admin.roleId("member"), null), 204);
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + admin.roleId("reader"), null), 204);
+    String token = token(user, "pw-hank", obj("project", obj("id", project)));
+    String path = "/identity/v3/users/" + user + "/application_credentials";
+
+    HttpClientForTests.Response made = http.send("POST", path, token, json(obj("application_credential",
+        obj("name", "ci", "roles", List.of(obj("name", "reader")), "expires_at", "2099-01-01T00:00:00.000000"))));
+    assertEquals(201, made.status(), made.raw().body());
+    JsonNode credential = made.json().path("application_credential");
+    String secret = credential.path("secret").asText();
+    assertEquals("2099-01-01T00:00:00.000000", credential.path("expires_at").asText());
+    assertFalse(ok(http.send("GET", path + "/" + credential.path("id").asText(), token, null), 200)
+        .path("application_credential").has("secret"), "the secret is shown once");
+    assertEquals(409, http.send("POST", path, token, json(obj("application_credential", obj("name", "ci")))).status());
+    assertEquals(403, http.send("POST", path, token, json(obj("application_credential",
+        obj("name", "greedy", "roles", List.of(obj("name", "admin")))))).status(), "only roles the user holds");
+    assertEquals(403, http.send("POST", "/identity/v3/users/" + create("user", obj("name", unique("x")))
+        + "/application_credentials", token, json(obj("application_credential", obj("name", "x")))).status());
+
+    Map<String, Object> auth = obj("identity", obj("methods", List.of("application_credential"),
+        "application_credential", obj("id", credential.path("id").asText(), "secret", secret)));
+    HttpClientForTests.Response issued = http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth)));
+    assertEquals(201, issued.status(), issued.raw().body());
+    assertEquals(project, issued.json().path("token").path("project").path("id").asText());
+    assertEquals(List.of("reader"), roleNames(issued.header("X-Subject-Token")));
+    Map<String, Object> wrong = obj("identity", obj("methods", List.of("application_credential"),
+        "application_credential", obj("id", credential.path("id").asText(), "secret", "guess")));
+    assertEquals(401, http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", wrong))).status());
+
+    ok(http.send("DELETE", path + "/" + credential.path("id").asText(), token, null), 204);
+    assertEquals(401, http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth))).status());
+  }
 }

@@ -46,17 +46,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdentityReplayTest {
   /** Each table with the order that makes its rows comparable. */
-  static final Map<String, String> TABLES = Map.of(
-      "projects", "id",
-      "users", "id",
-      "roles", "id",
-      "grants", "actor_type, actor_id, target_type, target_id, role_id, inherited",
-      "domains", "id",
-      "groups", "id",
-      "group_members", "group_id, user_id",
-      "implied_roles", "prior_role_id, implied_role_id",
-      "revoked_tokens", "audit_id",
-      "stream_positions", "stream_key");
+  static final Map<String, String> TABLES = Map.ofEntries(
+      Map.entry("projects", "id"),
+      Map.entry("users", "id"),
+      Map.entry("roles", "id"),
+      Map.entry("grants", "actor_type, actor_id, target_type, target_id, role_id, inherited"),
+      Map.entry("domains", "id"),
+      Map.entry("groups", "id"),
+      Map.entry("group_members", "group_id, user_id"),
+      Map.entry("implied_roles", "prior_role_id, implied_role_id"),
+      Map.entry("regions", "id"),
+      Map.entry("services", "id"),
+      Map.entry("endpoints", "id"),
+      Map.entry("revoked_tokens", "audit_id"),
+      Map.entry("stream_positions", "stream_key"));
 
   static Cloud cloud;
   static HttpClientForTests http;
@@ -157,7 +160,7 @@ class IdentityReplayTest {
     List<String> survivors = workload();
     String before = active();
     int generation = schemas.active(IdentityProjection.NAME).orElseThrow().generation();
-    for (String table : List.of("projects", "users", "roles", "grants", "revoked_tokens")) {
+    for (String table : List.of("projects", "users", "roles", "grants", "services", "endpoints", "revoked_tokens")) {
       assertFalse(rows(before, table).isEmpty(), "the workload left rows in " + table);
     }
 

@@ -1,15 +1,13 @@
 package dev.skyledger.platform.identity;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The endpoints of this deployment, as the token's catalog and {@code GET /v3/auth/catalog} list
- * them. Each service module that is mounted adds its entry; URLs hang off the public URL.
+ * The services this deployment serves and its public URL. Bootstrap registers them in the identity
+ * catalog ({@link #entries}), from which tokens and {@code GET /v3/auth/catalog} list them beside
+ * what operators register; links in responses hang off the public URL ({@link #url}).
  */
 public final class ServiceCatalog {
   /** One service: its catalog type and name, and its URL path under the public URL. */
@@ -40,25 +38,13 @@ public final class ServiceCatalog {
     return publicUrl + path;
   }
 
-  public ArrayNode render(ObjectMapper json, String projectId) {
-    ArrayNode catalog = json.createArrayNode();
-    for (Service service : services) {
-      ObjectNode entry = catalog.addObject();
-      entry.put("type", service.type());
-      entry.put("name", service.name());
-      entry.put("id", stableId(service.type()));
-      ArrayNode endpoints = entry.putArray("endpoints");
-      String url = publicUrl + service.path().replace("{project_id}", projectId == null ? "" : projectId);
-      for (String iface : List.of("public", "internal", "admin")) {
-        endpoints.addObject()
-            .put("id", stableId(service.type() + "/" + iface))
-            .put("interface", iface)
-            .put("region", region)
-            .put("region_id", region)
-            .put("url", url);
-      }
-    }
-    return catalog;
+  /** A service this deployment serves: the id it is registered under, its type, name, URL and region. */
+  public record Entry(String serviceId, String type, String name, String url, String region) {}
+
+  /** What bootstrap registers in the identity catalog, so the token's catalog lists it. */
+  public List<Entry> entries() {
+    return services.stream().map(s -> new Entry(stableId(s.type()), s.type(), s.name(), publicUrl + s.path(), region))
+        .toList();
   }
 
   private static String stableId(String seed) {

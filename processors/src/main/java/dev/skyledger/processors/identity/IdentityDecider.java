@@ -34,6 +34,8 @@ final class IdentityDecider {
     if (command instanceof ResetAuthFailures c) {
       return authFailure(c.getUserId(), new UserAuthFailuresReset(c.getUserId()), actor, s);
     }
+    if (command instanceof CreateApplicationCredential c) return createAppCredential(c, actor, s);
+    if (command instanceof DeleteApplicationCredential c) return deleteAppCredential(c, actor, s);
     if (!isAdmin(actor, s)) {
       return Decision.forbidden("You are not authorized to perform the requested action: admin required.");
     }
@@ -58,6 +60,15 @@ final class IdentityDecider {
     if (command instanceof UnassignRole c) return RoleDecisions.unassignRole(c, s);
     if (command instanceof CreateImpliedRole c) return RoleDecisions.createImpliedRole(c, s);
     if (command instanceof DeleteImpliedRole c) return RoleDecisions.deleteImpliedRole(c, s);
+    if (command instanceof CreateRegion c) return CatalogDecisions.createRegion(c, s);
+    if (command instanceof UpdateRegion c) return CatalogDecisions.updateRegion(c, s);
+    if (command instanceof DeleteRegion c) return CatalogDecisions.deleteRegion(c, s);
+    if (command instanceof CreateService c) return CatalogDecisions.createService(c, s);
+    if (command instanceof UpdateService c) return CatalogDecisions.updateService(c, s);
+    if (command instanceof DeleteService c) return CatalogDecisions.deleteService(c, s);
+    if (command instanceof CreateEndpoint c) return CatalogDecisions.createEndpoint(c, s);
+    if (command instanceof UpdateEndpoint c) return CatalogDecisions.updateEndpoint(c, s);
+    if (command instanceof DeleteEndpoint c) return CatalogDecisions.deleteEndpoint(c, s);
     return Decision.badRequest("Unknown identity command " + command.getSchema().getName() + ".");
   }
 
@@ -103,6 +114,7 @@ final class IdentityDecider {
     // as Keystone's bootstrap does: the first admin also administers the system (system-scoped tokens)
     var onSystem = new IdentityState.Assignment(null, userId, adminRole, null, null, true, false);
     if (!s.granted(onSystem)) events.add(new RoleAssigned(null, userId, adminRole, null, null, true, false));
+    CatalogDecisions.bootstrap(c.getCatalog(), s, events);
     return Decision.accept(userId, events);
   }
 
@@ -132,6 +144,45 @@ final class IdentityDecider {
     if (!isSystem(actor)) return Decision.forbidden("Only the identity service records password checks.");
     if (s.user(userId).isEmpty()) return Decision.notFound("Could not find user: " + userId + ".");
     return Decision.accept(userId, event);
+  }
+
+  /** Made by the user themself, in the project their token is scoped to, with roles they hold there now. */
+  private static Decision createAppCredential(CreateApplicationCredential c, Actor actor, IdentityState s) {
+    if (!c.getUserId().equals(actor.getUserId())) {
+      return Decision.forbidden("You may only create application credentials for yourself.");
+    }
+    if (s.user(c.getUserId()).filter(User::enabled).isEmpty()) return Decision.notFound("Could not find user: " + c.getUserId() + ".");
+    if (s.project(c.getProjectId()).filter(Project::enabled).isEmpty()) {
+      return Decision.notFound("Could not find project: " + c.getProjectId() + ".");
+    }
+    if (s.appCredential(c.getCredentialId()).isPresent()) {
+      return Decision.conflict("Conflict occurred attempting to store application_credential - Duplicate ID, "
+          + c.getCredentialId() + ".");
+    }
+    if (s.appCredentialByName(c.getUserId(), c.getName()).isPresent()) {
+      return Decision.conflict("Conflict occurred attempting to store application_credential - Duplicate entry found "
+          + "with name " + c.getName() + ".");
+    }
+    var held = s.effectiveRoles(c.getUserId(), c.getProjectId());
+    for (String role : c.getRoleIds()) {
+      if (!held.contains(role)) {
+        return Decision.forbidden("You are not authorized to perform the requested action: the role " + role
+            + " is not one you hold on project " + c.getProjectId() + ".");
+      }
+    }
+    if (c.getRoleIds().isEmpty()) return Decision.badRequest("An application credential needs at least one role.");
+    return Decision.accept(c.getCredentialId(), new ApplicationCredentialCreated(c.getCredentialId(), c.getUserId(),
+        c.getProjectId(), c.getName(), c.getDescription(), c.getSecretHash(), c.getExpiresAt(), c.getRoleIds(),
+        c.getUnrestricted()));
+  }
+
+  private static Decision deleteAppCredential(DeleteApplicationCredential c, Actor actor, IdentityState s) {
+    if (!c.getUserId().equals(actor.getUserId()) && !isAdmin(actor, s)) {
+      return Decision.forbidden("You may only delete your own application credentials.");
+    }
+    var found = s.appCredential(c.getCredentialId()).filter(a -> a.userId().equals(c.getUserId()));
+    if (found.isEmpty()) return Decision.notFound("Could not find Application Credential: " + c.getCredentialId() + ".");
+    return Decision.accept(c.getCredentialId(), new ApplicationCredentialDeleted(c.getCredentialId(), c.getUserId()));
   }
 
   private static Decision revokeToken(RevokeToken c, Actor actor, IdentityState s) {
@@ -183,6 +234,7 @@ final class IdentityDecider {
       s.user(e.getUserId()).ifPresent(u -> {
         s.assignmentsOfUser(u.id()).forEach(s::unassign);
         s.groupsOf(u.id()).forEach(g -> s.leave(g, u.id()));
+        s.appCredentialsOf(u.id()).forEach(id -> s.appCredential(id).ifPresent(s::deleteAppCredential));
         s.deleteUser(u);
       });
     } else if (event instanceof GroupCreated e) {
@@ -213,6 +265,31 @@ final class IdentityDecider {
       s.imply(e.getPriorRoleId(), e.getImpliedRoleId());
     } else if (event instanceof RoleImplicationRemoved e) {
       s.unimply(e.getPriorRoleId(), e.getImpliedRoleId());
+    } else if (event instanceof RegionCreated e) {
+      s.putRegion(new IdentityState.Region(e.getRegionId(), e.getDescription(), e.getParentRegionId()), null);
+    } else if (event instanceof RegionUpdated e) {
+      s.region(e.getRegionId()).ifPresent(r -> s.putRegion(
+          new IdentityState.Region(r.id(), e.getDescription(), e.getParentRegionId()), r.parentRegionId()));
+    } else if (event instanceof RegionDeleted e) {
+      s.region(e.getRegionId()).ifPresent(s::deleteRegion);
+    } else if (event instanceof ServiceCreated e) {
+      s.putService(new IdentityState.Service(e.getServiceId(), e.getType(), e.getName(), e.getDescription(), e.getEnabled()));
+    } else if (event instanceof ServiceUpdated e) {
+      s.putService(new IdentityState.Service(e.getServiceId(), e.getType(), e.getName(), e.getDescription(), e.getEnabled()));
+    } else if (event instanceof ServiceDeleted e) {
+      s.service(e.getServiceId()).ifPresent(s::deleteService);
+    } else if (event instanceof EndpointCreated e) {
+      s.putEndpoint(new IdentityState.Endpoint(e.getEndpointId(), e.getServiceId(), e.getEndpointInterface(), e.getUrl(),
+          e.getRegionId(), e.getEnabled()));
+    } else if (event instanceof EndpointUpdated e) {
+      s.putEndpoint(new IdentityState.Endpoint(e.getEndpointId(), e.getServiceId(), e.getEndpointInterface(), e.getUrl(),
+          e.getRegionId(), e.getEnabled()));
+    } else if (event instanceof EndpointDeleted e) {
+      s.endpoint(e.getEndpointId()).ifPresent(s::deleteEndpoint);
+    } else if (event instanceof ApplicationCredentialCreated e) {
+      s.putAppCredential(new IdentityState.AppCredential(e.getCredentialId(), e.getUserId(), e.getName()));
+    } else if (event instanceof ApplicationCredentialDeleted e) {
+      s.appCredential(e.getCredentialId()).ifPresent(s::deleteAppCredential);
     } else if (event instanceof RoleAssigned e) {
       s.assign(assignment(e));
     } else if (event instanceof RoleUnassigned e) {
@@ -251,6 +328,17 @@ final class IdentityDecider {
     if (event instanceof UserAddedToGroup e) return e.getGroupId();
     if (event instanceof UserRemovedFromGroup e) return e.getGroupId();
     if (event instanceof RoleImplied e) return e.getPriorRoleId();
+    if (event instanceof ApplicationCredentialCreated e) return e.getCredentialId();
+    if (event instanceof ApplicationCredentialDeleted e) return e.getCredentialId();
+    if (event instanceof RegionCreated e) return e.getRegionId();
+    if (event instanceof RegionUpdated e) return e.getRegionId();
+    if (event instanceof RegionDeleted e) return e.getRegionId();
+    if (event instanceof ServiceCreated e) return e.getServiceId();
+    if (event instanceof ServiceUpdated e) return e.getServiceId();
+    if (event instanceof ServiceDeleted e) return e.getServiceId();
+    if (event instanceof EndpointCreated e) return e.getEndpointId();
+    if (event instanceof EndpointUpdated e) return e.getEndpointId();
+    if (event instanceof EndpointDeleted e) return e.getEndpointId();
     if (event instanceof RoleImplicationRemoved e) return e.getPriorRoleId();
     if (event instanceof TokenRevoked e) return e.getAuditId();
     if (event instanceof UserAuthFailed e) return e.getUserId();
@@ -264,6 +352,7 @@ final class IdentityDecider {
     if (event instanceof ProjectUpdated e) return e.getProjectId();
     if (event instanceof ProjectDeleted e) return e.getProjectId();
     if (event instanceof RoleAssigned e) return e.getProjectId();
+    if (event instanceof ApplicationCredentialCreated e) return e.getProjectId();
     if (event instanceof RoleUnassigned e) return e.getProjectId();
     return null;
   }

@@ -274,6 +274,98 @@ final class IdentityState {
     return out;
   }
 
+  // --- the service catalog
+
+  record Region(String id, String description, String parentRegionId) {}
+
+  record Service(String id, String type, String name, String description, boolean enabled) {}
+
+  record Endpoint(String id, String serviceId, String iface, String url, String regionId, boolean enabled) {}
+
+  Optional<Region> region(String id) {
+    return read("rg/" + id, Region.class);
+  }
+
+  List<String> childRegions(String id) {
+    return values("rgc/" + id + "/");
+  }
+
+  void putRegion(Region region, String previousParent) {
+    if (previousParent != null) kv.delete("rgc/" + previousParent + "/" + region.id());
+    write("rg/" + region.id(), region);
+    if (region.parentRegionId() != null) kv.put("rgc/" + region.parentRegionId() + "/" + region.id(), region.id());
+  }
+
+  void deleteRegion(Region region) {
+    kv.delete("rg/" + region.id());
+    if (region.parentRegionId() != null) kv.delete("rgc/" + region.parentRegionId() + "/" + region.id());
+  }
+
+  Optional<Service> service(String id) {
+    return read("sv/" + id, Service.class);
+  }
+
+  void putService(Service service) {
+    write("sv/" + service.id(), service);
+  }
+
+  void deleteService(Service service) {
+    kv.delete("sv/" + service.id());
+  }
+
+  Optional<Endpoint> endpoint(String id) {
+    return read("ep/" + id, Endpoint.class);
+  }
+
+  List<String> endpointsOfService(String serviceId) {
+    return values("sve/" + serviceId + "/");
+  }
+
+  boolean regionHasEndpoints(String regionId) {
+    return !kv.prefix("rge/" + regionId + "/").isEmpty();
+  }
+
+  void putEndpoint(Endpoint endpoint) {
+    endpoint(endpoint.id()).ifPresent(this::deleteEndpoint);
+    write("ep/" + endpoint.id(), endpoint);
+    kv.put("sve/" + endpoint.serviceId() + "/" + endpoint.id(), endpoint.id());
+    if (endpoint.regionId() != null) kv.put("rge/" + endpoint.regionId() + "/" + endpoint.id(), endpoint.id());
+  }
+
+  void deleteEndpoint(Endpoint endpoint) {
+    kv.delete("ep/" + endpoint.id());
+    kv.delete("sve/" + endpoint.serviceId() + "/" + endpoint.id());
+    if (endpoint.regionId() != null) kv.delete("rge/" + endpoint.regionId() + "/" + endpoint.id());
+  }
+
+  // --- application credentials
+
+  record AppCredential(String id, String userId, String name) {}
+
+  Optional<AppCredential> appCredential(String id) {
+    return read("ac/" + id, AppCredential.class);
+  }
+
+  Optional<AppCredential> appCredentialByName(String userId, String name) {
+    return kv.get("acn/" + userId + "/" + name).flatMap(this::appCredential);
+  }
+
+  List<String> appCredentialsOf(String userId) {
+    return values("acu/" + userId + "/");
+  }
+
+  void putAppCredential(AppCredential c) {
+    write("ac/" + c.id(), c);
+    kv.put("acn/" + c.userId() + "/" + c.name(), c.id());
+    kv.put("acu/" + c.userId() + "/" + c.id(), c.id());
+  }
+
+  void deleteAppCredential(AppCredential c) {
+    kv.delete("ac/" + c.id());
+    kv.delete("acn/" + c.userId() + "/" + c.name());
+    kv.delete("acu/" + c.userId() + "/" + c.id());
+  }
+
   // --- grants
 
   boolean granted(Assignment a) {

@@ -73,6 +73,11 @@ final class RoleDecisions {
   static Decision createImpliedRole(CreateImpliedRole c, IdentityState s) {
     if (s.role(c.getPriorRoleId()).isEmpty()) return roleNotFound(c.getPriorRoleId());
     if (s.role(c.getImpliedRoleId()).isEmpty()) return roleNotFound(c.getImpliedRoleId());
+    if (s.role(c.getPriorRoleId()).orElseThrow().domainId() == null
+        && s.role(c.getImpliedRoleId()).orElseThrow().domainId() != null) {
+      return Decision.forbidden("A global role (" + c.getPriorRoleId() + ") cannot imply a domain-specific role ("
+          + c.getImpliedRoleId() + ").");
+    }
     if (c.getPriorRoleId().equals(c.getImpliedRoleId())
         || s.withImplied(Set.of(c.getImpliedRoleId())).contains(c.getPriorRoleId())) {
       return Decision.reject(409, "Conflict", "Conflict occurred attempting to store implied_role - "

@@ -549,6 +549,62 @@ class IdentityDeciderTest {
     assertTrue(state.grantsOn(DEMO_PROJECT).stream().noneMatch(a -> "g-ops".equals(a.groupId())));
   }
 
+  @Test
+  void givenBootstrapWithTheDeploymentsServices_whenRunAgainAtANewUrl_thenOnlyTheEndpointUrlsChange() {
+    var entry = new CatalogEntry("s-compute", "compute", "nova", "http://old/compute", "RegionOne");
+    BootstrapIdentity first = BootstrapIdentity.newBuilder(bootstrap("u-1", "p-1", "r-1", "r-2", "r-3"))
+        .setCatalog(List.of(entry)).build();
+    Decision made = IdentityDecider.decide(first, Envelopes.system(), state);
+    given(made.events());
+    assertEquals(1, made.events().stream().filter(e -> e instanceof ServiceCreated).count());
+    assertEquals(3, made.events().stream().filter(e -> e instanceof EndpointCreated).count());
+    assertEquals(1, made.events().stream().filter(e -> e instanceof RegionCreated).count());
+
+    BootstrapIdentity again = BootstrapIdentity.newBuilder(first)
+        .setCatalog(List.of(new CatalogEntry("s-compute", "compute", "nova", "http://new/compute", "RegionOne"))).build();
+    Decision moved = IdentityDecider.decide(again, Envelopes.system(), state);
+
+    assertEquals(3, moved.events().size(), moved.events().toString());
+    assertTrue(moved.events().stream().allMatch(e -> e instanceof EndpointUpdated u && u.getUrl().equals("http://new/compute")));
+  }
+
+  @Test
+  void givenRegionWithAnEndpointInAChild_whenDeleteRegion_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    given(new RegionCreated("r-top", "", null), new RegionCreated("r-child", "", "r-top"),
+        new ServiceCreated("s-1", "compute", null, null, true),
+        new EndpointCreated("e-1", "s-1", "public", "http://x", "r-child", true));
+
+    assertRejected(403, decide(new DeleteRegion("r-top")));
+    given(new EndpointDeleted("e-1"));
+    assertEquals(List.of(new RegionDeleted("r-child"), new RegionDeleted("r-top")), decide(new DeleteRegion("r-top")).events());
+  }
+
+  @Test
+  void givenRegionTree_whenParentWouldBeItsOwnChild_thenRejectedWith400() {
+    givenAliceAdminAndBobMember();
+    given(new RegionCreated("r-top", "", null), new RegionCreated("r-child", "", "r-top"));
+    assertRejected(400, decide(new UpdateRegion("r-top", null, "r-child")));
+  }
+
+  @Test
+  void givenServiceWithEndpoints_whenDeleteService_thenEachEndpointGoesFirst() {
+    givenAliceAdminAndBobMember();
+    given(new ServiceCreated("s-1", "compute", null, null, true),
+        new EndpointCreated("e-1", "s-1", "public", "http://x", null, true));
+    assertEquals(List.of(new EndpointDeleted("e-1"), new ServiceDeleted("s-1")), decide(new DeleteService("s-1")).events());
+    assertRejected(400, decide(new CreateEndpoint("e-2", "s-none", "public", "http://x", null, true)));
+    assertRejected(400, decide(new CreateEndpoint("e-2", "s-1", "sideways", "http://x", null, true)));
+  }
+
+  @Test
+  void givenGlobalRole_whenItWouldImplyADomainRole_thenRejectedWith403() {
+    givenAliceAdminAndBobMember();
+    given(new DomainCreated("d-1", "acme", "", true, List.of()), new RoleCreated("r-acme", "auditor", null, "d-1"));
+    assertRejected(403, decide(new CreateImpliedRole(ADMIN_ROLE, "r-acme")));
+    assertAccepted(decide(new CreateImpliedRole("r-acme", ADMIN_ROLE)));
+  }
+
   private Decision decide(SpecificRecord command) {
     return IdentityDecider.decide(command, ALICE_AS_ADMIN, state);
   }

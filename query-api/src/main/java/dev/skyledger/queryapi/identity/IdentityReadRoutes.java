@@ -51,6 +51,8 @@ public final class IdentityReadRoutes {
     r.get(V3 + "/users/{id}", this::showUser);
     r.get(V3 + "/users/{id}/projects", this::userProjects);
     r.get(V3 + "/users/{id}/groups", this::userGroups);
+    r.get(V3 + "/users/{id}/application_credentials", this::listAppCredentials);
+    r.get(V3 + "/users/{id}/application_credentials/{credential}", this::showAppCredential);
     r.get(V3 + "/groups", this::listGroups);
     r.get(V3 + "/groups/{id}", this::showGroup);
     r.get(V3 + "/groups/{id}/users", this::groupUsers);
@@ -79,6 +81,28 @@ public final class IdentityReadRoutes {
     }
     r.get(V3 + "/domains", this::listDomains);
     r.get(V3 + "/domains/{id}", this::showDomain);
+    r.get(V3 + "/regions", ctx -> list(ctx, "regions", directory.regions(ctx.queryParam("parent_region_id")).stream()
+        .map(render::region).toList()));
+    r.get(V3 + "/regions/{id}", ctx -> show(ctx, "region", directory.region(ctx.pathParam("id")).map(render::region)));
+    r.get(V3 + "/services", ctx -> list(ctx, "services", directory.services(ctx.queryParam("type"),
+        ctx.queryParam("name")).stream().map(render::service).toList()));
+    r.get(V3 + "/services/{id}", ctx -> show(ctx, "service", directory.service(ctx.pathParam("id")).map(render::service)));
+    r.get(V3 + "/endpoints", ctx -> list(ctx, "endpoints", directory.endpoints(ctx.queryParam("service_id"),
+        ctx.queryParam("interface"), ctx.queryParam("region_id")).stream().map(render::endpoint).toList()));
+    r.get(V3 + "/endpoints/{id}", ctx -> show(ctx, "endpoint",
+        directory.endpoint(ctx.pathParam("id")).map(render::endpoint)));
+  }
+
+  /** An admin's list of catalog entries. */
+  private void list(Context ctx, String key, List<ObjectNode> items) {
+    auth.admin(ctx);
+    json(ctx, render.collection(key, key, items));
+  }
+
+  private void show(Context ctx, String key, java.util.Optional<ObjectNode> item) {
+    auth.admin(ctx);
+    json(ctx, render.single(key, item.orElseThrow(() ->
+        ApiException.notFound("Could not find " + key + ": " + ctx.pathParam("id") + "."))));
   }
 
   private ObjectNode versionNode() {
@@ -114,14 +138,17 @@ public final class IdentityReadRoutes {
       throw ApiException.forbidden("You are not authorized to validate another user's token.");
     }
     ctx.header("X-Subject-Token", subject.strip());
-    if (body) json(ctx, render.token(token, ctx.queryParam("nocatalog") == null, directory::domainName));
+    if (body) {
+      json(ctx, render.token(token, ctx.queryParam("nocatalog") == null ? render.catalog(directory, token.projectId())
+          : null, directory::domainName));
+    }
     else ctx.status(200);
   }
 
   private void catalog(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
     ObjectNode root = render.mapper().createObjectNode();
-    root.set("catalog", render.catalog().render(render.mapper(), caller.projectId()));
+    root.set("catalog", render.catalog(directory, caller.projectId()));
     root.putObject("links").put("self", render.catalog().url(V3 + "/auth/catalog")).putNull("previous").putNull("next");
     json(ctx, root);
   }
@@ -260,6 +287,28 @@ public final class IdentityReadRoutes {
     user(id);
     json(ctx, render.collection("groups", "users/" + id + "/groups",
         directory.groupsOfUser(id).stream().map(render::group).toList()));
+  }
+
+  private void listAppCredentials(Context ctx) {
+    String id = ctx.pathParam("id");
+    selfOrAdmin(ctx, id, "identity:list_application_credentials");
+    user(id);
+    json(ctx, render.collection("application_credentials", "users/" + id + "/application_credentials",
+        directory.appCredentials(id, ctx.queryParam("name")).stream()
+            .map(a -> render.appCredential(a, rolesOf(a), null)).toList()));
+  }
+
+  private void showAppCredential(Context ctx) {
+    String id = ctx.pathParam("id");
+    selfOrAdmin(ctx, id, "identity:get_application_credential");
+    String credential = ctx.pathParam("credential");
+    IdentityDirectory.AppCredential a = directory.appCredential(credential).filter(c -> c.userId().equals(id))
+        .orElseThrow(() -> ApiException.notFound("Could not find Application Credential: " + credential + "."));
+    json(ctx, render.single("application_credential", render.appCredential(a, rolesOf(a), null)));
+  }
+
+  private List<IdentityDirectory.Role> rolesOf(IdentityDirectory.AppCredential a) {
+    return a.roleIds().stream().map(directory::role).flatMap(java.util.Optional::stream).toList();
   }
 
   private void listGroups(Context ctx) {
@@ -417,7 +466,9 @@ public final class IdentityReadRoutes {
     List<ObjectNode> items = new ArrayList<>();
     if (effective) {
       if (group != null) throw ApiException.badRequest("effective cannot be combined with group.id.");
+      java.util.Set<String> domainRoles = directory.domainRoleIds();
       for (EffectiveGrants.Effective e : directory.effective()) {
+        if (domainRoles.contains(e.roleId())) continue; // only what they imply is effective
         if (user != null && !user.equals(e.userId())) continue;
         if (!matchesScope(e.targetType(), e.targetId(), projects, domain, system)) continue;
         if (role != null && !role.equals(e.roleId())) continue;

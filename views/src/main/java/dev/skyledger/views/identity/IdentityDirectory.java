@@ -35,6 +35,15 @@ public final class IdentityDirectory {
   /** {@code domainId} null: a global role. */
   public record Role(String id, String name, String description, String domainId) {}
 
+  public record Region(String id, String description, String parentRegionId) {}
+
+  public record Service(String id, String type, String name, String description, boolean enabled) {}
+
+  public record Endpoint(String id, String serviceId, String iface, String url, String regionId, boolean enabled) {}
+
+  public record AppCredential(String id, String userId, String projectId, String name, String description,
+                              String secretHash, Instant expiresAt, List<String> roleIds, boolean unrestricted) {}
+
   /** Filters of a list; null means any. */
   public record Filter(String name, Boolean enabled, String domainId) {}
 
@@ -249,6 +258,86 @@ public final class IdentityDirectory {
   public boolean member(String groupId, String userId) {
     return !list("SELECT 1 FROM " + schema() + ".group_members WHERE group_id = ? AND user_id = ?", r -> 1,
         groupId, userId).isEmpty();
+  }
+
+  // --- application credentials
+
+  private static final String APP_CREDENTIAL_COLUMNS = "id, user_id, project_id, name, description, secret_hash, "
+      + "expires_at, role_ids, unrestricted";
+
+  public Optional<AppCredential> appCredential(String id) {
+    return one("SELECT " + APP_CREDENTIAL_COLUMNS + " FROM " + schema() + ".application_credentials WHERE id = ?",
+        this::appCredential, id);
+  }
+
+  public Optional<AppCredential> appCredentialByName(String userId, String name) {
+    return one("SELECT " + APP_CREDENTIAL_COLUMNS + " FROM " + schema() + ".application_credentials "
+        + "WHERE user_id = ? AND name = ?", this::appCredential, userId, name);
+  }
+
+  public List<AppCredential> appCredentials(String userId, String name) {
+    return list("SELECT " + APP_CREDENTIAL_COLUMNS + " FROM " + schema() + ".application_credentials "
+        + "WHERE user_id = ? AND (?::text IS NULL OR name = ?) ORDER BY name", this::appCredential, userId, name, name);
+  }
+
+  private AppCredential appCredential(ResultSet r) throws SQLException {
+    var expires = r.getTimestamp(7);
+    Array roles = r.getArray(8);
+    return new AppCredential(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+        r.getString(6), expires == null ? null : expires.toInstant(),
+        roles == null ? List.of() : List.of((String[]) roles.getArray()), r.getBoolean(9));
+  }
+
+  // --- the service catalog
+
+  public Optional<Region> region(String id) {
+    return one("SELECT id, description, parent_region_id FROM " + schema() + ".regions WHERE id = ?", this::region, id);
+  }
+
+  public List<Region> regions(String parentRegionId) {
+    return list("SELECT id, description, parent_region_id FROM " + schema() + ".regions "
+        + "WHERE (?::text IS NULL OR parent_region_id = ?) ORDER BY id", this::region, parentRegionId, parentRegionId);
+  }
+
+  public Optional<Service> service(String id) {
+    return one("SELECT id, type, name, description, enabled FROM " + schema() + ".services WHERE id = ?",
+        this::service, id);
+  }
+
+  public List<Service> services(String type, String name) {
+    return list("SELECT id, type, name, description, enabled FROM " + schema() + ".services "
+        + "WHERE (?::text IS NULL OR type = ?) AND (?::text IS NULL OR name = ?) ORDER BY type, id", this::service,
+        type, type, name, name);
+  }
+
+  public Optional<Endpoint> endpoint(String id) {
+    return one("SELECT id, service_id, interface, url, region_id, enabled FROM " + schema() + ".endpoints WHERE id = ?",
+        this::endpoint, id);
+  }
+
+  public List<Endpoint> endpoints(String serviceId, String iface, String regionId) {
+    return list("SELECT id, service_id, interface, url, region_id, enabled FROM " + schema() + ".endpoints "
+        + "WHERE (?::text IS NULL OR service_id = ?) AND (?::text IS NULL OR interface = ?) "
+        + "AND (?::text IS NULL OR region_id = ?) ORDER BY service_id, interface, id", this::endpoint,
+        serviceId, serviceId, iface, iface, regionId, regionId);
+  }
+
+  /** The ids of the roles that belong to a domain (they never appear in a token). */
+  public java.util.Set<String> domainRoleIds() {
+    return new java.util.HashSet<>(list("SELECT id FROM " + schema() + ".roles WHERE domain_id IS NOT NULL",
+        r -> r.getString(1)));
+  }
+
+  private Region region(ResultSet r) throws SQLException {
+    return new Region(r.getString(1), r.getString(2), r.getString(3));
+  }
+
+  private Service service(ResultSet r) throws SQLException {
+    return new Service(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getBoolean(5));
+  }
+
+  private Endpoint endpoint(ResultSet r) throws SQLException {
+    return new Endpoint(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getBoolean(6));
   }
 
   // --- implied roles

@@ -79,6 +79,7 @@ public final class IdentityProjection implements Projection {
     } else if (event instanceof UserDeleted e) {
       Projection.execute(c, "DELETE FROM grants WHERE actor_type = 'user' AND actor_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM group_members WHERE user_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM application_credentials WHERE user_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM users WHERE id = ?", e.getUserId());
     } else if (event instanceof GroupCreated e) {
       Projection.execute(c, "INSERT INTO groups (id, domain_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -111,6 +112,40 @@ public final class IdentityProjection implements Projection {
     } else if (event instanceof RoleImplicationRemoved e) {
       Projection.execute(c, "DELETE FROM implied_roles WHERE prior_role_id = ? AND implied_role_id = ?",
           e.getPriorRoleId(), e.getImpliedRoleId());
+    } else if (event instanceof RegionCreated e) {
+      Projection.execute(c, "INSERT INTO regions (id, description, parent_region_id) VALUES (?, ?, ?)",
+          e.getRegionId(), e.getDescription(), e.getParentRegionId());
+    } else if (event instanceof RegionUpdated e) {
+      Projection.execute(c, "UPDATE regions SET description = ?, parent_region_id = ? WHERE id = ?",
+          e.getDescription(), e.getParentRegionId(), e.getRegionId());
+    } else if (event instanceof RegionDeleted e) {
+      Projection.execute(c, "DELETE FROM regions WHERE id = ?", e.getRegionId());
+    } else if (event instanceof ServiceCreated e) {
+      Projection.execute(c, "INSERT INTO services (id, type, name, description, enabled) VALUES (?, ?, ?, ?, ?)",
+          e.getServiceId(), e.getType(), e.getName(), e.getDescription(), e.getEnabled());
+    } else if (event instanceof ServiceUpdated e) {
+      Projection.execute(c, "UPDATE services SET type = ?, name = ?, description = ?, enabled = ? WHERE id = ?",
+          e.getType(), e.getName(), e.getDescription(), e.getEnabled(), e.getServiceId());
+    } else if (event instanceof ServiceDeleted e) {
+      Projection.execute(c, "DELETE FROM services WHERE id = ?", e.getServiceId());
+    } else if (event instanceof EndpointCreated e) {
+      Projection.execute(c, "INSERT INTO endpoints (id, service_id, interface, url, region_id, enabled) "
+          + "VALUES (?, ?, ?, ?, ?, ?)", e.getEndpointId(), e.getServiceId(), e.getEndpointInterface(), e.getUrl(),
+          e.getRegionId(), e.getEnabled());
+    } else if (event instanceof EndpointUpdated e) {
+      Projection.execute(c, "UPDATE endpoints SET service_id = ?, interface = ?, url = ?, region_id = ?, enabled = ? "
+          + "WHERE id = ?", e.getServiceId(), e.getEndpointInterface(), e.getUrl(), e.getRegionId(), e.getEnabled(),
+          e.getEndpointId());
+    } else if (event instanceof EndpointDeleted e) {
+      Projection.execute(c, "DELETE FROM endpoints WHERE id = ?", e.getEndpointId());
+    } else if (event instanceof ApplicationCredentialCreated e) {
+      Projection.execute(c, "INSERT INTO application_credentials (id, user_id, project_id, name, description, "
+              + "secret_hash, expires_at, role_ids, unrestricted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          e.getCredentialId(), e.getUserId(), e.getProjectId(), e.getName(), e.getDescription(), e.getSecretHash(),
+          e.getExpiresAt() == null ? null : Timestamp.from(e.getExpiresAt()),
+          c.createArrayOf("text", e.getRoleIds().toArray()), e.getUnrestricted(), at);
+    } else if (event instanceof ApplicationCredentialDeleted e) {
+      Projection.execute(c, "DELETE FROM application_credentials WHERE id = ?", e.getCredentialId());
     } else if (event instanceof RoleAssigned e) {
       Grant g = Grant.of(e.getUserId(), e.getGroupId(), e.getProjectId(), e.getDomainId(), e.getRoleId(), e.getInherited());
       Projection.execute(c, "INSERT INTO grants (actor_type, actor_id, target_type, target_id, role_id, inherited, "

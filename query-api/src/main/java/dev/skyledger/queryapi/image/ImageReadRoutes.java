@@ -78,6 +78,8 @@ public final class ImageReadRoutes {
 
   private void list(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
+    // GET /v2/images/ is a show with an empty id (the router ignores the trailing slash), as in Glance a 404
+    if (ctx.path().endsWith("/")) throw ApiException.notFound("No image found with ID .");
     int limit = DEFAULT_LIMIT;
     String limitParam = ctx.queryParam("limit");
     if (limitParam != null) {

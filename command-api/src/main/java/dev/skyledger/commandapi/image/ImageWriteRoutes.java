@@ -50,18 +50,20 @@ public final class ImageWriteRoutes {
   private final ImageJson render;
   private final ImageStore store;
   private final long maxBytes;
+  private final MetadefWriteRoutes metadefs;
 
   /** The upload route, streamed by its handler rather than read whole. */
   public static final Pattern UPLOAD_PATH = Pattern.compile("/image/v2/images/[^/]+/file");
 
   public ImageWriteRoutes(Authenticator auth, CommandSender sender, ImageCatalog catalog, ImageJson render,
-                          ImageStore store, long maxBytes) {
+                          ImageStore store, long maxBytes, MetadefWriteRoutes metadefs) {
     this.auth = auth;
     this.sender = sender;
     this.catalog = catalog;
     this.render = render;
     this.store = store;
     this.maxBytes = maxBytes;
+    this.metadefs = metadefs;
   }
 
   public void routes(JavalinConfig config) {
@@ -78,6 +80,7 @@ public final class ImageWriteRoutes {
     r.post(V2 + "/images/{id}/actions/reactivate", ctx -> activation(ctx, true));
     r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
     r.delete(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, false));
+    metadefs.routes(config);
   }
 
   /** The metadata a client controls, as one mutable value the JSON patch and the commands share. */

@@ -54,6 +54,7 @@ final class ImageDecider {
   }
 
   static Decision decide(SpecificRecord command, Actor actor, ImageState s, Quota quota) {
+    if (MetadefDecider.handles(command)) return MetadefDecider.decide(command, actor, s.metadefs());
     if (command instanceof CreateImage c) {
       Decision created = create(c, actor, s);
       if (!created.rejected() && s.imageCount(c.getOwnerProjectId()) >= quota.images()) {
@@ -243,6 +244,7 @@ final class ImageDecider {
   }
 
   static void evolve(ImageState s, SpecificRecord event) {
+    MetadefDecider.evolve(s.metadefs(), event);
     if (event instanceof ImageCreated e) {
       s.addUsage(e.getOwnerProjectId(), 1, 0);
       s.put(new Image(e.getImageId(), e.getOwnerProjectId(), e.getName(), e.getDiskFormat(), e.getContainerFormat(),
@@ -281,6 +283,8 @@ final class ImageDecider {
   }
 
   static String aggregateOf(SpecificRecord event) {
+    String namespace = MetadefDecider.aggregateOf(event);
+    if (namespace != null) return namespace;
     if (event instanceof ImageCreated e) return e.getImageId();
     if (event instanceof ImageUpdated e) return e.getImageId();
     if (event instanceof ImageDeleted e) return e.getImageId();

@@ -34,6 +34,11 @@ final class ImageState {
     this.kv = kv;
   }
 
+  /** The metadata definition catalogue, kept in the same store under keys of its own. */
+  MetadefState metadefs() {
+    return new MetadefState(kv);
+  }
+
   /** How many images a project has. */
   int imageCount(String projectId) {
     return kv.get("qc/" + projectId).map(Integer::parseInt).orElse(0);

@@ -53,6 +53,7 @@ public final class ImageProjection implements Projection {
   @Override
   public void apply(Connection c, ConsumerRecord<String, Envelope> record, SpecificRecord event) throws SQLException {
     Timestamp at = Timestamp.from(record.value().getTime());
+    if (MetadefRows.apply(c, event, at)) return;
     if (event instanceof ImageCreated e) {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO images (id, owner, name, status, visibility, protected, "
           + "disk_format, container_format, min_disk, min_ram, tags, properties, created_at, updated_at, stream_key) "

@@ -139,6 +139,29 @@ class MetadefApiTest {
   }
 
   @Test
+  void namespacesComeInPagesWithNextLinks() {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(201, http.send("POST", NS, admin.token(), "{\"namespace\":\"md-page-" + i + "\",\"visibility\":\"public\","
+          + "\"resource_type_associations\":[{\"name\":\"OS::Paging::Test\"}]}").status());
+    }
+    Set<String> seen = new HashSet<>();
+    String next = NS + "?resource_types=OS::Paging::Test&limit=2&sort_key=namespace&sort_dir=asc";
+    int pages = 0;
+    while (next != null) {
+      JsonNode page = http.send("GET", next, alice.token(), null).json();
+      page.path("namespaces").forEach(n -> assertTrue(seen.add(n.path("namespace").asText()), "each once"));
+      next = page.has("next") ? "/image" + page.path("next").asText() : null;
+      pages++;
+    }
+    assertEquals(Set.of("md-page-0", "md-page-1", "md-page-2"), seen);
+    assertEquals(2, pages);
+    assertTrue(names(http.send("GET", "/image/v2/metadefs/resource_types", alice.token(), null).json()
+        .path("resource_types"), "name").contains("OS::Paging::Test"), "a resource type an association named");
+    assertEquals(400, http.send("GET", NS + "?sort_key=colour", alice.token(), null).status());
+    assertEquals(404, http.send("GET", NS + "?marker=md-nowhere", alice.token(), null).status());
+  }
+
+  @Test
   void badInputIsA400AndNothingIsWritten() {
     assertEquals(400, http.send("POST", NS, admin.token(), "{\"display_name\":\"no name\"}").status());
     assertEquals(400, http.send("POST", NS, admin.token(), "{\"namespace\":\"md-bad\",\"visibility\":\"shared\"}").status());

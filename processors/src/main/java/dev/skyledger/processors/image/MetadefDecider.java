@@ -77,12 +77,13 @@ final class MetadefDecider {
     if (command instanceof AssociateMetadefResourceType) return "add_metadef_resource_type_association";
     if (command instanceof DissociateMetadefResourceType) return "remove_metadef_resource_type_association";
     if (command instanceof CreateMetadefTags) return "add_metadef_tags";
-    String kind = command instanceof CreateMetadefDefinition c ? c.getKind()
-        : command instanceof UpdateMetadefDefinition c ? c.getKind()
-        : command instanceof DeleteMetadefDefinition c ? c.getKind()
-        : command instanceof DeleteMetadefDefinitions c ? c.getKind() : "object";
-    String verb = command instanceof CreateMetadefDefinition ? "add" : command instanceof UpdateMetadefDefinition ? "modify" : "delete";
-    return verb + "_metadef_" + kind;
+    if (command instanceof DeleteMetadefDefinitions c) return c.getKind().equals("tag") ? "delete_metadef_tags" : "delete_metadef_namespace";
+    if (command instanceof CreateMetadefDefinition c) return "add_metadef_" + c.getKind();
+    if (command instanceof UpdateMetadefDefinition c) return "modify_metadef_" + c.getKind();
+    if (command instanceof DeleteMetadefDefinition c) {
+      return (c.getKind().equals("property") ? "remove" : "delete") + "_metadef_" + c.getKind();
+    }
+    return command.getSchema().getName();
   }
 
   private static Decision create(CreateMetadefNamespace c, MetadefState s) {

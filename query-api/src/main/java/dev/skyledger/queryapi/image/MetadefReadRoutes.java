@@ -10,6 +10,8 @@ import dev.skyledger.views.image.MetadefCatalog;
 import dev.skyledger.views.image.MetadefJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,6 +19,8 @@ import java.util.List;
 public final class MetadefReadRoutes {
   private static final String ROOT = "/image/v2/metadefs";
   private static final String NS = ROOT + "/namespaces/{namespace}";
+  private static final int DEFAULT_LIMIT = 25;
+  private static final int MAX_LIMIT = 1000;
 
   private final Authenticator auth;
   private final MetadefCatalog catalog;
@@ -59,14 +63,44 @@ public final class MetadefReadRoutes {
     String types = ctx.queryParam("resource_types");
     List<String> resourceTypes = types == null ? List.of() : Arrays.stream(types.split(",")).map(String::strip)
         .filter(t -> !t.isEmpty()).toList();
+    int limit = limit(ctx);
+    String sortKey = ctx.queryParamAsClass("sort_key", String.class).getOrDefault("created_at");
+    if (!MetadefCatalog.SORT_KEYS.contains(sortKey)) throw ApiException.badRequest("Invalid sort key: " + sortKey + ".");
+    String sortDir = ctx.queryParamAsClass("sort_dir", String.class).getOrDefault("desc");
+    if (!sortDir.equals("asc") && !sortDir.equals("desc")) throw ApiException.badRequest("Invalid sort direction: " + sortDir + ".");
+    ImageCatalog.Viewer viewer = ImageReadRoutes.viewer(caller);
+    String markerName = ctx.queryParam("marker");
+    MetadefCatalog.Namespace marker = markerName == null ? null : catalog.visible(markerName, viewer)
+        .orElseThrow(() -> ApiException.notFound("Metadata definition namespace=" + markerName + " was not found."));
+    List<MetadefCatalog.Namespace> page = catalog.list(viewer, visibility, resourceTypes, sortKey, sortDir.equals("asc"),
+        marker, limit);
     ObjectNode root = render.mapper().createObjectNode();
     ArrayNode namespaces = root.putArray("namespaces");
-    for (MetadefCatalog.Namespace n : catalog.list(ImageReadRoutes.viewer(caller), visibility, resourceTypes)) {
-      namespaces.add(render.namespace(n, catalog.associations(n.namespace()), List.of()));
-    }
+    for (MetadefCatalog.Namespace n : page) namespaces.add(render.namespace(n, catalog.associations(n.namespace()), List.of()));
     root.put("first", "/v2/metadefs/namespaces");
     root.put("schema", "/v2/schemas/metadefs/namespaces");
+    if (limit > 0 && page.size() == limit) {
+      StringBuilder next = new StringBuilder("/v2/metadefs/namespaces?marker=")
+          .append(URLEncoder.encode(page.get(limit - 1).namespace(), StandardCharsets.UTF_8)).append("&limit=").append(limit);
+      ctx.queryParamMap().forEach((key, values) -> {
+        if (key.equals("marker") || key.equals("limit")) return;
+        for (String v : values) next.append('&').append(key).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+      });
+      root.put("next", next.toString());
+    }
     ctx.contentType("application/json").result(root.toString());
+  }
+
+  private static int limit(Context ctx) {
+    String value = ctx.queryParam("limit");
+    if (value == null) return DEFAULT_LIMIT;
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit < 0) throw ApiException.badRequest("limit param must be positive");
+      return Math.min(limit, MAX_LIMIT);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("limit param must be an integer");
+    }
   }
 
   private void show(Context ctx) {

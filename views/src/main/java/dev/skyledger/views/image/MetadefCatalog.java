@@ -64,11 +64,17 @@ public final class MetadefCatalog {
     return viewer.admin() || n.visibility().equals("public") || n.owner().equals(viewer.projectId());
   }
 
+  /** Keys a namespace list may be sorted by (then by name, in the same direction). */
+  public static final List<String> SORT_KEYS = List.of("created_at", "updated_at", "namespace");
+
   /**
-   * The namespaces the viewer may see, by name, optionally only of one visibility and only those
-   * associated with any of {@code resourceTypes} (empty: any).
+   * A page of the namespaces the viewer may see: optionally only of one visibility and only those
+   * associated with any of {@code resourceTypes} (empty: any), after {@code marker} (null: from
+   * the first) in the order of {@code sortKey} (one of {@link #SORT_KEYS}) and then name.
    */
-  public List<Namespace> list(ImageCatalog.Viewer viewer, String visibility, List<String> resourceTypes) {
+  public List<Namespace> list(ImageCatalog.Viewer viewer, String visibility, List<String> resourceTypes, String sortKey,
+                              boolean ascending, Namespace marker, int limit) {
+    if (!SORT_KEYS.contains(sortKey)) throw new IllegalArgumentException(sortKey);
     StringBuilder sql = new StringBuilder("SELECT " + NAMESPACE_COLUMNS + " FROM " + table("metadef_namespaces") + " n WHERE true");
     List<Object> args = new ArrayList<>();
     if (!viewer.admin()) {
@@ -84,7 +90,15 @@ public final class MetadefCatalog {
           .append(" a WHERE a.namespace = n.namespace AND a.name = ANY(?))");
       args.add(resourceTypes.toArray(String[]::new));
     }
-    sql.append(" ORDER BY created_at DESC, namespace");
+    if (marker != null) {
+      sql.append(" AND (").append(sortKey).append(", namespace) ").append(ascending ? ">" : "<").append(" (?, ?)");
+      args.add(sortKey.equals("namespace") ? marker.namespace()
+          : java.sql.Timestamp.from(sortKey.equals("created_at") ? marker.createdAt() : marker.updatedAt()));
+      args.add(marker.namespace());
+    }
+    String dir = ascending ? " ASC" : " DESC";
+    sql.append(" ORDER BY ").append(sortKey).append(dir).append(", namespace").append(dir).append(" LIMIT ?");
+    args.add(limit);
     return query(sql.toString(), args, MetadefCatalog::namespace);
   }
 

@@ -47,6 +47,13 @@ public final class Payloads {
       ImageUploadStarted.class, ImageActivated.class, ImageUploadAborted.class,
       ImageDeactivated.class, ImageReactivated.class,
       ImageMemberAdded.class, ImageMemberStatusChanged.class, ImageMemberRemoved.class,
+      CreateMetadefNamespace.class, UpdateMetadefNamespace.class, DeleteMetadefNamespace.class,
+      CreateMetadefDefinition.class, UpdateMetadefDefinition.class, DeleteMetadefDefinition.class,
+      CreateMetadefTags.class, DeleteMetadefDefinitions.class,
+      AssociateMetadefResourceType.class, DissociateMetadefResourceType.class,
+      MetadefNamespaceCreated.class, MetadefNamespaceUpdated.class, MetadefNamespaceDeleted.class,
+      MetadefDefinitionCreated.class, MetadefDefinitionUpdated.class, MetadefDefinitionDeleted.class,
+      MetadefDefinitionsDeleted.class, MetadefResourceTypeAssociated.class, MetadefResourceTypeDissociated.class,
       // network
       CreateNetwork.class, UpdateNetwork.class, DeleteNetwork.class,
       CreateSubnet.class, UpdateSubnet.class, DeleteSubnet.class,

@@ -7,6 +7,8 @@ package dev.skyledger.events;
 public final class StreamKeys {
   /** Every flavor: names and ids are unique across the cloud. */
   public static final String FLAVORS = "flavors";
+  /** Glance's metadata definition catalogue: namespace names are unique across the cloud. */
+  public static final String METADEFS = "metadefs";
   private static final String INSTANCE = "instance/";
 
   private StreamKeys() {}

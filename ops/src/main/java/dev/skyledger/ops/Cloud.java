@@ -7,6 +7,7 @@ import dev.skyledger.commandapi.compute.ComputeWriteRoutes;
 import dev.skyledger.commandapi.compute.HostConsoles;
 import dev.skyledger.commandapi.identity.IdentityWriteRoutes;
 import dev.skyledger.commandapi.image.ImageWriteRoutes;
+import dev.skyledger.commandapi.image.MetadefWriteRoutes;
 import dev.skyledger.commandapi.network.NetworkWriteRoutes;
 import dev.skyledger.events.PayloadCodec;
 import dev.skyledger.hostagent.HostAgent;
@@ -50,6 +51,8 @@ import dev.skyledger.queryapi.compute.ServerReadRoutes;
 import dev.skyledger.queryapi.compute.TenantUsageRoutes;
 import dev.skyledger.queryapi.identity.IdentityReadRoutes;
 import dev.skyledger.queryapi.image.ImageReadRoutes;
+import dev.skyledger.queryapi.image.ImageSchemaRoutes;
+import dev.skyledger.queryapi.image.MetadefReadRoutes;
 import dev.skyledger.queryapi.network.HostNetworkRoutes;
 import dev.skyledger.queryapi.network.NetworkAgentRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
@@ -69,6 +72,8 @@ import dev.skyledger.views.identity.IdentityJson;
 import dev.skyledger.views.identity.IdentityProjection;
 import dev.skyledger.views.image.ImageCatalog;
 import dev.skyledger.views.image.ImageJson;
+import dev.skyledger.views.image.MetadefCatalog;
+import dev.skyledger.views.image.MetadefJson;
 import dev.skyledger.views.image.ImageProjection;
 import dev.skyledger.views.network.NetworkCatalog;
 import dev.skyledger.views.network.NetworkJson;
@@ -162,6 +167,8 @@ public final class Cloud implements AutoCloseable {
     CommandSender sender = new CommandSender(bus, waiter, envelopes, clock);
     ImageCatalog images = new ImageCatalog(db, registry, json);
     ImageJson imageJson = new ImageJson(json);
+    MetadefCatalog metadefs = new MetadefCatalog(db, registry);
+    MetadefJson metadefJson = new MetadefJson(json);
     ImageStore imageStore = new FileImageStore(config.imageDir());
     running.add(0, new ImageJanitor(images, imageStore, sender, clock, config.compute().imageUploadTimeout()).start());
     NetworkCatalog networks = new NetworkCatalog(db, registry, json);
@@ -221,13 +228,15 @@ public final class Cloud implements AutoCloseable {
         config.tokenLifetime(), config.security());
     running.add(0, identityWrites);
     CommandApi commandApi = new CommandApi(identityWrites,
-        new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes()),
+        new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes(),
+            new MetadefWriteRoutes(authenticator, sender, metadefs, metadefJson)),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, new ComputeWriteRoutes.Reads(computeCatalog, images, networks, servers,
             serverReads::showGroup, computeHosts), computeJson, new ComputeWriteRoutes.Endpoints(catalog.url("/compute/v2.1"),
             catalog.url("/image"), catalog.url("/network"))));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
-        new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore),
+        new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore, new ImageSchemaRoutes(authenticator),
+            new MetadefReadRoutes(authenticator, metadefs, metadefJson)),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog,
             new NetworkAgentRoutes(authenticator, hostDirectory, json)),
         new HostNetworkRoutes(authenticator, networks, json),

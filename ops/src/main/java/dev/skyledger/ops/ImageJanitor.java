@@ -52,7 +52,7 @@ final class ImageJanitor implements AutoCloseable {
     for (ImageCatalog.Image image : images.savingSince(before)) {
       String reason = "the upload did not complete within " + bound.toSeconds() + " s";
       String requestId = "req-" + UUID.randomUUID();
-      sender.sendAsSystem(requestId, Topics.IMAGE_COMMANDS, image.owner(), new AbortImageUpload(image.id(), reason),
+      sender.sendAsSystem(requestId, Topics.IMAGE_COMMANDS, image.streamKey(), new AbortImageUpload(image.id(), reason),
           image.id(), image.owner());
       log.warn("image {} was left saving; back to queued: {} (request {})", image.id(), reason, requestId);
     }

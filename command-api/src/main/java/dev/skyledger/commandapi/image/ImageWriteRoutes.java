@@ -43,8 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class ImageWriteRoutes {
   private static final String V2 = "/image/v2";
-  private static final String PATCH_TYPE = "application/openstack-images-v2.1-json-patch";
-  private static final String PATCH_TYPE_20 = "application/openstack-images-v2.0-json-patch";
 
   private final Authenticator auth;
   private final CommandSender sender;
@@ -52,18 +50,20 @@ public final class ImageWriteRoutes {
   private final ImageJson render;
   private final ImageStore store;
   private final long maxBytes;
+  private final MetadefWriteRoutes metadefs;
 
   /** The upload route, streamed by its handler rather than read whole. */
   public static final Pattern UPLOAD_PATH = Pattern.compile("/image/v2/images/[^/]+/file");
 
   public ImageWriteRoutes(Authenticator auth, CommandSender sender, ImageCatalog catalog, ImageJson render,
-                          ImageStore store, long maxBytes) {
+                          ImageStore store, long maxBytes, MetadefWriteRoutes metadefs) {
     this.auth = auth;
     this.sender = sender;
     this.catalog = catalog;
     this.render = render;
     this.store = store;
     this.maxBytes = maxBytes;
+    this.metadefs = metadefs;
   }
 
   public void routes(JavalinConfig config) {
@@ -71,6 +71,7 @@ public final class ImageWriteRoutes {
     r.post(V2 + "/images", this::create);
     r.patch(V2 + "/images/{id}", this::update);
     r.delete(V2 + "/images/{id}", this::delete);
+    r.delete(V2 + "/images", this::deleteWithoutId);
     r.put(V2 + "/images/{id}/file", this::upload);
     r.post(V2 + "/images/{id}/members", this::addMember);
     r.put(V2 + "/images/{id}/members/{member}", this::setMemberStatus);
@@ -79,6 +80,7 @@ public final class ImageWriteRoutes {
     r.post(V2 + "/images/{id}/actions/reactivate", ctx -> activation(ctx, true));
     r.put(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, true));
     r.delete(V2 + "/images/{id}/tags/{tag}", ctx -> tag(ctx, false));
+    metadefs.routes(config);
   }
 
   /** The metadata a client controls, as one mutable value the JSON patch and the commands share. */
@@ -87,6 +89,8 @@ public final class ImageWriteRoutes {
     String diskFormat;
     String containerFormat;
     String visibility = "shared";
+    /** A new owner an administrator gives the image; null: unchanged (or, on create, the caller's project). */
+    String owner;
     boolean isProtected;
     int minDisk;
     int minRam;
@@ -186,11 +190,16 @@ public final class ImageWriteRoutes {
       Map.Entry<String, JsonNode> field = it.next();
       if (field.getKey().equals("id")) {
         id = requestedId(field.getValue());
-        continue;
+      } else if (field.getKey().equals("owner") && !field.getValue().isNull()) {
+        m.owner = ownerOf(field.getValue());
+      } else if (!field.getKey().equals("owner")) {
+        m.set(field.getKey(), field.getValue());
       }
-      m.set(field.getKey(), field.getValue());
     }
-    String owner = caller.projectId();
+    String owner = m.owner == null ? caller.projectId() : m.owner;
+    if (!owner.equals(caller.projectId()) && !caller.isAdmin()) {
+      throw ApiException.forbidden("You are not permitted to create images owned by '" + owner + "'.");
+    }
     sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new CreateImage(id, owner, m.name, m.diskFormat,
         m.containerFormat, m.visibility, m.isProtected, m.minDisk, m.minRam, m.tags, m.properties), id, owner);
     String created = id;
@@ -210,49 +219,64 @@ public final class ImageWriteRoutes {
   private void update(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-    if (!type.startsWith(PATCH_TYPE) && !type.startsWith(PATCH_TYPE_20)) {
-      throw new ApiException(415, "Unsupported Media Type", "Content type must be " + PATCH_TYPE + ".");
+    if (!type.startsWith(ImagePatch.V21) && !type.startsWith(ImagePatch.V20)) {
+      ctx.header("Accept-Patch", ImagePatch.V20 + ", " + ImagePatch.V21);
+      throw new ApiException(415, "Unsupported Media Type", "Content type must be " + ImagePatch.V21 + ".");
     }
     ImageCatalog.Image image = visible(ctx, caller);
     Metadata m = Metadata.of(image);
-    JsonNode ops = JsonBody.parse(ctx, render.mapper());
-    if (ops == null || !ops.isArray()) throw ApiException.badRequest("A JSON patch is a list of operations.");
-    for (JsonNode op : ops) apply(m, op);
+    for (ImagePatch.Op op : ImagePatch.parse(JsonBody.parse(ctx, render.mapper()), type)) apply(m, op, caller);
     send(ctx, caller, image, m);
     ImageCatalog.Image updated = catalog.find(image.id()).orElseThrow(() -> ApiException.notFound("No image found with ID " + image.id() + "."));
     ctx.contentType("application/json").result(render.image(updated).toString());
   }
 
-  private static void apply(Metadata m, JsonNode op) {
-    if (!op.isObject()) throw ApiException.badRequest("Each JSON patch operation must be an object.");
-    String kind = op.path("op").asText();
-    String path = op.path("path").asText();
-    if (!path.startsWith("/") || path.length() < 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
-    String[] parts = path.substring(1).split("/", 2);
-    String attribute = parts[0].replace("~1", "/").replace("~0", "~");
-    switch (kind) {
+  private static void apply(Metadata m, ImagePatch.Op op, TokenClaims caller) {
+    String attribute = op.root();
+    boolean element = op.path().size() > 1;
+    if (element && !attribute.equals("tags")) {
+      throw ApiException.badRequest("Invalid JSON pointer for this resource: '/" + String.join("/", op.path()) + "'");
+    }
+    switch (op.kind()) {
       case "add", "replace" -> {
-        if (!op.has("value")) throw ApiException.badRequest("JSON patch operation '" + kind + "' needs a value.");
-        if (attribute.equals("tags") && parts.length == 2) {
-          if (!op.get("value").isTextual()) throw ApiException.badRequest("Invalid value for 'tags': expected a string.");
-          if (!m.tags.contains(op.get("value").asText())) m.tags.add(op.get("value").asText());
+        if (element) {
+          if (!op.value().isTextual()) throw ApiException.badRequest("Invalid value for 'tags': expected a string.");
+          if (!m.tags.contains(op.value().asText())) m.tags.add(op.value().asText());
           return;
         }
-        if (parts.length == 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
-        m.set(attribute, op.get("value"));
+        if (attribute.equals("owner")) {
+          if (!caller.isAdmin()) throw ApiException.forbidden("Owner can't be updated by non admin.");
+          m.owner = ownerOf(op.value());
+          return;
+        }
+        m.set(attribute, op.value());
       }
-      case "remove" -> {
-        if (parts.length == 2) throw ApiException.badRequest("Invalid JSON patch path '" + path + "'.");
+      default -> {
+        if (element) throw ApiException.badRequest("Invalid JSON pointer for this resource: '/" + String.join("/", op.path()) + "'");
+        if (attribute.equals("owner")) throw ApiException.forbidden("Attribute 'owner' cannot be removed.");
         m.remove(attribute);
       }
-      default -> throw ApiException.badRequest("Unsupported JSON patch operation '" + kind + "'.");
     }
+  }
+
+  private static String ownerOf(JsonNode value) {
+    if (!value.isTextual() || value.asText().isEmpty() || value.asText().length() > 255) {
+      throw ApiException.badRequest("Invalid value for 'owner': expected a project id of at most 255 characters.");
+    }
+    return value.asText();
+  }
+
+  /** {@code DELETE /v2/images/} names an image with an empty id, which no image has (Glance's 404); the collection itself is 405. */
+  private void deleteWithoutId(Context ctx) {
+    auth.caller(ctx);
+    if (ctx.path().endsWith("/")) throw ApiException.notFound("No image found with ID .");
+    throw new ApiException(405, "Method Not Allowed", "The method DELETE is not allowed for the image list.");
   }
 
   private void delete(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
     ImageCatalog.Image image = visible(ctx, caller);
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new DeleteImage(image.id()), image.id(),
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image", new DeleteImage(image.id()), image.id(),
         image.owner());
     if (image.location() != null) store.delete(image.location());
     ctx.status(204);
@@ -270,7 +294,8 @@ public final class ImageWriteRoutes {
       throw ApiException.badRequest("Properties disk_format, container_format must be set prior to saving data.");
     }
     String owner = image.owner();
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new StartImageUpload(image.id()), image.id(), owner);
+    String stream = image.streamKey();
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, stream, "image", new StartImageUpload(image.id()), image.id(), owner);
     ImageStore.Staged staged;
     try {
       staged = store.stage(image.id(), ctx.req().getInputStream(), maxBytes);
@@ -291,7 +316,7 @@ public final class ImageWriteRoutes {
     }
     String location = store.commit(staged);
     try {
-      sender.send(ctx, caller, Topics.IMAGE_COMMANDS, owner, "image", new CompleteImageUpload(image.id(), staged.size(),
+      sender.send(ctx, caller, Topics.IMAGE_COMMANDS, stream, "image", new CompleteImageUpload(image.id(), staged.size(),
           inspection.virtualSize(), staged.md5(), "sha512", staged.sha512(), location), image.id(), owner);
     } catch (RuntimeException e) {
       store.delete(location);
@@ -305,7 +330,7 @@ public final class ImageWriteRoutes {
     TokenClaims caller = auth.caller(ctx);
     ImageCatalog.Image image = visible(ctx, caller);
     String member = JsonBody.of(ctx, render.mapper()).name("member", 255);
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new AddImageMember(image.id(), member),
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image", new AddImageMember(image.id(), member),
         image.id(), image.owner());
     respondMember(ctx, image.id(), member);
   }
@@ -315,7 +340,7 @@ public final class ImageWriteRoutes {
     ImageCatalog.Image image = visible(ctx, caller);
     String member = ctx.pathParam("member");
     String status = JsonBody.of(ctx, render.mapper()).string("status");
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image",
         new SetImageMemberStatus(image.id(), member, status), image.id(), image.owner());
     respondMember(ctx, image.id(), member);
   }
@@ -323,7 +348,7 @@ public final class ImageWriteRoutes {
   private void removeMember(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
     ImageCatalog.Image image = visible(ctx, caller);
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image",
         new RemoveImageMember(image.id(), ctx.pathParam("member")), image.id(), image.owner());
     ctx.status(204);
   }
@@ -337,13 +362,13 @@ public final class ImageWriteRoutes {
   private void activation(Context ctx, boolean reactivate) {
     TokenClaims caller = auth.caller(ctx);
     ImageCatalog.Image image = visible(ctx, caller);
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image",
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image",
         reactivate ? new ReactivateImage(image.id()) : new DeactivateImage(image.id()), image.id(), image.owner());
     ctx.status(204);
   }
 
   private void abort(Context ctx, TokenClaims caller, ImageCatalog.Image image, String reason) {
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new AbortImageUpload(image.id(), reason),
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image", new AbortImageUpload(image.id(), reason),
         image.id(), image.owner());
   }
 
@@ -369,8 +394,8 @@ public final class ImageWriteRoutes {
   }
 
   private void send(Context ctx, TokenClaims caller, ImageCatalog.Image image, Metadata m) {
-    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.owner(), "image", new UpdateImage(image.id(), m.name,
-        m.diskFormat, m.containerFormat, m.visibility, m.isProtected, m.minDisk, m.minRam, m.tags, m.properties),
+    sender.send(ctx, caller, Topics.IMAGE_COMMANDS, image.streamKey(), "image", new UpdateImage(image.id(), m.name,
+        m.diskFormat, m.containerFormat, m.visibility, m.isProtected, m.minDisk, m.minRam, m.tags, m.properties, m.owner),
         image.id(), image.owner());
   }
 }

@@ -290,6 +290,54 @@ class ImageApiTest {
   }
 
   @Test
+  void anAdministratorGivesAnImageToAnotherProjectOnCreateOrByPatchAndOthersMayNot() {
+    var refused = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"theirs\",\"owner\":\"" + bob.projectId() + "\"}");
+    assertEquals(403, refused.status());
+    assertTrue(refused.json().path("error").path("message").asText().contains("not permitted to create images owned by"));
+
+    JsonNode forBob = create(admin.token(), "{\"name\":\"for-bob\",\"visibility\":\"private\",\"owner\":\"" + bob.projectId() + "\"}");
+    String id = forBob.path("id").asText();
+    assertEquals(bob.projectId(), forBob.path("owner").asText());
+    assertEquals(200, http.send("GET", "/image/v2/images/" + id, bob.token(), null).status());
+
+    var byBob = http.send("PATCH", "/image/v2/images/" + id, bob.token(),
+        "[{\"op\":\"replace\",\"path\":\"/owner\",\"value\":\"" + alice.projectId() + "\"}]", PATCH);
+    assertEquals(403, byBob.status());
+    assertEquals("Owner can't be updated by non admin.", byBob.json().path("error").path("message").asText());
+
+    var given = http.send("PATCH", "/image/v2/images/" + id, admin.token(),
+        "[{\"op\":\"replace\",\"path\":\"/owner\",\"value\":\"" + alice.projectId() + "\"}]", PATCH);
+    assertEquals(200, given.status(), given.raw().body());
+    assertEquals(alice.projectId(), given.json().path("owner").asText());
+    assertEquals(404, http.send("GET", "/image/v2/images/" + id, bob.token(), null).status(), "no longer bob's");
+    var renamed = http.send("PATCH", "/image/v2/images/" + id, alice.token(),
+        "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"alices-now\"}]", PATCH);
+    assertEquals(200, renamed.status(), "the new owner changes it (decided on the stream it was created on)");
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());
+  }
+
+  @Test
+  void theOlderPatchMediaTypeNamesTheOperationByItsMember() {
+    String id = create(alice.token(), "{\"name\":\"draft4\"}").path("id").asText();
+    var patched = http.send("PATCH", "/image/v2/images/" + id, alice.token(),
+        "[{\"replace\":\"/name\",\"value\":\"renamed\"},{\"add\":\"/os_distro\",\"value\":\"cirros\"}]",
+        "application/openstack-images-v2.0-json-patch");
+    assertEquals(200, patched.status(), patched.raw().body());
+    assertEquals("renamed", patched.json().path("name").asText());
+    assertEquals("cirros", patched.json().path("os_distro").asText());
+    assertEquals(400, http.send("PATCH", "/image/v2/images/" + id, alice.token(), "[{\"op\":\"replace\",\"path\":\"/name\"}]",
+        "application/openstack-images-v2.0-json-patch").status());
+    assertEquals(204, http.send("DELETE", "/image/v2/images/" + id, alice.token(), null).status());
+  }
+
+  @Test
+  void anEmptyImageIdIsNotFound() {
+    assertEquals(404, http.send("GET", "/image/v2/images/", alice.token(), null).status());
+    assertEquals(404, http.send("DELETE", "/image/v2/images/", alice.token(), null).status());
+    assertEquals(200, http.send("GET", "/image/v2/images", alice.token(), null).status());
+  }
+
+  @Test
   void badInputIsRefusedWithAClearMessage() {
     var format = http.send("POST", "/image/v2/images", alice.token(), "{\"name\":\"x\",\"disk_format\":\"floppy\"}");
     assertEquals(400, format.status());

@@ -91,6 +91,9 @@ class PoisonInputTest {
             "{\"security_group\":{\"name\":\"bad\\u0000name\",\"description\":\"d\"}}", "security_group.name"),
         new Poison("POST", "/image/v2/images", m, "{\"name\":\"bad\\u0000name\"}", "name"),
         new Poison("POST", "/image/v2/images", m, "{\"name\":\"ok\",\"tags\":[\"t\\u001b[31m\"]}", "tags[0]"),
+        new Poison("POST", "/image/v2/metadefs/namespaces", a, "{\"namespace\":\"bad\\u0000ns\"}", "namespace"),
+        new Poison("POST", "/image/v2/metadefs/namespaces", a,
+            "{\"namespace\":\"ok-ns\",\"description\":\"a\\u0007bell\"}", "description"),
         new Poison("GET", "/compute/v2.1/servers?name=" + query("bad\u0000name"), m, null, "query parameter 'name'"),
         new Poison("GET", "/network/v2.0/networks/%00", m, null, "request path"));
   }

@@ -87,6 +87,10 @@ class TenantIsolationTest {
       assertEquals(204, http.bytes("PUT", "/image/v2/images/" + ids.get(p + "image") + "/file", who.token(),
           new byte[4096], Map.of("Content-Type", "application/octet-stream")).statusCode());
     }
+    // a private metadata definition namespace an administrator made for alice's project
+    var namespace = http.send("POST", "/image/v2/metadefs/namespaces", admin.token(),
+        json(obj("namespace", "tenant-a-ns", "visibility", "private", "owner", alice.projectId())));
+    assertEquals(201, namespace.status(), namespace.raw().body());
     var server = http.send("POST", "/compute/v2.1/servers", alice.token(), json(obj("server", obj("name", "alice-vm",
         "imageRef", ids.get("alice-image"), "flavorRef", "1", "networks", List.of(obj("uuid", ids.get("alice-net")))))));
     assertEquals(202, server.status(), server.raw().body());
@@ -181,6 +185,10 @@ class TenantIsolationTest {
         notFound("join alice's image", "POST", "/image/v2/images/" + id("alice-image") + "/members",
             obj("member", eve.projectId())),
         notFound("delete alice's image", "DELETE", "/image/v2/images/" + id("alice-image"), null),
+        notFound("read alice's private metadef namespace", "GET", "/image/v2/metadefs/namespaces/tenant-a-ns", null),
+        notFound("alice's metadef namespace's objects", "GET", "/image/v2/metadefs/namespaces/tenant-a-ns/objects", null),
+        notFound("tag alice's metadef namespace", "POST", "/image/v2/metadefs/namespaces/tenant-a-ns/tags/x", null),
+        notFound("delete alice's metadef namespace", "DELETE", "/image/v2/metadefs/namespaces/tenant-a-ns", null),
         refused("boot from alice's private image", "POST", c + "/servers", boot(Map.of("imageRef", id("alice-image")))),
         refused("boot on alice's network", "POST", c + "/servers", boot(Map.of("networks",
             List.of(obj("uuid", id("alice-net")))))),
@@ -220,6 +228,7 @@ class TenantIsolationTest {
     JsonNode fip = http.send("GET", n + "/floatingips/" + id("alice-fip"), alice.token(), null).json().path("floatingip");
     assertTrue(fip.path("port_id").isNull(), fip.toString());
     assertEquals(200, http.send("GET", "/image/v2/images/" + id("alice-image"), alice.token(), null).status());
+    assertEquals(200, http.send("GET", "/image/v2/metadefs/namespaces/tenant-a-ns", alice.token(), null).status());
     JsonNode router = http.send("GET", n + "/ports?device_id=" + id("alice-router"), alice.token(), null).json();
     assertEquals(0, router.path("ports").size(), "no interface was added to alice's router: " + router);
   }

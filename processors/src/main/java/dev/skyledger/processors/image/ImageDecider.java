@@ -54,6 +54,7 @@ final class ImageDecider {
   }
 
   static Decision decide(SpecificRecord command, Actor actor, ImageState s, Quota quota) {
+    if (MetadefDecider.handles(command)) return MetadefDecider.decide(command, actor, s.metadefs());
     if (command instanceof CreateImage c) {
       Decision created = create(c, actor, s);
       if (!created.rejected() && s.imageCount(c.getOwnerProjectId()) >= quota.images()) {
@@ -65,7 +66,7 @@ final class ImageDecider {
     if (command instanceof CompleteImageUpload c) {
       Decision completed = completeUpload(c, actor, s);
       if (!completed.rejected()) {
-        String owner = s.image(c.getImageId()).orElseThrow().owner();
+        String owner = s.image(c.getImageId()).orElseThrow().quotaProject();
         if (s.storedBytes(owner) + c.getSize() > quota.bytes()) {
           return Decision.reject(413, "Request Entity Too Large", "Image storage quota exceeded: project " + owner
               + " may store at most " + quota.bytes() + " bytes of image data and already stores "
@@ -119,8 +120,11 @@ final class ImageDecider {
     if (c.getVisibility().equals("public") && !image.visibility().equals("public") && !isAdmin(actor)) {
       return Decision.forbidden("You are not authorized to publicize an image: only an administrator may.");
     }
+    String newOwner = c.getOwnerProjectId() == null || c.getOwnerProjectId().equals(image.owner()) ? null : c.getOwnerProjectId();
+    if (newOwner != null && !isAdmin(actor)) return Decision.forbidden("Owner can't be updated by non admin.");
+    if (newOwner != null && newOwner.isBlank()) return Decision.badRequest("Invalid value for 'owner': expected a project id.");
     return Decision.accept(image.id(), new ImageUpdated(image.id(), c.getName(), c.getDiskFormat(), c.getContainerFormat(),
-        c.getVisibility(), c.getProtected$(), c.getMinDisk(), c.getMinRam(), c.getTags(), c.getProperties()));
+        c.getVisibility(), c.getProtected$(), c.getMinDisk(), c.getMinRam(), c.getTags(), c.getProperties(), newOwner));
   }
 
   private static Decision delete(DeleteImage c, Actor actor, ImageState s) {
@@ -240,16 +244,21 @@ final class ImageDecider {
   }
 
   static void evolve(ImageState s, SpecificRecord event) {
+    MetadefDecider.evolve(s.metadefs(), event);
     if (event instanceof ImageCreated e) {
       s.addUsage(e.getOwnerProjectId(), 1, 0);
       s.put(new Image(e.getImageId(), e.getOwnerProjectId(), e.getName(), e.getDiskFormat(), e.getContainerFormat(),
-          e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(), e.getProperties(), "queued"));
+          e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(), e.getProperties(), "queued",
+          e.getOwnerProjectId()));
     } else if (event instanceof ImageUpdated e) {
-      s.image(e.getImageId()).ifPresent(i -> s.put(new Image(i.id(), i.owner(), e.getName(), e.getDiskFormat(),
+      // an image given to another project stays on the stream it was created on (its quota counts there)
+      s.image(e.getImageId()).ifPresent(i -> s.put(new Image(i.id(),
+          e.getOwnerProjectId() == null ? i.owner() : e.getOwnerProjectId(), e.getName(), e.getDiskFormat(),
           e.getContainerFormat(), e.getVisibility(), e.getProtected$(), e.getMinDisk(), e.getMinRam(), e.getTags(),
-          e.getProperties(), i.status())));
+          e.getProperties(), i.status(), i.quotaProject())));
     } else if (event instanceof ImageDeleted e) {
-      s.addUsage(e.getOwnerProjectId(), -1, -s.size(e.getImageId()));
+      String quotaProject = s.image(e.getImageId()).map(Image::quotaProject).orElse(e.getOwnerProjectId());
+      s.addUsage(quotaProject, -1, -s.size(e.getImageId()));
       s.delete(e.getImageId());
       s.removeMembers(e.getImageId());
     } else if (event instanceof ImageMemberAdded e) {
@@ -263,7 +272,7 @@ final class ImageDecider {
     } else if (event instanceof ImageActivated e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("active")));
       s.setSize(e.getImageId(), e.getSize());
-      s.addUsage(e.getOwnerProjectId(), 0, e.getSize());
+      s.addUsage(s.image(e.getImageId()).map(Image::quotaProject).orElse(e.getOwnerProjectId()), 0, e.getSize());
     } else if (event instanceof ImageUploadAborted e) {
       s.image(e.getImageId()).ifPresent(i -> s.put(i.withStatus("queued")));
     } else if (event instanceof ImageDeactivated e) {
@@ -274,6 +283,8 @@ final class ImageDecider {
   }
 
   static String aggregateOf(SpecificRecord event) {
+    String namespace = MetadefDecider.aggregateOf(event);
+    if (namespace != null) return namespace;
     if (event instanceof ImageCreated e) return e.getImageId();
     if (event instanceof ImageUpdated e) return e.getImageId();
     if (event instanceof ImageDeleted e) return e.getImageId();

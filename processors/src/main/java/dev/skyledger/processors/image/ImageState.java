@@ -10,12 +10,20 @@ import java.util.Optional;
 
 /** The image decider's state: the images of the projects of this partition, as JSON rows. */
 final class ImageState {
+  /**
+   * One image. {@code stream}: the project whose stream it is decided on and whose quota it counts
+   * in, its owner when it was created (null in rows written before an owner could change: the owner).
+   */
   record Image(String id, String owner, String name, String diskFormat, String containerFormat, String visibility,
                boolean isProtected, int minDisk, int minRam, List<String> tags, Map<String, String> properties,
-               String status) {
+               String status, String stream) {
     Image withStatus(String next) {
       return new Image(id, owner, name, diskFormat, containerFormat, visibility, isProtected, minDisk, minRam, tags,
-          properties, next);
+          properties, next, stream);
+    }
+
+    String quotaProject() {
+      return stream == null ? owner : stream;
     }
   }
 
@@ -24,6 +32,11 @@ final class ImageState {
 
   ImageState(KeyValues kv) {
     this.kv = kv;
+  }
+
+  /** The metadata definition catalogue, kept in the same store under keys of its own. */
+  MetadefState metadefs() {
+    return new MetadefState(kv);
   }
 
   /** How many images a project has. */

@@ -77,7 +77,7 @@ class ImageDeciderTest {
     given(new ImageCreated(IMAGE, DEMO_PROJECT, "cirros", "qcow2", "bare", "private", true, 1, 64, TAGS, PROPERTIES));
 
     assertEquals(Optional.of(new Image(IMAGE, DEMO_PROJECT, "cirros", "qcow2", "bare", "private", true, 1, 64,
-        TAGS, PROPERTIES, "queued")), state.image(IMAGE));
+        TAGS, PROPERTIES, "queued", DEMO_PROJECT)), state.image(IMAGE));
   }
 
   @Test
@@ -202,14 +202,14 @@ class ImageDeciderTest {
   void givenPrivateImage_whenMemberOfOwningProjectUpdatesIt_thenImageUpdatedWithTheNewState() {
     givenPrivateImageOfDemo(true);
     UpdateImage command = new UpdateImage(IMAGE, "cirros-0.6", "raw", "ovf", "shared", true, 2, 128,
-        List.of("linux"), Map.of("os_distro", "cirros"));
+        List.of("linux"), Map.of("os_distro", "cirros"), null);
 
     Decision decision = ImageDecider.decide(command, BOB_AS_MEMBER, state);
 
     assertAccepted(decision);
     assertEquals(IMAGE, decision.resourceId());
     assertEquals(List.of(new ImageUpdated(IMAGE, "cirros-0.6", "raw", "ovf", "shared", true, 2, 128,
-        List.of("linux"), Map.of("os_distro", "cirros"))), decision.events());
+        List.of("linux"), Map.of("os_distro", "cirros"), null)), decision.events());
   }
 
   @Test
@@ -217,10 +217,10 @@ class ImageDeciderTest {
     givenPrivateImageOfDemo(true);
 
     given(new ImageUpdated(IMAGE, "cirros-0.6", "raw", "ovf", "shared", true, 2, 128, List.of("linux"),
-        Map.of("os_distro", "cirros")));
+        Map.of("os_distro", "cirros"), null));
 
     assertEquals(Optional.of(new Image(IMAGE, DEMO_PROJECT, "cirros-0.6", "raw", "ovf", "shared", true, 2, 128,
-        List.of("linux"), Map.of("os_distro", "cirros"), "queued")), state.image(IMAGE));
+        List.of("linux"), Map.of("os_distro", "cirros"), "queued", DEMO_PROJECT)), state.image(IMAGE));
   }
 
   @Test
@@ -250,7 +250,53 @@ class ImageDeciderTest {
 
     assertAccepted(decision);
     assertEquals(List.of(new ImageUpdated(IMAGE, "cirros-renamed", "qcow2", "bare", "public", false, 0, 0,
-        List.of(), Map.of())), decision.events());
+        List.of(), Map.of(), null)), decision.events());
+  }
+
+  @Test
+  void givenPrivateImage_whenMemberOfOwningProjectGivesItToAnotherProject_thenRejectedWith403() {
+    givenPrivateImageOfDemo(false);
+
+    Decision decision = ImageDecider.decide(giveTo(OTHER_PROJECT), BOB_AS_MEMBER, state);
+
+    assertRejected(403, decision);
+    assertMessageContains("Owner can't be updated by non admin", decision);
+  }
+
+  @Test
+  void givenPrivateImage_whenAdminGivesItToAnotherProject_thenImageUpdatedWithTheNewOwner() {
+    givenPrivateImageOfDemo(false);
+
+    Decision decision = ImageDecider.decide(giveTo(OTHER_PROJECT), ALICE_AS_ADMIN, state);
+
+    assertAccepted(decision);
+    assertEquals(OTHER_PROJECT, ((ImageUpdated) decision.events().get(0)).getOwnerProjectId());
+  }
+
+  @Test
+  void givenImageGivenToAnotherProject_whenEvolved_thenTheNewOwnerMayWriteAndTheQuotaStaysWithTheCreator() {
+    givenPrivateImageOfDemo(false);
+    given(new ImageUpdated(IMAGE, "cirros", "qcow2", "bare", "private", false, 0, 0, List.of(), Map.of(), OTHER_PROJECT));
+
+    assertEquals(OTHER_PROJECT, state.image(IMAGE).orElseThrow().owner());
+    assertAccepted(ImageDecider.decide(update(IMAGE, "theirs", "private"), CAROL_AS_OTHER_MEMBER, state));
+    assertRejected(403, ImageDecider.decide(update(IMAGE, "ours", "private"), BOB_AS_MEMBER, state));
+    assertEquals(1, state.imageCount(DEMO_PROJECT));
+
+    given(new ImageDeleted(IMAGE, OTHER_PROJECT));
+
+    assertEquals(0, state.imageCount(DEMO_PROJECT));
+    assertEquals(0, state.imageCount(OTHER_PROJECT));
+  }
+
+  @Test
+  void givenPrivateImage_whenMemberUpdatesItNamingItsOwnOwner_thenImageUpdatedWithoutAnOwnerChange() {
+    givenPrivateImageOfDemo(false);
+
+    Decision decision = ImageDecider.decide(giveTo(DEMO_PROJECT), BOB_AS_MEMBER, state);
+
+    assertAccepted(decision);
+    assertEquals(null, ((ImageUpdated) decision.events().get(0)).getOwnerProjectId());
   }
 
   @Test
@@ -284,7 +330,7 @@ class ImageDeciderTest {
   @Test
   void givenImageUpdated_whenMemberUpdatesAgain_thenStillDecidedAgainstTheOwnerAndStatusQueued() {
     givenPrivateImageOfDemo(false);
-    given(new ImageUpdated(IMAGE, "renamed", "qcow2", "bare", "private", false, 0, 0, List.of(), Map.of()));
+    given(new ImageUpdated(IMAGE, "renamed", "qcow2", "bare", "private", false, 0, 0, List.of(), Map.of(), null));
 
     Decision decision = ImageDecider.decide(update(IMAGE, "renamed again", "private"), BOB_AS_MEMBER, state);
 
@@ -529,8 +575,12 @@ class ImageDeciderTest {
     return new CreateImage(imageId, owner, "cirros", "qcow2", "bare", visibility, false, 0, 0, List.of(), Map.of());
   }
 
+  private static UpdateImage giveTo(String owner) {
+    return new UpdateImage(IMAGE, "cirros", "qcow2", "bare", "private", false, 0, 0, List.of(), Map.of(), owner);
+  }
+
   private static UpdateImage update(String imageId, String name, String visibility) {
-    return new UpdateImage(imageId, name, "qcow2", "bare", visibility, false, 0, 0, List.of(), Map.of());
+    return new UpdateImage(imageId, name, "qcow2", "bare", visibility, false, 0, 0, List.of(), Map.of(), null);
   }
 
   private static Actor actor(String userId, String userName, String projectId, String... roles) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.skyledger.events.PayloadCodec;
+import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.core.Actor;
 import dev.skyledger.events.core.CommandAccepted;
@@ -15,6 +16,7 @@ import dev.skyledger.events.identity.RoleCreated;
 import dev.skyledger.events.identity.RoleUnassigned;
 import dev.skyledger.events.identity.UserCreated;
 import dev.skyledger.events.image.CreateImage;
+import dev.skyledger.events.image.CreateMetadefNamespace;
 import dev.skyledger.platform.config.SkyConfig;
 import dev.skyledger.platform.kafka.Envelopes;
 import dev.skyledger.processors.TopologyDrivers;
@@ -86,6 +88,19 @@ class ImageTopologyTest {
     identity(new RoleUnassigned("p-demo", "u-bob", "r-member", null, null, false, false), new RoleAssigned("p-demo", "u-bob", "r-member", null, null, false, false));
 
     assertInstanceOf(CommandAccepted.class, create("img-1", BOB_AS_MEMBER));
+  }
+
+  @Test
+  void givenAMemberWhoIsNoAdministrator_whenCreateMetadefNamespace_thenRejected403AndASystemCommandIsAccepted() {
+    CreateMetadefNamespace create = new CreateMetadefNamespace("ns-1", null, null, "public", false, "p-demo", List.of(),
+        Map.of(), Map.of(), List.of());
+    commands.pipeInput(StreamKeys.METADEFS, envelopes.command(create, "ns-1", "p-demo", BOB_AS_MEMBER, "req-ns-1",
+        StreamKeys.METADEFS, NOW));
+    assertEquals(403, assertInstanceOf(CommandRejected.class, envelopes.open(replies.readValue())).getStatus());
+
+    commands.pipeInput(StreamKeys.METADEFS, envelopes.command(create, "ns-1", null, Envelopes.system(), "req-ns-2",
+        StreamKeys.METADEFS, NOW));
+    assertInstanceOf(CommandAccepted.class, envelopes.open(replies.readValue()));
   }
 
   private SpecificRecord create(String imageId, Actor actor) {

@@ -37,14 +37,18 @@ public final class ImageReadRoutes {
   private final ImageJson render;
   private final ServiceCatalog services;
   private final ImageStore store;
+  private final ImageSchemaRoutes schemas;
+  private final MetadefReadRoutes metadefs;
 
   public ImageReadRoutes(Authenticator auth, ImageCatalog catalog, ImageJson render, ServiceCatalog services,
-                         ImageStore store) {
+                         ImageStore store, ImageSchemaRoutes schemas, MetadefReadRoutes metadefs) {
     this.auth = auth;
     this.catalog = catalog;
     this.render = render;
     this.services = services;
     this.store = store;
+    this.schemas = schemas;
+    this.metadefs = metadefs;
   }
 
   public void routes(JavalinConfig config) {
@@ -56,6 +60,8 @@ public final class ImageReadRoutes {
     r.get(ROOT + "/v2/images/{id}/file", this::download);
     r.get(ROOT + "/v2/images/{id}/members", this::members);
     r.get(ROOT + "/v2/images/{id}/members/{member}", this::member);
+    schemas.routes(config);
+    metadefs.routes(config);
   }
 
   /** Glance's discovery document; openstacksdk refuses the image service without it. */
@@ -78,6 +84,8 @@ public final class ImageReadRoutes {
 
   private void list(Context ctx) {
     TokenClaims caller = auth.caller(ctx);
+    // GET /v2/images/ is a show with an empty id (the router ignores the trailing slash), as in Glance a 404
+    if (ctx.path().endsWith("/")) throw ApiException.notFound("No image found with ID .");
     int limit = DEFAULT_LIMIT;
     String limitParam = ctx.queryParam("limit");
     if (limitParam != null) {

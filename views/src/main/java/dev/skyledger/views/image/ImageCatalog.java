@@ -25,7 +25,17 @@ public final class ImageCatalog {
   public record Image(String id, String owner, String name, String status, String visibility, boolean isProtected,
                       String diskFormat, String containerFormat, int minDisk, int minRam, List<String> tags,
                       Map<String, String> properties, Long size, Long virtualSize, String checksum,
-                      String osHashAlgo, String osHashValue, Instant createdAt, Instant updatedAt, String location) {}
+                      String osHashAlgo, String osHashValue, Instant createdAt, Instant updatedAt, String location,
+                      String streamKey) {
+    /** Without a stream key of its own: decided on its owner's stream. */
+    public Image(String id, String owner, String name, String status, String visibility, boolean isProtected,
+                 String diskFormat, String containerFormat, int minDisk, int minRam, List<String> tags,
+                 Map<String, String> properties, Long size, Long virtualSize, String checksum, String osHashAlgo,
+                 String osHashValue, Instant createdAt, Instant updatedAt, String location) {
+      this(id, owner, name, status, visibility, isProtected, diskFormat, containerFormat, minDisk, minRam, tags,
+          properties, size, virtualSize, checksum, osHashAlgo, osHashValue, createdAt, updatedAt, location, owner);
+    }
+  }
 
   /** Who is asking: their project, and whether they are a cloud administrator (who sees everything). */
   public record Viewer(String projectId, boolean admin) {}
@@ -72,7 +82,7 @@ public final class ImageCatalog {
 
   private static final String COLUMNS = "id, owner, name, status, visibility, protected, disk_format, container_format, "
       + "min_disk, min_ram, tags, properties::text, size, virtual_size, checksum, os_hash_algo, os_hash_value, "
-      + "created_at, updated_at, location";
+      + "created_at, updated_at, location, stream_key";
 
   private final Database db;
   private final ProjectionRegistry registry;
@@ -246,6 +256,6 @@ public final class ImageCatalog {
         r.getString(7), r.getString(8), r.getInt(9), r.getInt(10),
         tags == null ? List.of() : List.of((String[]) tags.getArray()), properties,
         (Long) r.getObject(13), (Long) r.getObject(14), r.getString(15), r.getString(16), r.getString(17),
-        r.getTimestamp(18).toInstant(), r.getTimestamp(19).toInstant(), r.getString(20));
+        r.getTimestamp(18).toInstant(), r.getTimestamp(19).toInstant(), r.getString(20), r.getString(21));
   }
 }

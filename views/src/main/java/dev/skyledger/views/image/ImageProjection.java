@@ -53,10 +53,11 @@ public final class ImageProjection implements Projection {
   @Override
   public void apply(Connection c, ConsumerRecord<String, Envelope> record, SpecificRecord event) throws SQLException {
     Timestamp at = Timestamp.from(record.value().getTime());
+    if (MetadefRows.apply(c, event, at)) return;
     if (event instanceof ImageCreated e) {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO images (id, owner, name, status, visibility, protected, "
-          + "disk_format, container_format, min_disk, min_ram, tags, properties, created_at, updated_at) "
-          + "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+          + "disk_format, container_format, min_disk, min_ram, tags, properties, created_at, updated_at, stream_key) "
+          + "VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
         s.setString(1, e.getImageId());
         s.setString(2, e.getOwnerProjectId());
         s.setString(3, e.getName());
@@ -70,12 +71,13 @@ public final class ImageProjection implements Projection {
         s.setString(11, properties(e.getProperties()));
         s.setTimestamp(12, at);
         s.setTimestamp(13, at);
+        s.setString(14, record.value().getStreamKey().isEmpty() ? e.getOwnerProjectId() : record.value().getStreamKey());
         s.executeUpdate();
       }
     } else if (event instanceof ImageUpdated e) {
       try (PreparedStatement s = c.prepareStatement("UPDATE images SET name = ?, visibility = ?, protected = ?, "
           + "disk_format = ?, container_format = ?, min_disk = ?, min_ram = ?, tags = ?, properties = ?::jsonb, "
-          + "updated_at = ? WHERE id = ?")) {
+          + "updated_at = ?, owner = coalesce(?, owner) WHERE id = ?")) {
         s.setString(1, e.getName());
         s.setString(2, e.getVisibility());
         s.setBoolean(3, e.getProtected$());
@@ -86,7 +88,8 @@ public final class ImageProjection implements Projection {
         s.setArray(8, c.createArrayOf("text", e.getTags().toArray()));
         s.setString(9, properties(e.getProperties()));
         s.setTimestamp(10, at);
-        s.setString(11, e.getImageId());
+        s.setString(11, e.getOwnerProjectId());
+        s.setString(12, e.getImageId());
         s.executeUpdate();
       }
     } else if (event instanceof ImageUploadStarted e) {

@@ -27,6 +27,8 @@ public final class Payloads {
       CreateRegion.class, UpdateRegion.class, DeleteRegion.class, CreateService.class, UpdateService.class,
       DeleteService.class, CreateEndpoint.class, UpdateEndpoint.class, DeleteEndpoint.class,
       CreateApplicationCredential.class, DeleteApplicationCredential.class,
+      CreateCredential.class, UpdateCredential.class, DeleteCredential.class,
+      CreatePolicy.class, UpdatePolicy.class, DeletePolicy.class, CreateTrust.class, DeleteTrust.class,
       // identity events
       ProjectCreated.class, ProjectUpdated.class, ProjectDeleted.class,
       UserCreated.class, UserUpdated.class, UserPasswordChanged.class, UserDeleted.class,
@@ -38,6 +40,8 @@ public final class Payloads {
       RegionCreated.class, RegionUpdated.class, RegionDeleted.class, ServiceCreated.class, ServiceUpdated.class,
       ServiceDeleted.class, EndpointCreated.class, EndpointUpdated.class, EndpointDeleted.class,
       ApplicationCredentialCreated.class, ApplicationCredentialDeleted.class,
+      CredentialCreated.class, CredentialUpdated.class, CredentialDeleted.class,
+      PolicyCreated.class, PolicyUpdated.class, PolicyDeleted.class, TrustCreated.class, TrustDeleted.class,
       // image
       CreateImage.class, UpdateImage.class, DeleteImage.class,
       StartImageUpload.class, CompleteImageUpload.class, AbortImageUpload.class,

@@ -15,6 +15,7 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.PasswordHasher;
 import dev.skyledger.platform.auth.RevocationFeed;
 import dev.skyledger.platform.auth.RevocationList;
+import dev.skyledger.platform.auth.SecretBox;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.auth.TokenCodec;
 import dev.skyledger.platform.auth.TokenKeys;
@@ -224,8 +225,9 @@ public final class Cloud implements AutoCloseable {
         return hostDirectory.byName(hostId).flatMap(h -> consoles.read(h.consoleUrl(), serverId, lines));
       }
     };
+    SecretBox secrets = SecretBox.loadOrCreate(config.keyDir());
     IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,
-        config.tokenLifetime(), config.security());
+        config.tokenLifetime(), config.security(), secrets);
     running.add(0, identityWrites);
     CommandApi commandApi = new CommandApi(identityWrites,
         new ImageWriteRoutes(authenticator, sender, images, imageJson, imageStore, config.imageMaxBytes(),
@@ -234,7 +236,7 @@ public final class Cloud implements AutoCloseable {
         new ComputeWriteRoutes(authenticator, sender, new ComputeWriteRoutes.Reads(computeCatalog, images, networks, servers,
             serverReads::showGroup, computeHosts), computeJson, new ComputeWriteRoutes.Endpoints(catalog.url("/compute/v2.1"),
             catalog.url("/image"), catalog.url("/network"))));
-    QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render),
+    QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render, secrets),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore, new ImageSchemaRoutes(authenticator),
             new MetadefReadRoutes(authenticator, metadefs, metadefJson)),
         new NetworkReadRoutes(authenticator, networks, networkJson, catalog,

@@ -99,7 +99,10 @@ final class AppCredentialController {
     return a.roleIds().stream().map(directory::role).flatMap(java.util.Optional::stream).toList();
   }
 
-  /** The roles asked for by id or name, or all of the token's. */
+  /**
+   * The roles asked for by id or name, or all of the token's; whether the user holds them on the
+   * project now is decided by the identity decider (a role granted after the token was issued counts).
+   */
   private List<String> roles(JsonBody a, TokenClaims caller) {
     JsonNode asked = a.node().get("roles");
     if (asked == null || asked.isNull()) return caller.roles().stream().map(Role::id).toList();
@@ -108,9 +111,11 @@ final class AppCredentialController {
     for (JsonNode role : asked) {
       String id = role.path("id").asText(null);
       String name = role.path("name").asText(null);
-      String found = caller.roles().stream().filter(r -> r.id().equals(id) || r.name().equals(name)).map(Role::id)
-          .findFirst().orElseThrow(() -> ApiException.forbidden("You are not authorized to perform the requested "
-              + "action: the role " + (id != null ? id : name) + " is not one your token holds."));
+      if (id == null && name == null) {
+        throw ApiException.badRequest("Invalid input for field 'application_credential.roles': each names an id or a name.");
+      }
+      String found = id != null ? id : directory.roles(name).stream().map(IdentityDirectory.Role::id).findFirst()
+          .orElseThrow(() -> ApiException.notFound("Could not find role: " + name + "."));
       if (!ids.contains(found)) ids.add(found);
     }
     return ids;

@@ -80,7 +80,23 @@ final class AuthController {
     }
     Scope scope = scope(auth, user);
     List<Role> roles = new ArrayList<>();
-    if (scope.kind() != null) {
+    if (scope.trust() != null) {
+      // the roles delegated that the trustor still holds; the token acts as the trustor when it impersonates
+      IdentityDirectory.Trust trust = scope.trust();
+      for (IdentityDirectory.Role r : directory.effectiveRoles(trust.trustorUserId(), scope.kind(), scope.id())) {
+        if (trust.roleIds().contains(r.id())) roles.add(new Role(r.id(), r.name()));
+      }
+      if (roles.size() < trust.roleIds().size()) {
+        throw ApiException.unauthorized("The trustor no longer holds every role the trust delegates.");
+      }
+      if (trust.impersonation()) {
+        user = directory.user(trust.trustorUserId()).filter(IdentityDirectory.User::enabled)
+            .orElseThrow(() -> ApiException.unauthorized(AUTH_FAILED));
+      }
+      if (trust.expiresAt() != null && trust.expiresAt().isBefore(expiresAt)) {
+        expiresAt = trust.expiresAt().truncatedTo(ChronoUnit.MILLIS);
+      }
+    } else if (scope.kind() != null) {
       for (IdentityDirectory.Role r : directory.effectiveRoles(user.id(), scope.kind(), scope.id())) {
         roles.add(new Role(r.id(), r.name()));
       }
@@ -99,7 +115,8 @@ final class AuthController {
         List.copyOf(roles), List.copyOf(allMethods), now, expiresAt,
         scope.domain().map(IdentityDirectory.Domain::id).orElse(null),
         scope.domain().map(IdentityDirectory.Domain::name).orElse(null),
-        Grant.SYSTEM.equals(scope.kind()));
+        Grant.SYSTEM.equals(scope.kind()), scope.trust() == null ? null : new TokenClaims.TrustScope(scope.trust().id(),
+            scope.trust().trustorUserId(), scope.trust().trusteeUserId(), scope.trust().impersonation()));
     String token = tokens.sign(claims);
     ctx.status(201);
     ctx.header("X-Subject-Token", token);
@@ -173,8 +190,12 @@ final class AuthController {
 
   /** What a token is scoped to: {@code kind} a {@link Grant} target type and {@code id}, or both null. */
   private record Scope(String kind, String id, Optional<IdentityDirectory.Project> project,
-                       Optional<IdentityDirectory.Domain> domain) {
-    static final Scope NONE = new Scope(null, null, Optional.empty(), Optional.empty());
+                       Optional<IdentityDirectory.Domain> domain, IdentityDirectory.Trust trust) {
+    static final Scope NONE = new Scope(null, null, Optional.empty(), Optional.empty(), null);
+
+    Scope(String kind, String id, Optional<IdentityDirectory.Project> project, Optional<IdentityDirectory.Domain> domain) {
+      this(kind, id, project, domain, null);
+    }
   }
 
   private Scope scope(JsonBody auth, IdentityDirectory.User user) {
@@ -187,7 +208,18 @@ final class AuthController {
           .orElse(Scope.NONE);
     }
     JsonBody scope = auth.object("scope");
-    if (scope.has("OS-TRUST:trust")) throw ApiException.badRequest("Trust-scoped tokens are not supported.");
+    if (scope.has("OS-TRUST:trust")) {
+      String trustId = scope.object("OS-TRUST:trust").string("id");
+      IdentityDirectory.Trust trust = directory.trust(trustId)
+          .filter(t -> t.trusteeUserId().equals(user.id()))
+          .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(commands.clock().instant()))
+          .orElseThrow(() -> ApiException.unauthorized("Could not find trust: " + trustId + "."));
+      IdentityDirectory.Project project = trust.projectId() == null ? null : directory.project(trust.projectId())
+          .filter(p -> p.enabled() && domainEnabled(p.domainId()))
+          .orElseThrow(() -> ApiException.unauthorized("Project " + trust.projectId() + " is disabled."));
+      if (project == null) throw ApiException.unauthorized("A trust without a project gives no token.");
+      return new Scope(Grant.PROJECT, project.id(), Optional.of(project), Optional.empty(), trust);
+    }
     if (scope.has("system")) {
       if (!scope.object("system").optionalBoolean("all").orElse(false)) {
         throw ApiException.badRequest("Invalid input for field 'auth.scope.system': expected {\"all\": true}.");

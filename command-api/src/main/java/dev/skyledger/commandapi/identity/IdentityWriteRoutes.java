@@ -2,6 +2,7 @@ package dev.skyledger.commandapi.identity;
 
 import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.PasswordHasher;
+import dev.skyledger.platform.auth.SecretBox;
 import dev.skyledger.platform.auth.TokenCodec;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.config.SkyConfig;
@@ -24,11 +25,13 @@ public final class IdentityWriteRoutes implements AutoCloseable {
   private final GroupCommandController groups;
   private final CatalogCommandController catalog;
   private final AppCredentialController appCredentials;
+  private final CredentialController credentials;
+  private final TrustController trusts;
   private final PasswordCheck passwords;
 
   public IdentityWriteRoutes(CommandSender sender, IdentityDirectory directory, IdentityJson render, TokenCodec tokens,
                              Authenticator authenticator, PasswordHasher hasher, Duration tokenLifetime,
-                             SkyConfig.Security security) {
+                             SkyConfig.Security security, SecretBox box) {
     IdentityCommands commands = new IdentityCommands(sender);
     this.passwords = new PasswordCheck(hasher, commands, security);
     this.auth = new AuthController(directory, render, tokens, authenticator, passwords, commands, tokenLifetime, hasher);
@@ -39,6 +42,8 @@ public final class IdentityWriteRoutes implements AutoCloseable {
     this.groups = new GroupCommandController(authenticator, commands, directory, render);
     this.catalog = new CatalogCommandController(authenticator, commands, directory, render);
     this.appCredentials = new AppCredentialController(authenticator, commands, directory, render, hasher);
+    this.credentials = new CredentialController(authenticator, commands, directory, render, box);
+    this.trusts = new TrustController(authenticator, commands, directory, render);
   }
 
   public void routes(JavalinConfig config) {
@@ -69,6 +74,16 @@ public final class IdentityWriteRoutes implements AutoCloseable {
     r.delete(V3 + "/groups/{id}/users/{user}", groups::removeUser);
     r.post(V3 + "/users/{id}/application_credentials", appCredentials::create);
     r.delete(V3 + "/users/{id}/application_credentials/{credential}", appCredentials::delete);
+    r.post(V3 + "/OS-TRUST/trusts", trusts::create);
+    r.delete(V3 + "/OS-TRUST/trusts/{id}", trusts::delete);
+    r.post(V3 + "/credentials", credentials::create);
+    r.patch(V3 + "/credentials/{id}", credentials::update);
+    r.delete(V3 + "/credentials/{id}", credentials::delete);
+    r.post(V3 + "/users/{id}/credentials/OS-EC2", credentials::createEc2);
+    r.delete(V3 + "/users/{id}/credentials/OS-EC2/{access}", credentials::deleteEc2);
+    r.post(V3 + "/policies", credentials::createPolicy);
+    r.patch(V3 + "/policies/{id}", credentials::updatePolicy);
+    r.delete(V3 + "/policies/{id}", credentials::deletePolicy);
     r.post(V3 + "/regions", catalog::createRegion);
     r.put(V3 + "/regions/{id}", catalog::createRegion);
     r.patch(V3 + "/regions/{id}", catalog::updateRegion);

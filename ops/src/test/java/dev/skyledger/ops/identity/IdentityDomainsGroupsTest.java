@@ -308,4 +308,114 @@ class IdentityDomainsGroupsTest {
     ok(http.send("DELETE", path + "/" + credential.path("id").asText(), token, null), 204);
     assertEquals(401, http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth))).status());
   }
+
+  @Test
+  void credentialsAreKeptSealedAndEc2KeysAreMadeListedAndRemovedByTheirUser() throws InterruptedException {
+    String project = admin.createProject(unique("ec2")).path("id").asText();
+    String user = create("user", obj("name", unique("ivy"), "password", "pw-ivy"));
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + admin.roleId("member"), null), 204);
+    String token = token(user, "pw-ivy", obj("project", obj("id", project)));
+    String ec2 = "/identity/v3/users/" + user + "/credentials/OS-EC2";
+
+    HttpClientForTests.Response made = http.send("POST", ec2, token, json(obj("tenant_id", project)));
+    assertEquals(201, made.status(), made.raw().body());
+    String access = made.json().path("credential").path("access").asText();
+    String secret = made.json().path("credential").path("secret").asText();
+    JsonNode listed = ok(http.send("GET", ec2, token, null), 200).path("credentials");
+    assertEquals(secret, listed.get(0).path("secret").asText());
+    assertEquals(project, ok(http.send("GET", ec2 + "/" + access, token, null), 200).path("credential")
+        .path("tenant_id").asText());
+    assertEquals(403, http.send("GET", "/identity/v3/users/" + create("user", obj("name", unique("y")))
+        + "/credentials/OS-EC2", token, null).status(), "another user's keys are not listed");
+
+    // the secret is on the log only sealed
+    String requestId = made.header("x-openstack-request-id");
+    JsonNode events = null;
+    for (int i = 0; i < 100 && (events == null || events.size() == 0); i++) {
+      events = ok(http.send("GET", "/ops/v1/audit/events?request_id=" + requestId, admin.token(), null), 200)
+          .path("events");
+      if (events.size() == 0) Thread.sleep(100);
+    }
+    assertEquals("CredentialCreated", events.get(0).path("type").asText(), events.toString());
+    assertFalse(events.toString().contains(secret), "the audit trail must not show the secret");
+
+    ok(http.send("DELETE", ec2 + "/" + access, token, null), 204);
+    assertEquals(404, http.send("GET", ec2 + "/" + access, token, null).status());
+
+    // the general credentials API, with an ec2 blob whose access key names it
+    String blob = "{\"access\": \"a-" + unique("k") + "\", \"secret\": \"s\"}";
+    JsonNode credential = ok(call("POST", "/credentials", obj("credential", obj("user_id", user, "project_id", project,
+        "type", "ec2", "blob", blob))), 201).path("credential");
+    assertEquals(blob, credential.path("blob").asText());
+    assertEquals(400, call("POST", "/credentials", obj("credential", obj("user_id", user, "project_id", project,
+        "type", "ec2", "blob", "not json"))).status());
+    ok(call("PATCH", "/credentials/" + credential.path("id").asText(), obj("credential", obj("type", "cert",
+        "blob", "-----BEGIN CERTIFICATE-----"))), 200);
+    assertEquals("cert", ok(call("GET", "/credentials/" + credential.path("id").asText(), null), 200)
+        .path("credential").path("type").asText());
+    ok(call("DELETE", "/credentials/" + credential.path("id").asText(), null), 204);
+  }
+
+  @Test
+  void policyDocumentsAreStoredAndServedToAdminsOnly() {
+    JsonNode policy = ok(call("POST", "/policies", obj("policy", obj("type", "application/json",
+        "blob", "{\"default\": \"\"}"))), 201).path("policy");
+    String id = policy.path("id").asText();
+    ok(call("PATCH", "/policies/" + id, obj("policy", obj("type", "text/plain"))), 200);
+    JsonNode shown = ok(call("GET", "/policies/" + id, null), 200).path("policy");
+    assertEquals("text/plain", shown.path("type").asText());
+    assertEquals("{\"default\": \"\"}", shown.path("blob").asText());
+    String user = create("user", obj("name", unique("jo"), "password", "pw-jo"));
+    String project = admin.createProject(unique("pol")).path("id").asText();
+    ok(call("PUT", "/projects/" + project + "/users/" + user + "/roles/" + admin.roleId("member"), null), 204);
+    assertEquals(403, http.send("GET", "/identity/v3/policies", token(user, "pw-jo", obj("project", obj("id", project))),
+        null).status());
+    ok(call("DELETE", "/policies/" + id, null), 204);
+    assertEquals(404, call("GET", "/policies/" + id, null).status());
+  }
+
+  @Test
+  void aTrusteeActsWithTheRolesATrustorDelegatedAndNoMore() {
+    String project = admin.createProject(unique("trust")).path("id").asText();
+    String trustor = create("user", obj("name", unique("kim"), "password", "pw-kim"));
+    String trustee = create("user", obj("name", unique("lee"), "password", "pw-lee"));
+    String member = admin.roleId("member");
+    String reader = admin.roleId("reader");
+    ok(call("PUT", "/projects/" + project + "/users/" + trustor + "/roles/" + member, null), 204);
+    ok(call("PUT", "/projects/" + project + "/users/" + trustor + "/roles/" + reader, null), 204);
+    String trustorToken = token(trustor, "pw-kim", obj("project", obj("id", project)));
+
+    HttpClientForTests.Response made = http.send("POST", "/identity/v3/OS-TRUST/trusts", trustorToken, json(obj("trust",
+        obj("trustor_user_id", trustor, "trustee_user_id", trustee, "project_id", project, "impersonation", true,
+            "roles", List.of(obj("name", "reader")), "expires_at", "2099-01-01T00:00:00Z"))));
+    assertEquals(201, made.status(), made.raw().body());
+    String trust = made.json().path("trust").path("id").asText();
+    assertEquals("2099-01-01T00:00:00.000000Z", made.json().path("trust").path("expires_at").asText());
+    assertEquals(403, http.send("POST", "/identity/v3/OS-TRUST/trusts", trustorToken, json(obj("trust",
+        obj("trustor_user_id", trustee, "trustee_user_id", trustor, "project_id", project, "impersonation", false))))
+        .status(), "only the trustor makes a trust");
+    assertEquals(200, http.send("HEAD", "/identity/v3/OS-TRUST/trusts/" + trust + "/roles/" + reader, trustorToken, null)
+        .status());
+    assertEquals(404, http.send("GET", "/identity/v3/OS-TRUST/trusts/" + trust + "/roles/" + member, trustorToken, null)
+        .status());
+
+    String trusteeToken = token(trustee, "pw-lee", null);
+    Map<String, Object> auth = obj("identity", obj("methods", List.of("token"), "token", obj("id", trusteeToken)),
+        "scope", obj("OS-TRUST:trust", obj("id", trust)));
+    HttpClientForTests.Response issued = http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth)));
+    assertEquals(201, issued.status(), issued.raw().body());
+    JsonNode token = issued.json().path("token");
+    assertEquals(trustor, token.path("user").path("id").asText(), "impersonation: the token acts as the trustor");
+    assertEquals(List.of("reader"), roleNames(issued.header("X-Subject-Token")));
+    assertEquals(trust, token.path("OS-TRUST:trust").path("id").asText());
+
+    String otherToken = token(create("user", obj("name", unique("mo"), "password", "pw-mo")), "pw-mo", null);
+    Map<String, Object> stranger = obj("identity", obj("methods", List.of("token"), "token", obj("id", otherToken)),
+        "scope", obj("OS-TRUST:trust", obj("id", trust)));
+    assertEquals(401, http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", stranger))).status(),
+        "only the trustee uses a trust");
+
+    ok(http.send("DELETE", "/identity/v3/OS-TRUST/trusts/" + trust, trustorToken, null), 204);
+    assertEquals(401, http.send("POST", "/identity/v3/auth/tokens", null, json(obj("auth", auth))).status());
+  }
 }

@@ -58,6 +58,10 @@ class IdentityReplayTest {
       Map.entry("regions", "id"),
       Map.entry("services", "id"),
       Map.entry("endpoints", "id"),
+      Map.entry("application_credentials", "id"),
+      Map.entry("credentials", "id"),
+      Map.entry("policies", "id"),
+      Map.entry("trusts", "id"),
       Map.entry("revoked_tokens", "audit_id"),
       Map.entry("stream_positions", "stream_key"));
 

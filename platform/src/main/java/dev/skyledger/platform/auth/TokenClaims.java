@@ -22,14 +22,18 @@ public record TokenClaims(
     Instant expiresAt,
     String domainId,
     String domainName,
-    boolean system) {
+    boolean system,
+    TrustScope trust) {
+
+  /** A token a trustee got through a trust: whose roles it carries, and as whom it acts. */
+  public record TrustScope(String id, String trustorUserId, String trusteeUserId, boolean impersonation) {}
 
   /** A project-scoped or unscoped token. */
   public TokenClaims(String auditId, String userId, String userName, String userDomainId, String projectId,
                      String projectName, String projectDomainId, List<Role> roles, List<String> methods,
                      Instant issuedAt, Instant expiresAt) {
     this(auditId, userId, userName, userDomainId, projectId, projectName, projectDomainId, roles, methods, issuedAt,
-        expiresAt, null, null, false);
+        expiresAt, null, null, false, null);
   }
 
   /** Scoped to a project (what every service but identity needs). */

@@ -52,6 +52,10 @@ public final class TokenCodec {
       node.put("dn", claims.domainName());
     }
     if (claims.system()) node.put("sys", true);
+    if (claims.trust() != null) {
+      node.putObject("tr").put("id", claims.trust().id()).put("or", claims.trust().trustorUserId())
+          .put("ee", claims.trust().trusteeUserId()).put("imp", claims.trust().impersonation());
+    }
     ArrayNode roles = node.putArray("r");
     for (Role role : claims.roles()) roles.addObject().put("id", role.id()).put("n", role.name());
     ArrayNode methods = node.putArray("m");
@@ -91,7 +95,10 @@ public final class TokenCodec {
           node.path("ud").asText(), text(node, "pid"), text(node, "pn"), text(node, "pd"),
           List.copyOf(roles), List.copyOf(methods),
           Instant.ofEpochMilli(node.path("iat").asLong()), Instant.ofEpochMilli(node.path("exp").asLong()),
-          text(node, "did"), text(node, "dn"), node.path("sys").asBoolean(false)));
+          text(node, "did"), text(node, "dn"), node.path("sys").asBoolean(false),
+          node.has("tr") ? new TokenClaims.TrustScope(node.path("tr").path("id").asText(),
+              node.path("tr").path("or").asText(), node.path("tr").path("ee").asText(),
+              node.path("tr").path("imp").asBoolean()) : null));
     } catch (IllegalArgumentException | GeneralSecurityException | java.io.IOException e) {
       return Optional.empty();
     }

@@ -36,6 +36,11 @@ final class IdentityDecider {
     }
     if (command instanceof CreateApplicationCredential c) return createAppCredential(c, actor, s);
     if (command instanceof DeleteApplicationCredential c) return deleteAppCredential(c, actor, s);
+    if (command instanceof CreateTrust c) return CredentialDecisions.createTrust(c, actor, s);
+    if (command instanceof DeleteTrust c) return CredentialDecisions.deleteTrust(c, actor, s);
+    if (command instanceof CreateCredential c) return CredentialDecisions.create(c, actor, s);
+    if (command instanceof UpdateCredential c) return CredentialDecisions.update(c, actor, s);
+    if (command instanceof DeleteCredential c) return CredentialDecisions.delete(c, actor, s);
     if (!isAdmin(actor, s)) {
       return Decision.forbidden("You are not authorized to perform the requested action: admin required.");
     }
@@ -60,6 +65,9 @@ final class IdentityDecider {
     if (command instanceof UnassignRole c) return RoleDecisions.unassignRole(c, s);
     if (command instanceof CreateImpliedRole c) return RoleDecisions.createImpliedRole(c, s);
     if (command instanceof DeleteImpliedRole c) return RoleDecisions.deleteImpliedRole(c, s);
+    if (command instanceof CreatePolicy c) return CredentialDecisions.createPolicy(c, s);
+    if (command instanceof UpdatePolicy c) return CredentialDecisions.updatePolicy(c, s);
+    if (command instanceof DeletePolicy c) return CredentialDecisions.deletePolicy(c, s);
     if (command instanceof CreateRegion c) return CatalogDecisions.createRegion(c, s);
     if (command instanceof UpdateRegion c) return CatalogDecisions.updateRegion(c, s);
     if (command instanceof DeleteRegion c) return CatalogDecisions.deleteRegion(c, s);
@@ -235,6 +243,8 @@ final class IdentityDecider {
         s.assignmentsOfUser(u.id()).forEach(s::unassign);
         s.groupsOf(u.id()).forEach(g -> s.leave(g, u.id()));
         s.appCredentialsOf(u.id()).forEach(id -> s.appCredential(id).ifPresent(s::deleteAppCredential));
+        s.credentialsOf(u.id()).forEach(id -> s.credential(id).ifPresent(s::deleteCredential));
+        s.trustsOf(u.id()).forEach(id -> s.trust(id).ifPresent(s::deleteTrust));
         s.deleteUser(u);
       });
     } else if (event instanceof GroupCreated e) {
@@ -286,6 +296,22 @@ final class IdentityDecider {
           e.getRegionId(), e.getEnabled()));
     } else if (event instanceof EndpointDeleted e) {
       s.endpoint(e.getEndpointId()).ifPresent(s::deleteEndpoint);
+    } else if (event instanceof TrustCreated e) {
+      s.putTrust(new IdentityState.Trust(e.getTrustId(), e.getTrustorUserId(), e.getTrusteeUserId(), e.getProjectId()));
+    } else if (event instanceof TrustDeleted e) {
+      s.trust(e.getTrustId()).ifPresent(s::deleteTrust);
+    } else if (event instanceof CredentialCreated e) {
+      s.putCredential(new IdentityState.Credential(e.getCredentialId(), e.getUserId(), e.getProjectId(), e.getType()));
+    } else if (event instanceof CredentialUpdated e) {
+      s.putCredential(new IdentityState.Credential(e.getCredentialId(), e.getUserId(), e.getProjectId(), e.getType()));
+    } else if (event instanceof CredentialDeleted e) {
+      s.credential(e.getCredentialId()).ifPresent(s::deleteCredential);
+    } else if (event instanceof PolicyCreated e) {
+      s.putPolicy(e.getPolicyId(), e.getType(), e.getBlob());
+    } else if (event instanceof PolicyUpdated e) {
+      s.putPolicy(e.getPolicyId(), e.getType(), e.getBlob());
+    } else if (event instanceof PolicyDeleted e) {
+      s.deletePolicy(e.getPolicyId());
     } else if (event instanceof ApplicationCredentialCreated e) {
       s.putAppCredential(new IdentityState.AppCredential(e.getCredentialId(), e.getUserId(), e.getName()));
     } else if (event instanceof ApplicationCredentialDeleted e) {
@@ -329,6 +355,14 @@ final class IdentityDecider {
     if (event instanceof UserRemovedFromGroup e) return e.getGroupId();
     if (event instanceof RoleImplied e) return e.getPriorRoleId();
     if (event instanceof ApplicationCredentialCreated e) return e.getCredentialId();
+    if (event instanceof TrustCreated e) return e.getTrustId();
+    if (event instanceof TrustDeleted e) return e.getTrustId();
+    if (event instanceof CredentialCreated e) return e.getCredentialId();
+    if (event instanceof CredentialUpdated e) return e.getCredentialId();
+    if (event instanceof CredentialDeleted e) return e.getCredentialId();
+    if (event instanceof PolicyCreated e) return e.getPolicyId();
+    if (event instanceof PolicyUpdated e) return e.getPolicyId();
+    if (event instanceof PolicyDeleted e) return e.getPolicyId();
     if (event instanceof ApplicationCredentialDeleted e) return e.getCredentialId();
     if (event instanceof RegionCreated e) return e.getRegionId();
     if (event instanceof RegionUpdated e) return e.getRegionId();

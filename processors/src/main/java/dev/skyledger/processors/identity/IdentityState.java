@@ -366,6 +366,66 @@ final class IdentityState {
     kv.delete("acu/" + c.userId() + "/" + c.id());
   }
 
+  // --- credentials and policies
+
+  record Credential(String id, String userId, String projectId, String type) {}
+
+  Optional<Credential> credential(String id) {
+    return read("cr/" + id, Credential.class);
+  }
+
+  List<String> credentialsOf(String userId) {
+    return values("cru/" + userId + "/");
+  }
+
+  void putCredential(Credential c) {
+    credential(c.id()).ifPresent(this::deleteCredential);
+    write("cr/" + c.id(), c);
+    kv.put("cru/" + c.userId() + "/" + c.id(), c.id());
+  }
+
+  void deleteCredential(Credential c) {
+    kv.delete("cr/" + c.id());
+    kv.delete("cru/" + c.userId() + "/" + c.id());
+  }
+
+  boolean policy(String id) {
+    return kv.get("po/" + id).isPresent();
+  }
+
+  void putPolicy(String id, String type, String blob) {
+    kv.put("po/" + id, type);
+  }
+
+  void deletePolicy(String id) {
+    kv.delete("po/" + id);
+  }
+
+  // --- trusts
+
+  record Trust(String id, String trustorUserId, String trusteeUserId, String projectId) {}
+
+  Optional<Trust> trust(String id) {
+    return read("tr/" + id, Trust.class);
+  }
+
+  /** The trusts a user is trustor or trustee of. */
+  List<String> trustsOf(String userId) {
+    return values("tru/" + userId + "/");
+  }
+
+  void putTrust(Trust t) {
+    write("tr/" + t.id(), t);
+    kv.put("tru/" + t.trustorUserId() + "/" + t.id(), t.id());
+    kv.put("tru/" + t.trusteeUserId() + "/" + t.id(), t.id());
+  }
+
+  void deleteTrust(Trust t) {
+    kv.delete("tr/" + t.id());
+    kv.delete("tru/" + t.trustorUserId() + "/" + t.id());
+    kv.delete("tru/" + t.trusteeUserId() + "/" + t.id());
+  }
+
   // --- grants
 
   boolean granted(Assignment a) {

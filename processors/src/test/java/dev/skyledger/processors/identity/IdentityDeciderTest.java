@@ -605,6 +605,33 @@ class IdentityDeciderTest {
     assertAccepted(decide(new CreateImpliedRole("r-acme", ADMIN_ROLE)));
   }
 
+  @Test
+  void givenBobsCredential_whenAnotherMemberTouchesIt_thenRejectedWith403AndBobAndAdminsMay() {
+    givenAliceAdminAndBobMember();
+    given(new UserCreated("u-carol", DOMAIN, "carol", null, null, null, true, null, null));
+    Actor carol = actor("u-carol", "carol", DEMO_PROJECT, "member");
+    Decision made = IdentityDecider.decide(new CreateCredential("c-1", BOB, DEMO_PROJECT, "ec2", "sb1:x"), BOB_AS_MEMBER, state);
+    assertAccepted(made);
+    given(made.events());
+
+    assertRejected(403, IdentityDecider.decide(new DeleteCredential("c-1"), carol, state));
+    assertRejected(403, IdentityDecider.decide(new CreateCredential("c-2", BOB, DEMO_PROJECT, "ec2", "sb1:y"), carol, state));
+    assertAccepted(IdentityDecider.decide(new DeleteCredential("c-1"), ALICE_AS_ADMIN, state));
+    given(new UserDeleted(BOB));
+    assertTrue(state.credential("c-1").isEmpty(), "a user's credentials go with them");
+  }
+
+  @Test
+  void givenApplicationCredential_whenMadeForAnotherUserOrWithRolesNotHeld_thenRejected() {
+    givenAliceAdminAndBobMember();
+    CreateApplicationCredential mine = new CreateApplicationCredential("ac-1", BOB, DEMO_PROJECT, "ci", null, "h", null,
+        List.of(MEMBER_ROLE), false);
+    assertAccepted(IdentityDecider.decide(mine, BOB_AS_MEMBER, state));
+    assertRejected(403, IdentityDecider.decide(mine, ALICE_AS_ADMIN, state));
+    CreateApplicationCredential greedy = CreateApplicationCredential.newBuilder(mine).setRoleIds(List.of(ADMIN_ROLE)).build();
+    assertRejected(403, IdentityDecider.decide(greedy, BOB_AS_MEMBER, state));
+  }
+
   private Decision decide(SpecificRecord command) {
     return IdentityDecider.decide(command, ALICE_AS_ADMIN, state);
   }

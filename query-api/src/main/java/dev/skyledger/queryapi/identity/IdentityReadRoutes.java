@@ -2,6 +2,7 @@ package dev.skyledger.queryapi.identity;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.platform.auth.Authenticator;
+import dev.skyledger.platform.auth.SecretBox;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
 import dev.skyledger.views.identity.EffectiveGrants;
@@ -25,8 +26,10 @@ public final class IdentityReadRoutes {
   private final Authenticator auth;
   private final IdentityDirectory directory;
   private final IdentityJson render;
+  private final SecretBox box;
 
-  public IdentityReadRoutes(Authenticator auth, IdentityDirectory directory, IdentityJson render) {
+  public IdentityReadRoutes(Authenticator auth, IdentityDirectory directory, IdentityJson render, SecretBox box) {
+    this.box = box;
     this.auth = auth;
     this.directory = directory;
     this.render = render;
@@ -81,6 +84,18 @@ public final class IdentityReadRoutes {
     }
     r.get(V3 + "/domains", this::listDomains);
     r.get(V3 + "/domains/{id}", this::showDomain);
+    r.get(V3 + "/OS-TRUST/trusts", this::listTrusts);
+    r.get(V3 + "/OS-TRUST/trusts/{id}", this::showTrust);
+    r.get(V3 + "/OS-TRUST/trusts/{id}/roles", this::trustRoles);
+    r.get(V3 + "/OS-TRUST/trusts/{id}/roles/{role}", ctx -> trustRole(ctx, true));
+    r.head(V3 + "/OS-TRUST/trusts/{id}/roles/{role}", ctx -> trustRole(ctx, false));
+    r.get(V3 + "/credentials", this::listCredentials);
+    r.get(V3 + "/credentials/{id}", this::showCredential);
+    r.get(V3 + "/users/{id}/credentials/OS-EC2", this::listEc2);
+    r.get(V3 + "/users/{id}/credentials/OS-EC2/{access}", this::showEc2);
+    r.get(V3 + "/policies", ctx -> list(ctx, "policies", directory.policies(ctx.queryParam("type")).stream()
+        .map(render::policy).toList()));
+    r.get(V3 + "/policies/{id}", ctx -> show(ctx, "policy", directory.policy(ctx.pathParam("id")).map(render::policy)));
     r.get(V3 + "/regions", ctx -> list(ctx, "regions", directory.regions(ctx.queryParam("parent_region_id")).stream()
         .map(render::region).toList()));
     r.get(V3 + "/regions/{id}", ctx -> show(ctx, "region", directory.region(ctx.pathParam("id")).map(render::region)));
@@ -91,6 +106,88 @@ public final class IdentityReadRoutes {
         ctx.queryParam("interface"), ctx.queryParam("region_id")).stream().map(render::endpoint).toList()));
     r.get(V3 + "/endpoints/{id}", ctx -> show(ctx, "endpoint",
         directory.endpoint(ctx.pathParam("id")).map(render::endpoint)));
+  }
+
+  /** An admin lists every trust; anyone else those they are trustor or trustee of (and must filter so). */
+  private void listTrusts(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String trustor = ctx.queryParam("trustor_user_id");
+    String trustee = ctx.queryParam("trustee_user_id");
+    if (!caller.isAdmin() && !caller.userId().equals(trustor) && !caller.userId().equals(trustee)) {
+      throw ApiException.forbidden("You are not authorized to perform the requested action: identity:list_trusts.");
+    }
+    json(ctx, render.collection("trusts", "OS-TRUST/trusts", directory.trusts(trustor, trustee).stream()
+        .map(t -> render.trust(t, trustRolesOf(t))).toList()));
+  }
+
+  private IdentityDirectory.Trust trust(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    return directory.trust(id)
+        .filter(t -> caller.isAdmin() || t.trustorUserId().equals(caller.userId()) || t.trusteeUserId().equals(caller.userId()))
+        .orElseThrow(() -> ApiException.notFound("Could not find trust: " + id + "."));
+  }
+
+  private List<IdentityDirectory.Role> trustRolesOf(IdentityDirectory.Trust t) {
+    return t.roleIds().stream().map(directory::role).flatMap(java.util.Optional::stream).toList();
+  }
+
+  private void showTrust(Context ctx) {
+    IdentityDirectory.Trust t = trust(ctx);
+    json(ctx, render.single("trust", render.trust(t, trustRolesOf(t))));
+  }
+
+  private void trustRoles(Context ctx) {
+    IdentityDirectory.Trust t = trust(ctx);
+    json(ctx, render.collection("roles", "OS-TRUST/trusts/" + t.id() + "/roles",
+        trustRolesOf(t).stream().map(render::role).toList()));
+  }
+
+  private void trustRole(Context ctx, boolean body) {
+    IdentityDirectory.Trust t = trust(ctx);
+    String role = ctx.pathParam("role");
+    IdentityDirectory.Role found = trustRolesOf(t).stream().filter(r -> r.id().equals(role)).findFirst()
+        .orElseThrow(() -> ApiException.notFound("Could not find role: " + role + "."));
+    if (body) json(ctx, render.single("role", render.role(found)));
+    else ctx.status(200);
+  }
+
+  /** An admin sees every credential (filtered by user_id, type); anyone else their own. */
+  private void listCredentials(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String user = caller.isAdmin() ? ctx.queryParam("user_id") : caller.userId();
+    if (!caller.isAdmin() && ctx.queryParam("user_id") != null && !ctx.queryParam("user_id").equals(user)) {
+      json(ctx, render.collection("credentials", "credentials", List.of()));
+      return;
+    }
+    json(ctx, render.collection("credentials", "credentials", directory.credentials(user, ctx.queryParam("type"))
+        .stream().map(c -> render.credential(c, box.open(c.sealedBlob()))).toList()));
+  }
+
+  private void showCredential(Context ctx) {
+    TokenClaims caller = auth.caller(ctx);
+    String id = ctx.pathParam("id");
+    IdentityDirectory.Credential c = directory.credential(id)
+        .filter(found -> caller.isAdmin() || found.userId().equals(caller.userId()))
+        .orElseThrow(() -> ApiException.notFound("Could not find credential: " + id + "."));
+    json(ctx, render.single("credential", render.credential(c, box.open(c.sealedBlob()))));
+  }
+
+  private void listEc2(Context ctx) {
+    String user = ctx.pathParam("id");
+    selfOrAdmin(ctx, user, "identity:ec2_list_credentials");
+    json(ctx, render.collection("credentials", "users/" + user + "/credentials/OS-EC2",
+        directory.credentials(user, "ec2").stream().map(c -> render.ec2Credential(c, box.open(c.sealedBlob()))).toList()));
+  }
+
+  private void showEc2(Context ctx) {
+    String user = ctx.pathParam("id");
+    selfOrAdmin(ctx, user, "identity:ec2_get_credential");
+    String access = ctx.pathParam("access");
+    IdentityDirectory.Credential c = directory.credentials(user, "ec2").stream()
+        .filter(found -> render.ec2Credential(found, box.open(found.sealedBlob())).path("access").asText().equals(access))
+        .findFirst().orElseThrow(() -> ApiException.notFound("Could not find credential: " + access + "."));
+    json(ctx, render.single("credential", render.ec2Credential(c, box.open(c.sealedBlob()))));
   }
 
   /** An admin's list of catalog entries. */

@@ -44,6 +44,14 @@ public final class IdentityDirectory {
   public record AppCredential(String id, String userId, String projectId, String name, String description,
                               String secretHash, Instant expiresAt, List<String> roleIds, boolean unrestricted) {}
 
+  /** {@code sealedBlob}: as stored, sealed; the API opens it to answer. */
+  public record Credential(String id, String userId, String projectId, String type, String sealedBlob) {}
+
+  public record Policy(String id, String type, String blob) {}
+
+  public record Trust(String id, String trustorUserId, String trusteeUserId, String projectId, List<String> roleIds,
+                      boolean impersonation, Instant expiresAt) {}
+
   /** Filters of a list; null means any. */
   public record Filter(String name, Boolean enabled, String domainId) {}
 
@@ -286,6 +294,54 @@ public final class IdentityDirectory {
     return new AppCredential(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
         r.getString(6), expires == null ? null : expires.toInstant(),
         roles == null ? List.of() : List.of((String[]) roles.getArray()), r.getBoolean(9));
+  }
+
+  // --- credentials and policies
+
+  public Optional<Credential> credential(String id) {
+    return one("SELECT id, user_id, project_id, type, sealed_blob FROM " + schema() + ".credentials WHERE id = ?",
+        this::credential, id);
+  }
+
+  public List<Credential> credentials(String userId, String type) {
+    return list("SELECT id, user_id, project_id, type, sealed_blob FROM " + schema() + ".credentials "
+        + "WHERE (?::text IS NULL OR user_id = ?) AND (?::text IS NULL OR type = ?) ORDER BY id", this::credential,
+        userId, userId, type, type);
+  }
+
+  public Optional<Policy> policy(String id) {
+    return one("SELECT id, type, blob FROM " + schema() + ".policies WHERE id = ?",
+        r -> new Policy(r.getString(1), r.getString(2), r.getString(3)), id);
+  }
+
+  public List<Policy> policies(String type) {
+    return list("SELECT id, type, blob FROM " + schema() + ".policies WHERE (?::text IS NULL OR type = ?) ORDER BY id",
+        r -> new Policy(r.getString(1), r.getString(2), r.getString(3)), type, type);
+  }
+
+  private static final String TRUST_COLUMNS = "id, trustor_user_id, trustee_user_id, project_id, role_ids, "
+      + "impersonation, expires_at";
+
+  public Optional<Trust> trust(String id) {
+    return one("SELECT " + TRUST_COLUMNS + " FROM " + schema() + ".trusts WHERE id = ?", this::trust, id);
+  }
+
+  public List<Trust> trusts(String trustorUserId, String trusteeUserId) {
+    return list("SELECT " + TRUST_COLUMNS + " FROM " + schema() + ".trusts WHERE (?::text IS NULL OR trustor_user_id = ?) "
+        + "AND (?::text IS NULL OR trustee_user_id = ?) ORDER BY id", this::trust, trustorUserId, trustorUserId,
+        trusteeUserId, trusteeUserId);
+  }
+
+  private Trust trust(ResultSet r) throws SQLException {
+    Array roles = r.getArray(5);
+    var expires = r.getTimestamp(7);
+    return new Trust(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+        roles == null ? List.of() : List.of((String[]) roles.getArray()), r.getBoolean(6),
+        expires == null ? null : expires.toInstant());
+  }
+
+  private Credential credential(ResultSet r) throws SQLException {
+    return new Credential(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5));
   }
 
   // --- the service catalog

@@ -112,6 +112,67 @@ public final class IdentityJson {
     return links(node, "users/" + a.userId() + "/application_credentials/" + a.id());
   }
 
+  /** A credential with its blob opened. */
+  public ObjectNode credential(IdentityDirectory.Credential c, String blob) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", c.id());
+    node.put("user_id", c.userId());
+    if (c.projectId() == null) node.putNull("project_id");
+    else node.put("project_id", c.projectId());
+    node.put("type", c.type());
+    node.put("blob", blob);
+    return links(node, "credentials/" + c.id());
+  }
+
+  /** An EC2 credential as {@code /v3/users/{id}/credentials/OS-EC2} shows it, from its opened blob. */
+  public ObjectNode ec2Credential(IdentityDirectory.Credential c, String blob) {
+    ObjectNode node = json.createObjectNode();
+    try {
+      var parsed = json.readTree(blob);
+      node.put("access", parsed.path("access").asText());
+      node.put("secret", parsed.path("secret").asText());
+      if (parsed.hasNonNull("trust_id")) node.put("trust_id", parsed.path("trust_id").asText());
+      else node.putNull("trust_id");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("corrupt EC2 credential " + c.id(), e);
+    }
+    node.put("user_id", c.userId());
+    if (c.projectId() == null) node.putNull("tenant_id");
+    else node.put("tenant_id", c.projectId());
+    node.putObject("links").put("self", catalog.url("/identity/v3/users/" + c.userId() + "/credentials/OS-EC2/"
+        + node.path("access").asText()));
+    return node;
+  }
+
+  public ObjectNode trust(IdentityDirectory.Trust t, List<IdentityDirectory.Role> roles) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", t.id());
+    node.put("trustor_user_id", t.trustorUserId());
+    node.put("trustee_user_id", t.trusteeUserId());
+    if (t.projectId() == null) node.putNull("project_id");
+    else node.put("project_id", t.projectId());
+    node.put("impersonation", t.impersonation());
+    if (t.expiresAt() == null) node.putNull("expires_at");
+    else node.put("expires_at", tokenTime(t.expiresAt()));
+    node.putNull("remaining_uses");
+    node.put("allow_redelegation", false);
+    node.put("redelegation_count", 0);
+    node.putNull("redelegated_trust_id");
+    ArrayNode list = node.putArray("roles");
+    roles.forEach(r -> list.add(roleRef(r)));
+    node.putObject("roles_links").putNull("next").putNull("previous")
+        .put("self", catalog.url("/identity/v3/OS-TRUST/trusts/" + t.id() + "/roles"));
+    return links(node, "OS-TRUST/trusts/" + t.id());
+  }
+
+  public ObjectNode policy(IdentityDirectory.Policy p) {
+    ObjectNode node = json.createObjectNode();
+    node.put("id", p.id());
+    node.put("type", p.type());
+    node.put("blob", p.blob());
+    return links(node, "policies/" + p.id());
+  }
+
   public ObjectNode region(IdentityDirectory.Region r) {
     ObjectNode node = json.createObjectNode();
     node.put("id", r.id());
@@ -254,6 +315,12 @@ public final class IdentityJson {
       token.putObject("domain").put("id", claims.domainId()).put("name", claims.domainName());
     } else if (claims.system()) {
       token.putObject("system").put("all", true);
+    }
+    if (claims.trust() != null) {
+      ObjectNode trust = token.putObject("OS-TRUST:trust");
+      trust.put("id", claims.trust().id()).put("impersonation", claims.trust().impersonation());
+      trust.putObject("trustor_user").put("id", claims.trust().trustorUserId());
+      trust.putObject("trustee_user").put("id", claims.trust().trusteeUserId());
     }
     if (claims.scoped() || claims.domainScoped() || claims.system()) {
       ArrayNode roles = token.putArray("roles");

@@ -80,6 +80,9 @@ public final class IdentityProjection implements Projection {
       Projection.execute(c, "DELETE FROM grants WHERE actor_type = 'user' AND actor_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM group_members WHERE user_id = ?", e.getUserId());
       Projection.execute(c, "DELETE FROM application_credentials WHERE user_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM credentials WHERE user_id = ?", e.getUserId());
+      Projection.execute(c, "DELETE FROM trusts WHERE trustor_user_id = ? OR trustee_user_id = ?", e.getUserId(),
+          e.getUserId());
       Projection.execute(c, "DELETE FROM users WHERE id = ?", e.getUserId());
     } else if (event instanceof GroupCreated e) {
       Projection.execute(c, "INSERT INTO groups (id, domain_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -138,6 +141,29 @@ public final class IdentityProjection implements Projection {
           e.getEndpointId());
     } else if (event instanceof EndpointDeleted e) {
       Projection.execute(c, "DELETE FROM endpoints WHERE id = ?", e.getEndpointId());
+    } else if (event instanceof TrustCreated e) {
+      Projection.execute(c, "INSERT INTO trusts (id, trustor_user_id, trustee_user_id, project_id, role_ids, "
+              + "impersonation, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)", e.getTrustId(), e.getTrustorUserId(),
+          e.getTrusteeUserId(), e.getProjectId(), c.createArrayOf("text", e.getRoleIds().toArray()), e.getImpersonation(),
+          e.getExpiresAt() == null ? null : Timestamp.from(e.getExpiresAt()));
+    } else if (event instanceof TrustDeleted e) {
+      Projection.execute(c, "DELETE FROM trusts WHERE id = ?", e.getTrustId());
+    } else if (event instanceof CredentialCreated e) {
+      Projection.execute(c, "INSERT INTO credentials (id, user_id, project_id, type, sealed_blob) VALUES (?, ?, ?, ?, ?)",
+          e.getCredentialId(), e.getUserId(), e.getProjectId(), e.getType(), e.getSealedBlob());
+    } else if (event instanceof CredentialUpdated e) {
+      Projection.execute(c, "UPDATE credentials SET user_id = ?, project_id = ?, type = ?, sealed_blob = ? WHERE id = ?",
+          e.getUserId(), e.getProjectId(), e.getType(), e.getSealedBlob(), e.getCredentialId());
+    } else if (event instanceof CredentialDeleted e) {
+      Projection.execute(c, "DELETE FROM credentials WHERE id = ?", e.getCredentialId());
+    } else if (event instanceof PolicyCreated e) {
+      Projection.execute(c, "INSERT INTO policies (id, type, blob) VALUES (?, ?, ?)", e.getPolicyId(), e.getType(),
+          e.getBlob());
+    } else if (event instanceof PolicyUpdated e) {
+      Projection.execute(c, "UPDATE policies SET type = ?, blob = ? WHERE id = ?", e.getType(), e.getBlob(),
+          e.getPolicyId());
+    } else if (event instanceof PolicyDeleted e) {
+      Projection.execute(c, "DELETE FROM policies WHERE id = ?", e.getPolicyId());
     } else if (event instanceof ApplicationCredentialCreated e) {
       Projection.execute(c, "INSERT INTO application_credentials (id, user_id, project_id, name, description, "
               + "secret_hash, expires_at, role_ids, unrestricted, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

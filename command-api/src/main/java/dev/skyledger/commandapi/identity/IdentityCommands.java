@@ -9,8 +9,10 @@ import java.time.Clock;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Identity commands go to {@code identity.commands} keyed by domain (names are unique within one,
- * so one domain's commands are decided in order) and are read back from the identity views.
+ * Identity commands go to {@code identity.commands}, all under one stream key (the default domain's
+ * id, the key they always had): names are unique within a domain, but a grant, a group's member or a
+ * trust may join two domains, so every identity command is decided in one order. They are read back
+ * from the identity views.
  */
 final class IdentityCommands {
   static final String DOMAIN = "default";

@@ -15,6 +15,7 @@ import dev.skyledger.platform.testkit.TestEnvironment;
 import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -185,6 +186,32 @@ class ImageApiTest {
   }
 
   private static final Map<String, String> OCTETS = Map.of("Content-Type", "application/octet-stream");
+
+  @Test
+  void listFiltersBySizeAndSortsWithEitherSyntax() {
+    for (int size : new int[] {1000, 2000, 3000}) {
+      String id = create(bob.token(), "{\"name\":\"sized-" + size + "\",\"disk_format\":\"raw\","
+          + "\"container_format\":\"bare\",\"tags\":[\"sized\"]}").path("id").asText();
+      assertEquals(204, http.bytes("PUT", "/image/v2/images/" + id + "/file", bob.token(), new byte[size], OCTETS)
+          .statusCode());
+    }
+    var between = http.send("GET", "/image/v2/images?tag=sized&size_min=1500&size_max=2500", bob.token(), null);
+    assertEquals(List.of("sized-2000"), names(between.json()));
+    assertEquals(List.of("sized-3000"), names(http.send("GET", "/image/v2/images?tag=sized&size=3000", bob.token(),
+        null).json()));
+    assertEquals(List.of("sized-3000", "sized-2000", "sized-1000"), names(http.send("GET",
+        "/image/v2/images?tag=sized&sort=size:desc", bob.token(), null).json()));
+    assertEquals(List.of("sized-1000", "sized-2000", "sized-3000"), names(http.send("GET",
+        "/image/v2/images?tag=sized&sort=size:asc,name", bob.token(), null).json()));
+    assertEquals(400, http.send("GET", "/image/v2/images?sort=size:desc&sort_key=name", bob.token(), null).status());
+    assertEquals(400, http.send("GET", "/image/v2/images?size_min=big", bob.token(), null).status());
+  }
+
+  private static List<String> names(com.fasterxml.jackson.databind.JsonNode body) {
+    List<String> names = new java.util.ArrayList<>();
+    body.path("images").forEach(i -> names.add(i.path("name").asText()));
+    return names;
+  }
 
   private static String status(String token, String id) {
     return http.send("GET", "/image/v2/images/" + id, token, null).json().path("status").asText();

@@ -98,8 +98,19 @@ public final class ImageReadRoutes {
       limit = Math.min(limit, MAX_LIMIT);
     }
     String sortKey = ctx.queryParamAsClass("sort_key", String.class).getOrDefault("created_at");
-    if (!ImageCatalog.SORT_KEYS.containsKey(sortKey)) throw ApiException.badRequest("Invalid sort key: " + sortKey + ".");
     String sortDir = ctx.queryParamAsClass("sort_dir", String.class).getOrDefault("desc");
+    String sort = ctx.queryParam("sort");
+    if (sort != null) {
+      // the newer syntax, sort=<key>[:<dir>][,...]: the first key orders the page (then the id)
+      if (ctx.queryParam("sort_key") != null || ctx.queryParam("sort_dir") != null) {
+        throw ApiException.badRequest("Old and new sorting syntax cannot be combined");
+      }
+      String first = sort.split(",")[0].strip();
+      int colon = first.indexOf(':');
+      sortKey = colon < 0 ? first : first.substring(0, colon);
+      sortDir = colon < 0 ? "desc" : first.substring(colon + 1);
+    }
+    if (!ImageCatalog.SORT_KEYS.containsKey(sortKey)) throw ApiException.badRequest("Invalid sort key: " + sortKey + ".");
     if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
       throw ApiException.badRequest("Invalid sort direction: " + sortDir + ".");
     }
@@ -109,7 +120,8 @@ public final class ImageReadRoutes {
     }
     ImageCatalog.Filter filter = new ImageCatalog.Filter(ctx.queryParam("name"), ctx.queryParam("status"), visibility,
         ctx.queryParam("owner"), ctx.queryParams("tag"), ctx.queryParam("disk_format"), ctx.queryParam("container_format"),
-        memberStatus(ctx), propertyFilters(ctx), timeFilters(ctx));
+        memberStatus(ctx), propertyFilters(ctx), timeFilters(ctx), size(ctx, "size_min", "size"),
+        size(ctx, "size_max", "size"));
     List<ImageCatalog.Image> page = catalog.list(viewer(caller), filter, sortKey, sortDir.equals("asc"),
         ctx.queryParam("marker"), limit);
     ObjectNode root = render.mapper().createObjectNode();
@@ -132,7 +144,21 @@ public final class ImageReadRoutes {
   /** The list parameters that are Glance's own; any other names a custom property the images must have. */
   private static final Set<String> LIST_PARAMETERS = Set.of("limit", "marker", "sort_key", "sort_dir", "sort", "name",
       "status", "visibility", "owner", "tag", "disk_format", "container_format", "member_status", "size_min", "size_max",
-      "protected", "os_hidden", "id", "created_at", "updated_at", "checksum", "os_hash_value");
+      "protected", "os_hidden", "id", "created_at", "updated_at", "checksum", "os_hash_value", "size");
+
+  /** A size bound in bytes from {@code param}, or from {@code exact} (both bounds at once). */
+  private static Long size(Context ctx, String param, String exact) {
+    String value = ctx.queryParam(param) != null ? ctx.queryParam(param) : ctx.queryParam(exact);
+    if (value == null) return null;
+    try {
+      long bytes = Long.parseLong(value);
+      if (bytes < 0) throw new NumberFormatException();
+      return bytes;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("Invalid value for " + (ctx.queryParam(param) != null ? param : exact) + ": "
+          + value + " (a size in bytes).");
+    }
+  }
 
   private static Map<String, String> propertyFilters(Context ctx) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -44,14 +44,16 @@ public final class ImageCatalog {
    * List filters; null means any. {@code visibility} may also be "all"; {@code memberStatus}
    * defaults to accepted. {@code properties}: custom properties each image must have with that
    * value (Glance's filter on any other query parameter); {@code times}: bounds on created_at or
-   * updated_at (Glance's {@code updated_at=gte:<time>}).
+   * updated_at (Glance's {@code updated_at=gte:<time>}); {@code sizeMin}, {@code sizeMax}: bounds on
+   * the stored size in bytes (null: none).
    */
   public record Filter(String name, String status, String visibility, String owner, List<String> tags,
                        String diskFormat, String containerFormat, String memberStatus, Map<String, String> properties,
-                       List<TimeBound> times) {
+                       List<TimeBound> times, Long sizeMin, Long sizeMax) {
     public Filter(String name, String status, String visibility, String owner, List<String> tags, String diskFormat,
                   String containerFormat, String memberStatus) {
-      this(name, status, visibility, owner, tags, diskFormat, containerFormat, memberStatus, Map.of(), List.of());
+      this(name, status, visibility, owner, tags, diskFormat, containerFormat, memberStatus, Map.of(), List.of(),
+          null, null);
     }
   }
 
@@ -188,6 +190,14 @@ public final class ImageCatalog {
       sql.append(" AND properties ->> ? = ?");
       args.add(p.getKey());
       args.add(p.getValue());
+    }
+    if (f.sizeMin() != null) {
+      sql.append(" AND size >= ?");
+      args.add(f.sizeMin());
+    }
+    if (f.sizeMax() != null) {
+      sql.append(" AND size <= ?");
+      args.add(f.sizeMax());
     }
     for (TimeBound t : f.times()) {
       sql.append(" AND ").append(t.column()).append(' ').append(TimeBound.OPERATORS.get(t.op())).append(" ?");

@@ -38,11 +38,15 @@ public final class ComputeReadRoutes {
   private final ComputeUsage usage;
   private final InstanceActionRoutes actions;
   private final TenantUsageRoutes tenantUsage;
+  private final Admin admin;
+
+  /** The administrators' read routes: host aggregates. */
+  public record Admin(AggregateReadRoutes aggregates) {}
 
   /** {@code networks}: the network service's quotas and usage, which /limits shows as Nova does with Neutron. */
   public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, NetworkCatalog networks, ComputeJson render,
                            ServiceCatalog services, HostReadRoutes hosts, ServerReadRoutes servers, ComputeUsage usage,
-                           InstanceActionRoutes actions, TenantUsageRoutes tenantUsage) {
+                           InstanceActionRoutes actions, TenantUsageRoutes tenantUsage, Admin admin) {
     this.auth = auth;
     this.catalog = catalog;
     this.networks = networks;
@@ -53,6 +57,7 @@ public final class ComputeReadRoutes {
     this.usage = usage;
     this.actions = actions;
     this.tenantUsage = tenantUsage;
+    this.admin = admin;
   }
 
   public void routes(JavalinConfig config) {
@@ -60,6 +65,7 @@ public final class ComputeReadRoutes {
     servers.routes(config);
     actions.routes(config);
     tenantUsage.routes(config);
+    admin.aggregates().routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);

@@ -45,6 +45,8 @@ import dev.skyledger.queryapi.QueryApi;
 import dev.skyledger.queryapi.audit.AuditLog;
 import dev.skyledger.queryapi.audit.AuditRoutes;
 import dev.skyledger.queryapi.compute.AggregateReadRoutes;
+import dev.skyledger.queryapi.compute.MigrationRoutes;
+import dev.skyledger.queryapi.compute.UsageAuditLogRoutes;
 import dev.skyledger.queryapi.compute.ComputeReadRoutes;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.queryapi.compute.InstanceActionRoutes;
@@ -249,7 +251,9 @@ public final class Cloud implements AutoCloseable {
                 .map(s -> new HostReadRoutes.ServersOnHost.Server(s.id(), s.name())).toList()), serverReads, computeUsage,
             new InstanceActionRoutes(authenticator, new InstanceActionLog(db, registry, json), json),
             new TenantUsageRoutes(authenticator, computeUsage, json, clock),
-            new ComputeReadRoutes.Admin(new AggregateReadRoutes(authenticator, aggregates, json))),
+            new ComputeReadRoutes.Admin(new AggregateReadRoutes(authenticator, aggregates, json),
+                new UsageAuditLogRoutes(authenticator, hostDirectory, computeUsage, json, clock),
+                new MigrationRoutes(authenticator, json))),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));

@@ -11,6 +11,8 @@ import dev.skyledger.ops.KeystoneAdmin;
 import dev.skyledger.ops.TestClouds;
 import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Host aggregates over HTTP against a real broker and database with two simulated hosts: their
  * lifecycle and Nova's refusals, an aggregate's zone becoming its hosts' zone (and a server asking
- * for it landing there).
+ * for it landing there), and the admin reads beside them: the instance usage audit log and
+ * migrations.
  */
 @ExtendWith(SkyTestKit.class)
 class AggregatesApiTest {
@@ -143,5 +146,39 @@ class AggregatesApiTest {
     assertEquals(0, http.send("GET", "/compute/v2.1/os-hosts?zone=az-east", admin.token(), null).json().path("hosts").size());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + east, admin.token(), null).status());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + west, admin.token(), null).status());
+  }
+
+  @Test
+  void theUsageAuditLogShowsTheLastCompletedMonthForAdmins() {
+    var now = http.send("GET", "/compute/v2.1/os-instance_usage_audit_log", admin.token(), null);
+    assertEquals(200, now.status(), now.raw().body());
+    JsonNode log = now.json().path("instance_usage_audit_logs");
+    assertEquals(2, log.path("num_hosts").asInt(), log.toString());
+    assertTrue(log.path("period_ending").asText().endsWith("-01 00:00:00"), log.toString());
+
+    String before = URLEncoder.encode("2031-07-15 10:00:00", StandardCharsets.UTF_8).replace("+", "%20");
+    JsonNode later = http.send("GET", "/compute/v2.1/os-instance_usage_audit_log/" + before, admin.token(), null).json()
+        .path("instance_usage_audit_log");
+    assertEquals("2031-06-01 00:00:00", later.path("period_beginning").asText());
+    assertEquals("2031-07-01 00:00:00", later.path("period_ending").asText());
+    assertEquals(2, later.path("num_hosts_done").asInt(), later.toString());
+    assertEquals("ALL hosts done. 0 errors.", later.path("overall_status").asText());
+    assertEquals("DONE", later.path("log").path("compute-1").path("state").asText());
+
+    JsonNode earlier = http.send("GET", "/compute/v2.1/os-instance_usage_audit_log/2001-01-15%2000:00:00", admin.token(), null)
+        .json().path("instance_usage_audit_log");
+    assertEquals(2, earlier.path("num_hosts_not_run").asInt(), "the hosts were not registered then: " + earlier);
+
+    assertNovaError(400, "badRequest", http.send("GET", "/compute/v2.1/os-instance_usage_audit_log/invalid_time",
+        admin.token(), null));
+    assertNovaError(403, "forbidden", http.send("GET", "/compute/v2.1/os-instance_usage_audit_log", member.token(), null));
+  }
+
+  @Test
+  void migrationsAreListedForAdminsOnly() {
+    var list = http.send("GET", "/compute/v2.1/os-migrations?status=finished&host=compute-1", admin.token(), null);
+    assertEquals(200, list.status(), list.raw().body());
+    assertEquals("{\"migrations\":[]}", list.json().toString(), "nothing resizes or migrates yet");
+    assertNovaError(403, "forbidden", http.send("GET", "/compute/v2.1/os-migrations", member.token(), null));
   }
 }

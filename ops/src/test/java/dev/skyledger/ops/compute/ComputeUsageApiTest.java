@@ -41,6 +41,8 @@ import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectionWriter;
 import dev.skyledger.queryapi.compute.AggregateReadRoutes;
 import dev.skyledger.queryapi.compute.ComputeReadRoutes;
+import dev.skyledger.queryapi.compute.MigrationRoutes;
+import dev.skyledger.queryapi.compute.UsageAuditLogRoutes;
 import dev.skyledger.views.compute.AggregateCatalog;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.queryapi.compute.InstanceActionRoutes;
@@ -161,7 +163,9 @@ class ComputeUsageApiTest {
             new NetworkCatalog(db, registry, JSON), Map::of), services), usage,
         new InstanceActionRoutes(auth, new InstanceActionLog(db, registry, JSON), JSON),
         new TenantUsageRoutes(auth, usage, JSON, Clock.fixed(NOW, ZoneOffset.UTC)),
-        new ComputeReadRoutes.Admin(new AggregateReadRoutes(auth, new AggregateCatalog(db, registry, JSON), JSON)));
+        new ComputeReadRoutes.Admin(new AggregateReadRoutes(auth, new AggregateCatalog(db, registry, JSON), JSON),
+            new UsageAuditLogRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), usage, JSON,
+                Clock.fixed(NOW, ZoneOffset.UTC)), new MigrationRoutes(auth, JSON)));
     app = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, JSON);
       routes.routes(cfg);

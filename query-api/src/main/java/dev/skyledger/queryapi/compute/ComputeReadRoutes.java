@@ -40,8 +40,8 @@ public final class ComputeReadRoutes {
   private final TenantUsageRoutes tenantUsage;
   private final Admin admin;
 
-  /** The administrators' read routes: host aggregates. */
-  public record Admin(AggregateReadRoutes aggregates) {}
+  /** The administrators' read routes: host aggregates, the instance usage audit log, migrations. */
+  public record Admin(AggregateReadRoutes aggregates, UsageAuditLogRoutes auditLog, MigrationRoutes migrations) {}
 
   /** {@code networks}: the network service's quotas and usage, which /limits shows as Nova does with Neutron. */
   public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, NetworkCatalog networks, ComputeJson render,
@@ -66,6 +66,8 @@ public final class ComputeReadRoutes {
     actions.routes(config);
     tenantUsage.routes(config);
     admin.aggregates().routes(config);
+    admin.auditLog().routes(config);
+    admin.migrations().routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);

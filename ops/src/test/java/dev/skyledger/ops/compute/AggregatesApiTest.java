@@ -13,6 +13,7 @@ import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,6 +147,42 @@ class AggregatesApiTest {
     assertEquals(0, http.send("GET", "/compute/v2.1/os-hosts?zone=az-east", admin.token(), null).json().path("hosts").size());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + east, admin.token(), null).status());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + west, admin.token(), null).status());
+  }
+
+  @Test
+  void aServerAskingForAnAggregatesZoneLandsOnItsHost() throws Exception {
+    var image = http.send("POST", "/image/v2/images", member.token(),
+        "{\"name\":\"cirros\",\"disk_format\":\"raw\",\"container_format\":\"bare\"}");
+    String imageId = image.json().path("id").asText();
+    assertEquals(204, http.bytes("PUT", "/image/v2/images/" + imageId + "/file", member.token(), new byte[4096],
+        Map.of("Content-Type", "application/octet-stream")).statusCode());
+    String net = http.send("POST", "/network/v2.0/networks", member.token(), "{\"network\":{\"name\":\"agg-net\"}}")
+        .json().path("network").path("id").asText();
+    assertEquals(201, http.send("POST", "/network/v2.0/subnets", member.token(), "{\"subnet\":{\"network_id\":\"" + net
+        + "\",\"cidr\":\"10.7.0.0/24\",\"ip_version\":4}}").status());
+    int id = post(AGGREGATES, "{\"aggregate\":{\"name\":\"edge\",\"availability_zone\":\"az-edge\"}}")
+        .json().path("aggregate").path("id").asInt();
+    assertEquals(200, post(AGGREGATES + "/" + id + "/action", "{\"add_host\":{\"host\":\"compute-1\"}}").status());
+
+    for (String name : List.of("edge-1", "edge-2")) {
+      var created = http.send("POST", "/compute/v2.1/servers", member.token(), "{\"server\":{\"name\":\"" + name
+          + "\",\"imageRef\":\"" + imageId + "\",\"flavorRef\":\"1\",\"availability_zone\":\"az-edge\","
+          + "\"networks\":[{\"uuid\":\"" + net + "\"}]}}");
+      assertEquals(202, created.status(), created.raw().body());
+      String server = "/compute/v2.1/servers/" + created.json().path("server").path("id").asText();
+      JsonNode shown = http.await(admin.token(), server, s -> s.path("server").path("status").asText().matches("ACTIVE|ERROR"))
+          .path("server");
+      assertEquals("ACTIVE", shown.path("status").asText(), shown.toString());
+      assertEquals("compute-1", shown.path("OS-EXT-SRV-ATTR:host").asText(), "only compute-1 is in az-edge");
+      assertEquals("az-edge", shown.path("OS-EXT-AZ:availability_zone").asText());
+      assertEquals(204, http.send("DELETE", server, member.token(), null).status());
+      http.await(admin.token(), "/compute/v2.1/servers?all_tenants=1&name=" + name, s -> s.path("servers").isEmpty());
+    }
+    var unknown = http.send("POST", "/compute/v2.1/servers", member.token(), "{\"server\":{\"name\":\"nowhere\","
+        + "\"imageRef\":\"" + imageId + "\",\"flavorRef\":\"1\",\"availability_zone\":\"az-none\"}}");
+    assertEquals(400, unknown.status(), unknown.raw().body());
+    assertEquals(200, post(AGGREGATES + "/" + id + "/action", "{\"remove_host\":{\"host\":\"compute-1\"}}").status());
+    assertEquals(200, http.send("DELETE", AGGREGATES + "/" + id, admin.token(), null).status());
   }
 
   @Test

@@ -62,7 +62,8 @@ final class AggregateController {
     if (a.isEmpty()) throw ApiException.badRequest("Invalid input for field/attribute aggregate. Value: {}. {} does not have enough properties");
     String name = a.has("name") ? NovaBody.name(a.get("name")) : null;
     String zone = zone(a.get("availability_zone"));
-    send(ctx, caller, new UpdateAggregate(id, name, zone), Integer.toString(id));
+    boolean clearZone = a.has("availability_zone") && a.get("availability_zone").isNull();
+    send(ctx, caller, new UpdateAggregate(id, name, zone, clearZone), Integer.toString(id));
     answer(ctx, shown(id), false);
   }
 

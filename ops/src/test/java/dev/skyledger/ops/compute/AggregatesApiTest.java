@@ -145,6 +145,10 @@ class AggregatesApiTest {
 
     assertEquals(200, post(AGGREGATES + "/" + east + "/action", "{\"remove_host\":{\"host\":\"compute-2\"}}").status());
     assertEquals(0, http.send("GET", "/compute/v2.1/os-hosts?zone=az-east", admin.token(), null).json().path("hosts").size());
+    var cleared = http.send("PUT", AGGREGATES + "/" + west, admin.token(), "{\"aggregate\":{\"availability_zone\":null}}");
+    assertEquals(200, cleared.status(), cleared.raw().body());
+    assertTrue(cleared.json().path("aggregate").path("availability_zone").isNull(), cleared.raw().body());
+    assertEquals("west", cleared.json().path("aggregate").path("name").asText());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + east, admin.token(), null).status());
     assertEquals(200, http.send("DELETE", AGGREGATES + "/" + west, admin.token(), null).status());
   }

@@ -63,6 +63,8 @@ final class AggregateDecisions {
           .or(() -> zoneConflict(s, a, a.getHosts(), c.getAvailabilityZone(), 400, "Cannot update aggregate " + a.getAggregateId()));
       if (invalid.isPresent()) return invalid.get();
       next.setAvailabilityZone(c.getAvailabilityZone());
+    } else if (c.getClearZone()) {
+      next.setAvailabilityZone(null);
     }
     return Decision.accept(id(a), new AggregateUpdated(next.build()));
   }

@@ -76,7 +76,7 @@ class AggregateDecisionsTest {
   void givenAnAggregate_whenRenamedAndZoned_thenUpdatedAndTheOldNameIsFree() {
     given(new AggregateCreated(aggregate(1, "rack-1", "az-1")));
 
-    Aggregate updated = updated(accepted(new UpdateAggregate(1, "rack-one", "az-one")));
+    Aggregate updated = updated(accepted(new UpdateAggregate(1, "rack-one", "az-one", false)));
 
     assertEquals("rack-one", updated.getName());
     assertEquals("az-one", updated.getAvailabilityZone());
@@ -84,8 +84,18 @@ class AggregateDecisionsTest {
   }
 
   @Test
+  void givenAZonedAggregate_whenUpdatedWithTheZoneCleared_thenItHasNoZoneAndKeepsItsName() {
+    given(new AggregateCreated(aggregate(1, "rack-1", "az-1")));
+
+    Aggregate updated = updated(accepted(new UpdateAggregate(1, null, null, true)));
+
+    assertNull(updated.getAvailabilityZone());
+    assertEquals("rack-1", updated.getName());
+  }
+
+  @Test
   void givenNothing_whenUpdatingOrDeletingAnUnknownId_thenNotFound() {
-    assertRejected(404, "itemNotFound", decide(new UpdateAggregate(-1, "x", null), ADMIN));
+    assertRejected(404, "itemNotFound", decide(new UpdateAggregate(-1, "x", null, false), ADMIN));
     Decision delete = decide(new DeleteAggregate(-1), ADMIN);
     assertRejected(404, "itemNotFound", delete);
     assertMessageContains("Aggregate -1 could not be found.", delete);
@@ -121,9 +131,9 @@ class AggregateDecisionsTest {
     given(new AggregateCreated(withHosts(aggregate(1, "rack-1", "az-1"), "host-a")),
         new AggregateCreated(withHosts(aggregate(2, "plain", null), "host-a")));
 
-    assertRejected(400, "badRequest", decide(new UpdateAggregate(2, null, "az-2"), ADMIN));
+    assertRejected(400, "badRequest", decide(new UpdateAggregate(2, null, "az-2", false), ADMIN));
     assertRejected(400, "badRequest", decide(new SetAggregateMetadata(2, Map.of("availability_zone", "az-2")), ADMIN));
-    assertAccepted(decide(new UpdateAggregate(2, null, "az-1"), ADMIN));
+    assertAccepted(decide(new UpdateAggregate(2, null, "az-1", false), ADMIN));
   }
 
   @Test

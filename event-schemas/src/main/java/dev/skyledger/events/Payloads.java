@@ -89,6 +89,8 @@ public final class Payloads {
       ChangeServerPower.class, InstancePowerActionStarted.class, InstancePowerActionDone.class, InstancePowerActionFailed.class,
       SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
       CreateServerGroup.class, ServerGroupCreated.class, DeleteServerGroup.class, ServerGroupDeleted.class,
+      CreateAggregate.class, UpdateAggregate.class, DeleteAggregate.class, AddAggregateHost.class, RemoveAggregateHost.class,
+      SetAggregateMetadata.class, AggregateCreated.class, AggregateUpdated.class, AggregateDeleted.class,
       // host agents
       HostRegistered.class, HostInventoryReported.class, HostHeartbeat.class, HostStopped.class, HostLivenessChanged.class,
       SpawnInstance.class, DestroyInstance.class, PowerInstance.class,

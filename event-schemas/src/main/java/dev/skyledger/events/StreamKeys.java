@@ -9,6 +9,8 @@ public final class StreamKeys {
   public static final String FLAVORS = "flavors";
   /** Glance's metadata definition catalogue: namespace names are unique across the cloud. */
   public static final String METADEFS = "metadefs";
+  /** Every host aggregate: names are unique across the cloud, and a host's zone is decided across aggregates. */
+  public static final String AGGREGATES = "aggregates";
   private static final String INSTANCE = "instance/";
 
   private StreamKeys() {}

@@ -45,6 +45,9 @@ import dev.skyledger.projectors.core.ProjectorRunner;
 import dev.skyledger.queryapi.QueryApi;
 import dev.skyledger.queryapi.audit.AuditLog;
 import dev.skyledger.queryapi.audit.AuditRoutes;
+import dev.skyledger.queryapi.compute.AggregateReadRoutes;
+import dev.skyledger.queryapi.compute.MigrationRoutes;
+import dev.skyledger.queryapi.compute.UsageAuditLogRoutes;
 import dev.skyledger.queryapi.compute.ComputeReadRoutes;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.queryapi.compute.InstanceActionRoutes;
@@ -58,6 +61,7 @@ import dev.skyledger.queryapi.network.HostNetworkRoutes;
 import dev.skyledger.queryapi.network.NetworkAgentRoutes;
 import dev.skyledger.queryapi.network.NetworkReadRoutes;
 import dev.skyledger.views.audit.AuditProjection;
+import dev.skyledger.views.compute.AggregateCatalog;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.compute.ComputeJson;
 import dev.skyledger.views.compute.ComputeProjection;
@@ -179,6 +183,7 @@ public final class Cloud implements AutoCloseable {
     ComputeJson computeJson = new ComputeJson(json, catalog.url("/compute/v2.1"));
     ServerCatalog serverCatalog = new ServerCatalog(db, registry, json);
     ComputeUsage computeUsage = new ComputeUsage(db, registry, json);
+    AggregateCatalog aggregates = new AggregateCatalog(db, registry, json);
     health.bindCompute(metrics, () -> {
       ServerCatalog.InFlight inFlight = serverCatalog.inFlight();
       List<HostDirectory.Host> hosts = hostDirectory.hosts();
@@ -234,7 +239,7 @@ public final class Cloud implements AutoCloseable {
             new MetadefWriteRoutes(authenticator, sender, metadefs, metadefJson)),
         new NetworkWriteRoutes(authenticator, sender, networks, networkJson),
         new ComputeWriteRoutes(authenticator, sender, new ComputeWriteRoutes.Reads(computeCatalog, images, networks, servers,
-            serverReads::showGroup, computeHosts), computeJson, new ComputeWriteRoutes.Endpoints(catalog.url("/compute/v2.1"),
+            serverReads::showGroup, computeHosts, aggregates), computeJson, new ComputeWriteRoutes.Endpoints(catalog.url("/compute/v2.1"),
             catalog.url("/image"), catalog.url("/network"))));
     QueryApi queryApi = new QueryApi(new IdentityReadRoutes(authenticator, directory, render, secrets),
         new ImageReadRoutes(authenticator, images, imageJson, catalog, imageStore, new ImageSchemaRoutes(authenticator),
@@ -247,7 +252,10 @@ public final class Cloud implements AutoCloseable {
                 null, List.of(), null, null, hostId, null, null, null, false, List.of(), null, 1000), false).stream()
                 .map(s -> new HostReadRoutes.ServersOnHost.Server(s.id(), s.name())).toList()), serverReads, computeUsage,
             new InstanceActionRoutes(authenticator, new InstanceActionLog(db, registry, json), json),
-            new TenantUsageRoutes(authenticator, computeUsage, json, clock)),
+            new TenantUsageRoutes(authenticator, computeUsage, json, clock),
+            new ComputeReadRoutes.Admin(new AggregateReadRoutes(authenticator, aggregates, json),
+                new UsageAuditLogRoutes(authenticator, hostDirectory, computeUsage, json, clock),
+                new MigrationRoutes(authenticator, json))),
         new AuditRoutes(authenticator, new AuditLog(db, registry), json));
     http = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, json, List.of(ImageWriteRoutes.UPLOAD_PATH));

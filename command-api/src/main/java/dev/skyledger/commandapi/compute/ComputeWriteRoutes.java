@@ -6,6 +6,7 @@ import dev.skyledger.platform.auth.Authenticator;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.command.CommandSender;
 import dev.skyledger.platform.compute.Microversion;
+import dev.skyledger.views.compute.AggregateCatalog;
 import dev.skyledger.views.compute.ComputeCatalog;
 import dev.skyledger.views.compute.ComputeJson;
 import dev.skyledger.views.image.ImageCatalog;
@@ -16,7 +17,7 @@ import java.util.Optional;
 /**
  * The compute (Nova v2.1) write routes under {@code /compute/v2.1}, one controller per resource:
  * flavors, key pairs, compute services, quota sets, servers, their actions, consoles and metadata,
- * and server groups. Servers are decided on their project's stream (the quota), their actions by
+ * server groups and host aggregates. Servers are decided on their project's stream (the quota), their actions by
  * the boot saga; the views answer. Nova's 2.1 proxy APIs, reads and writes, are mounted with them
  * ({@link NovaProxyRoutes}): they call the other services' APIs and read no view.
  */
@@ -61,7 +62,7 @@ public final class ComputeWriteRoutes {
 
   /** What the compute write routes read: the views and the hosts. */
   public record Reads(ComputeCatalog compute, ImageCatalog images, NetworkCatalog networks, Servers servers,
-                      Groups groups, Hosts hosts) {}
+                      Groups groups, Hosts hosts, AggregateCatalog aggregates) {}
 
   private final FlavorController flavors;
   private final KeypairController keypairs;
@@ -73,6 +74,7 @@ public final class ComputeWriteRoutes {
   private final ServerMetadataController metadata;
   private final ServerGroupController groups;
   private final NovaProxyRoutes proxies;
+  private final AggregateController aggregates;
 
   public ComputeWriteRoutes(Authenticator auth, CommandSender sender, Reads reads, ComputeJson render, Endpoints endpoints) {
     ComputeCommands commands = new ComputeCommands(sender);
@@ -91,6 +93,7 @@ public final class ComputeWriteRoutes {
         endpoints.image());
     this.metadata = new ServerMetadataController(access, commands, reads.servers(), render.mapper());
     this.groups = new ServerGroupController(access, commands, reads.groups(), render.mapper());
+    this.aggregates = new AggregateController(access, commands, reads.aggregates(), reads.hosts(), render.mapper());
   }
 
   public void routes(JavalinConfig config) {
@@ -121,6 +124,10 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", metadata::putItem);
     r.delete(V21 + "/servers/{id}/metadata/{key}", metadata::deleteItem);
+    r.post(V21 + "/os-aggregates", aggregates::create);
+    r.put(V21 + "/os-aggregates/{id}", aggregates::update);
+    r.delete(V21 + "/os-aggregates/{id}", aggregates::delete);
+    r.post(V21 + "/os-aggregates/{id}/action", aggregates::action);
     proxies.routes(config);
   }
 }

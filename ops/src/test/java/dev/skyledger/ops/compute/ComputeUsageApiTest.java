@@ -39,7 +39,11 @@ import dev.skyledger.platform.testkit.SkyTestKit;
 import dev.skyledger.platform.testkit.TestEnvironment;
 import dev.skyledger.projectors.core.ProjectionSchemas;
 import dev.skyledger.projectors.core.ProjectionWriter;
+import dev.skyledger.queryapi.compute.AggregateReadRoutes;
 import dev.skyledger.queryapi.compute.ComputeReadRoutes;
+import dev.skyledger.queryapi.compute.MigrationRoutes;
+import dev.skyledger.queryapi.compute.UsageAuditLogRoutes;
+import dev.skyledger.views.compute.AggregateCatalog;
 import dev.skyledger.queryapi.compute.HostReadRoutes;
 import dev.skyledger.queryapi.compute.InstanceActionRoutes;
 import dev.skyledger.queryapi.compute.ServerReadRoutes;
@@ -158,7 +162,10 @@ class ComputeUsageApiTest {
         new ServerReadRoutes(auth, new ServerCatalog(db, registry, JSON), new ServerJson(JSON, compute,
             new NetworkCatalog(db, registry, JSON), Map::of), services), usage,
         new InstanceActionRoutes(auth, new InstanceActionLog(db, registry, JSON), JSON),
-        new TenantUsageRoutes(auth, usage, JSON, Clock.fixed(NOW, ZoneOffset.UTC)));
+        new TenantUsageRoutes(auth, usage, JSON, Clock.fixed(NOW, ZoneOffset.UTC)),
+        new ComputeReadRoutes.Admin(new AggregateReadRoutes(auth, new AggregateCatalog(db, registry, JSON), JSON),
+            new UsageAuditLogRoutes(auth, new HostDirectory(db, registry, Clock.systemUTC()), usage, JSON,
+                Clock.fixed(NOW, ZoneOffset.UTC)), new MigrationRoutes(auth, JSON)));
     app = Javalin.create(cfg -> {
       HttpSetup.apply(cfg, JSON);
       routes.routes(cfg);

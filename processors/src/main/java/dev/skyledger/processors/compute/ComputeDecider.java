@@ -43,7 +43,8 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Decides compute commands: flavors (one stream for the cloud: names and ids are unique), key
  * pairs (one stream per user: names are unique per user, counted against the key_pairs quota), and
- * per project its quota limits and its servers' share of them ({@link ServerDecisions}). Pure: {@link #decide} reads the state, {@link #evolve}
+ * per project its quota limits and its servers' share of them ({@link ServerDecisions}), and host
+ * aggregates (one stream for the cloud, {@link AggregateDecisions}). Pure: {@link #decide} reads the state, {@link #evolve}
  * applies one event. Rejections carry Nova's fault name as their title (badRequest, itemNotFound,
  * forbidden, conflict, overLimit).
  */
@@ -72,6 +73,12 @@ final class ComputeDecider {
     if (command instanceof DeleteServerMetadataItem c) return ServerDecisions.deleteMetadataItem(c, actor, s);
     if (command instanceof dev.skyledger.events.compute.CreateServerGroup c) return ServerDecisions.createGroup(c, actor, s);
     if (command instanceof dev.skyledger.events.compute.DeleteServerGroup c) return ServerDecisions.deleteGroup(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.CreateAggregate c) return AggregateDecisions.create(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.UpdateAggregate c) return AggregateDecisions.update(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.DeleteAggregate c) return AggregateDecisions.delete(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.AddAggregateHost c) return AggregateDecisions.addHost(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.RemoveAggregateHost c) return AggregateDecisions.removeHost(c, actor, s);
+    if (command instanceof dev.skyledger.events.compute.SetAggregateMetadata c) return AggregateDecisions.setMetadata(c, actor, s);
     return badRequest("Unknown compute command " + command.getSchema().getName() + ".");
   }
 
@@ -262,7 +269,10 @@ final class ComputeDecider {
     else if (event instanceof KeypairCreated e) s.putKeypair(e.getKeypair());
     else if (event instanceof KeypairDeleted e) s.deleteKeypair(e.getKeypair());
     else if (event instanceof ComputeQuotaSet e) s.replaceQuota(e.getProjectId(), e.getLimits());
-    else ServerDecisions.evolve(s, event);
+    else {
+      AggregateDecisions.evolve(s, event);
+      ServerDecisions.evolve(s, event);
+    }
   }
 
   static String aggregateOf(SpecificRecord event) {
@@ -276,6 +286,8 @@ final class ComputeDecider {
     if (event instanceof ComputeQuotaSet e) return e.getProjectId();
     if (event instanceof ComputeServiceStatusChanged e) return e.getHostId();
     if (event instanceof dev.skyledger.events.compute.ComputeServiceForcedDownChanged e) return e.getHostId();
+    String aggregate = AggregateDecisions.aggregateOf(event);
+    if (aggregate != null) return aggregate;
     String server = ServerDecisions.aggregateOf(event);
     if (server != null) return server;
     throw new IllegalArgumentException("not a compute event: " + event.getSchema().getFullName());

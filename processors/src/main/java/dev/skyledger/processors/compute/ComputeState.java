@@ -182,4 +182,35 @@ final class ComputeState {
     kv.get("sg/" + serverId).ifPresent(g -> kv.delete("gm/" + g + "/" + serverId));
     kv.delete("sg/" + serverId);
   }
+
+  // ---- host aggregates (on the aggregates stream) -----------------------------------------------
+
+  Optional<dev.skyledger.events.compute.Aggregate> aggregate(int id) {
+    return kv.get("a/" + id).map(row -> AvroRows.read(row, dev.skyledger.events.compute.Aggregate.class));
+  }
+
+  List<dev.skyledger.events.compute.Aggregate> aggregates() {
+    return kv.prefix("a/").stream().map(e -> AvroRows.read(e.getValue(), dev.skyledger.events.compute.Aggregate.class)).toList();
+  }
+
+  Optional<Integer> aggregateIdByName(String name) {
+    return kv.get("an/" + name).map(Integer::parseInt);
+  }
+
+  /** The highest aggregate id handed out (0: none yet); ids are never reused, as Nova's are not. */
+  int lastAggregateId() {
+    return kv.get("aseq").map(Integer::parseInt).orElse(0);
+  }
+
+  void putAggregate(dev.skyledger.events.compute.Aggregate a) {
+    aggregate(a.getAggregateId()).ifPresent(old -> kv.delete("an/" + old.getName()));
+    kv.put("a/" + a.getAggregateId(), AvroRows.write(a));
+    kv.put("an/" + a.getName(), Integer.toString(a.getAggregateId()));
+    if (a.getAggregateId() > lastAggregateId()) kv.put("aseq", Integer.toString(a.getAggregateId()));
+  }
+
+  void deleteAggregate(dev.skyledger.events.compute.Aggregate a) {
+    aggregate(a.getAggregateId()).ifPresent(old -> kv.delete("an/" + old.getName()));
+    kv.delete("a/" + a.getAggregateId());
+  }
 }

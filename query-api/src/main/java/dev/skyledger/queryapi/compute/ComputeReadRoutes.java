@@ -38,11 +38,15 @@ public final class ComputeReadRoutes {
   private final ComputeUsage usage;
   private final InstanceActionRoutes actions;
   private final TenantUsageRoutes tenantUsage;
+  private final Admin admin;
+
+  /** The administrators' read routes: host aggregates, the instance usage audit log, migrations. */
+  public record Admin(AggregateReadRoutes aggregates, UsageAuditLogRoutes auditLog, MigrationRoutes migrations) {}
 
   /** {@code networks}: the network service's quotas and usage, which /limits shows as Nova does with Neutron. */
   public ComputeReadRoutes(Authenticator auth, ComputeCatalog catalog, NetworkCatalog networks, ComputeJson render,
                            ServiceCatalog services, HostReadRoutes hosts, ServerReadRoutes servers, ComputeUsage usage,
-                           InstanceActionRoutes actions, TenantUsageRoutes tenantUsage) {
+                           InstanceActionRoutes actions, TenantUsageRoutes tenantUsage, Admin admin) {
     this.auth = auth;
     this.catalog = catalog;
     this.networks = networks;
@@ -53,6 +57,7 @@ public final class ComputeReadRoutes {
     this.usage = usage;
     this.actions = actions;
     this.tenantUsage = tenantUsage;
+    this.admin = admin;
   }
 
   public void routes(JavalinConfig config) {
@@ -60,6 +65,9 @@ public final class ComputeReadRoutes {
     servers.routes(config);
     actions.routes(config);
     tenantUsage.routes(config);
+    admin.aggregates().routes(config);
+    admin.auditLog().routes(config);
+    admin.migrations().routes(config);
     var r = config.routes;
     r.get(ROOT, this::versions);
     r.get(V21, this::version);
@@ -89,7 +97,8 @@ public final class ComputeReadRoutes {
    * for clients from before microversions (each is always on: 2.1 has no optional parts).
    */
   private static final List<Map.Entry<String, String>> EXTENSIONS = List.of(
-      Map.entry("AccessIPs", "os-access-ips"), Map.entry("AvailabilityZone", "os-availability-zone"),
+      Map.entry("AccessIPs", "os-access-ips"), Map.entry("Aggregates", "os-aggregates"),
+      Map.entry("AvailabilityZone", "os-availability-zone"),
       Map.entry("ConsoleOutput", "os-console-output"), Map.entry("DiskConfig", "os-disk-config"),
       Map.entry("ExtendedAvailabilityZone", "OS-EXT-AZ"), Map.entry("ExtendedIps", "OS-EXT-IPS"),
       Map.entry("ExtendedIpsMac", "OS-EXT-IPS-MAC"), Map.entry("ExtendedServerAttributes", "OS-EXT-SRV-ATTR"),
@@ -98,7 +107,8 @@ public final class ComputeReadRoutes {
       Map.entry("FlavorManage", "os-flavor-manage"), Map.entry("FloatingIpPools", "os-floating-ip-pools"),
       Map.entry("FloatingIps", "os-floating-ips"), Map.entry("Hosts", "os-hosts"), Map.entry("Hypervisors", "os-hypervisors"),
       Map.entry("ImageSize", "OS-EXT-IMG-SIZE"), Map.entry("InstanceActions", "os-instance-actions"),
-      Map.entry("Keypairs", "os-keypairs"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
+      Map.entry("InstanceUsageAuditLog", "os-instance-usage-audit-log"),
+      Map.entry("Keypairs", "os-keypairs"), Map.entry("Migrations", "os-migrations"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
       Map.entry("RemoteConsoles", "os-remote-consoles"), Map.entry("SecurityGroups", "os-security-groups"),
       Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
       Map.entry("Services", "os-services"), Map.entry("SimpleTenantUsage", "os-simple-tenant-usage"),

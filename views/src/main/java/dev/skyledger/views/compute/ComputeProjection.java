@@ -141,8 +141,31 @@ public final class ComputeProjection implements Projection {
           g.getName(), g.getPolicy(), at);
     } else if (event instanceof dev.skyledger.events.compute.ServerGroupDeleted e) {
       Projection.execute(c, "UPDATE server_groups SET deleted_at = ? WHERE id = ?", at, e.getGroupId());
+    } else if (event instanceof dev.skyledger.events.compute.AggregateCreated e) {
+      var a = e.getAggregate();
+      Projection.execute(c, "INSERT INTO aggregates (id, uuid, name, availability_zone, metadata, created_at)"
+          + " VALUES (?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (id) DO NOTHING", a.getAggregateId(), a.getUuid(), a.getName(),
+          a.getAvailabilityZone(), write(a.getMetadata()), at);
+      aggregateHosts(c, a);
+    } else if (event instanceof dev.skyledger.events.compute.AggregateUpdated e) {
+      var a = e.getAggregate();
+      Projection.execute(c, "UPDATE aggregates SET name = ?, availability_zone = ?, metadata = ?::jsonb, updated_at = ?"
+          + " WHERE id = ?", a.getName(), a.getAvailabilityZone(), write(a.getMetadata()), at, a.getAggregateId());
+      aggregateHosts(c, a);
+    } else if (event instanceof dev.skyledger.events.compute.AggregateDeleted e) {
+      Projection.execute(c, "DELETE FROM aggregates WHERE id = ?", e.getAggregate().getAggregateId());
     } else {
       applyServer(c, event, at);
+    }
+  }
+
+  /** An aggregate's hosts are exactly those of its latest event, in the order they were added. */
+  private static void aggregateHosts(Connection c, dev.skyledger.events.compute.Aggregate a) throws SQLException {
+    Projection.execute(c, "DELETE FROM aggregate_hosts WHERE aggregate_id = ?", a.getAggregateId());
+    int position = 0;
+    for (String host : a.getHosts()) {
+      Projection.execute(c, "INSERT INTO aggregate_hosts (aggregate_id, host_id, position) SELECT ?, ?, ?"
+          + " WHERE EXISTS (SELECT 1 FROM aggregates WHERE id = ?)", a.getAggregateId(), host, position++, a.getAggregateId());
     }
   }
 

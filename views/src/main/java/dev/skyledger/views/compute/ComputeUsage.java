@@ -100,6 +100,26 @@ public final class ComputeUsage {
     });
   }
 
+  /**
+   * How many servers each host ran in {@code [start, stop)}: launched there before the period ends
+   * and not deleted before it starts, as {@link #servers} picks them (the instance usage audit).
+   */
+  public Map<String, Integer> instancesByHost(Instant start, Instant stop) {
+    return db.read(c -> {
+      Map<String, Integer> out = new LinkedHashMap<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT host, count(*) FROM " + table("servers")
+          + " WHERE host IS NOT NULL AND launched_at IS NOT NULL AND launched_at < ? AND (deleted_at IS NULL OR deleted_at > ?)"
+          + " GROUP BY host ORDER BY host")) {
+        s.setTimestamp(1, Timestamp.from(stop));
+        s.setTimestamp(2, Timestamp.from(start));
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) out.put(r.getString(1), r.getInt(2));
+        }
+      }
+      return out;
+    });
+  }
+
   private Server server(ResultSet r) throws SQLException {
     JsonNode flavor;
     try {

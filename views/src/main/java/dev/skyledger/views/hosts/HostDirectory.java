@@ -14,6 +14,7 @@ import java.util.Optional;
 
 /**
  * The compute hosts as their agents last reported them (the {@code hosts} projection). A host is
+ * in the availability zone of its host aggregate (else the one it registered with), and
  * up while its heartbeats keep coming (at most three intervals since the last one, and not
  * stopped) and no operator forced it down.
  */
@@ -49,6 +50,17 @@ public final class HostDirectory {
         + "\".compute_services s USING (host_id)";
   }
 
+  /**
+   * A host's availability zone: that of the host aggregate it is in that has one (Nova keeps a host
+   * in one zone), else the zone it registered with (Nova's default, {@code nova}).
+   */
+  private String zone() {
+    String compute = "\"" + registry.schemaOf("compute") + "\".";
+    return "COALESCE((SELECT a.availability_zone FROM " + compute + "aggregates a JOIN " + compute + "aggregate_hosts ah"
+        + " ON ah.aggregate_id = a.id WHERE ah.host_id = h.host_id AND a.availability_zone IS NOT NULL ORDER BY a.id LIMIT 1),"
+        + " h.availability_zone)";
+  }
+
   public List<Host> hosts() {
     return query("TRUE ORDER BY id", null);
   }
@@ -77,7 +89,7 @@ public final class HostDirectory {
     Instant now = clock.instant();
     return db.read(c -> {
       List<Host> out = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement("SELECT id, host_id, hypervisor_type, hypervisor_version, availability_zone,"
+      try (PreparedStatement s = c.prepareStatement("SELECT id, host_id, hypervisor_type, hypervisor_version, " + zone() + ","
           + " host_ip, vcpus, memory_mb, local_gb, cpu_allocation_ratio, ram_allocation_ratio, disk_allocation_ratio,"
           + " vcpus_used, memory_mb_used, local_gb_used, running_vms, heartbeat_seconds, stopped, last_seen_at,"
           + " coalesce(s.enabled, true), s.disabled_reason, coalesce(s.forced_down, false), h.console_url, registered_at FROM "

@@ -111,6 +111,9 @@ final class BootSaga {
     } else if (fact instanceof ComputeServiceForcedDownChanged e) {
       state.putHost(state.host(e.getHostId()).withForcedDown(e.getForcedDown()));
     }
+    else if (fact instanceof dev.skyledger.events.compute.AggregateCreated e) aggregate(e.getAggregate(), false);
+    else if (fact instanceof dev.skyledger.events.compute.AggregateUpdated e) aggregate(e.getAggregate(), false);
+    else if (fact instanceof dev.skyledger.events.compute.AggregateDeleted e) aggregate(e.getAggregate(), true);
     else if (fact instanceof InstanceRequested e) requested(e.getServer(), envelope, now, out);
     else if (fact instanceof PortCreated e) portCreated(e, envelope, now, out);
     else if (fact instanceof PortUpdated e) portUpdated(e, envelope, now, out);
@@ -224,17 +227,18 @@ final class BootSaga {
         };
     Scheduler.Request request = new Scheduler.Request(b.vcpus(), b.memoryMb(), b.diskGb(), b.zone(), policy,
         group == null ? Map.of() : state.groupMembersByHost(group));
-    List<Scheduler.Host> candidates = state.hosts().values().stream().map(BootSaga::candidate).toList();
+    List<Scheduler.Host> candidates = state.hosts().values().stream().map(this::candidate).toList();
     Optional<Scheduler.Host> chosen = Scheduler.choose(candidates, request);
     if (chosen.isEmpty()) {
       fail(b, "scheduling", Scheduler.explain(candidates, request).reason(), now, out);
       return;
     }
     HostView host = state.host(chosen.get().hostId());
+    String zone = chosen.get().zone();
     state.putHost(host.claim(b.vcpus(), b.memoryMb(), b.diskGb()));
     if (group != null) state.addGroupMember(group, b.instanceId(), host.hostId());
     b = b.withHost(host.hostId(), true);
-    b = SagaOut.fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), host.zone()), out);
+    b = SagaOut.fact(b, new InstanceScheduled(b.instanceId(), b.projectId(), host.hostId(), zone), out);
     if (ports.isEmpty()) {
       spawn(b, now, out);
       return;
@@ -243,14 +247,14 @@ final class BootSaga {
       if (p.existing()) {
         // the tenant's own port: bound to this server and host (its addresses and groups stay as they are)
         out.add(SagaOut.forServer(b, SagaOut.Target.NETWORK_COMMANDS, p.networkId(),
-            binding(p, b.instanceId(), "compute:" + host.zone(), host.hostId()), p.portId(), 0));
+            binding(p, b.instanceId(), "compute:" + zone, host.hostId()), p.portId(), 0));
         continue;
       }
       List<FixedIp> ips = p.fixedIp() == null ? null : List.of(new FixedIp(null, p.fixedIp()));
       CreatePort create = CreatePort.newBuilder()
           .setPortId(p.portId()).setNetworkId(p.networkId()).setProjectId(b.projectId())
           .setName("").setDescription("").setMacAddress(null).setFixedIps(ips)
-          .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + host.zone())
+          .setDeviceId(b.instanceId()).setDeviceOwner("compute:" + zone)
           .setSecurityGroups(b.securityGroups()).setHostId(host.hostId())
           .setAdminStateUp(true).setPortSecurityEnabled(true).setViaService(PORT_VIA).build();
       out.add(SagaOut.forServer(b, SagaOut.Target.NETWORK_COMMANDS, p.networkId(), create, p.portId(), 0));
@@ -258,8 +262,14 @@ final class BootSaga {
     state.putBoot(b.withStep(Step.NETWORKING, now + settings.networkTimeout().toMillis()));
   }
 
-  private static Scheduler.Host candidate(HostView h) {
-    return new Scheduler.Host(h.hostId(), h.zone(), h.up() && !h.forcedDown(), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
+  /** A host aggregate's zone becomes the zone of its hosts for the scheduler. */
+  private void aggregate(dev.skyledger.events.compute.Aggregate a, boolean deleted) {
+    state.putAggregate(a.getAggregateId(), deleted ? null
+        : new BootState.AggregateZone(a.getAvailabilityZone(), List.copyOf(a.getHosts())));
+  }
+
+  private Scheduler.Host candidate(HostView h) {
+    return new Scheduler.Host(h.hostId(), state.zoneOf(h), h.up() && !h.forcedDown(), h.enabled(), h.vcpus(), h.memoryMb(), h.localGb(),
         h.cpuRatio(), h.ramRatio(), h.diskRatio(), h.claimedVcpus(), h.claimedMemoryMb(), h.claimedGb());
   }
 

@@ -70,7 +70,11 @@ public final class BootSagaTopology {
   static final Set<String> DIRECT = Set.of(
       InstanceRequested.getClassSchema().getFullName(), InstanceDeleteRequested.getClassSchema().getFullName(),
       ComputeServiceStatusChanged.getClassSchema().getFullName(),
-      ComputeServiceForcedDownChanged.getClassSchema().getFullName());
+      ComputeServiceForcedDownChanged.getClassSchema().getFullName(),
+      // a host aggregate's zone is its hosts' zone for the scheduler
+      dev.skyledger.events.compute.AggregateCreated.getClassSchema().getFullName(),
+      dev.skyledger.events.compute.AggregateUpdated.getClassSchema().getFullName(),
+      dev.skyledger.events.compute.AggregateDeleted.getClassSchema().getFullName());
 
   /** Of these, only those of the saga's own commands (correlated to a server): its ports and their refusals. */
   static final Set<String> DIRECT_OWN = Set.of(

@@ -182,6 +182,11 @@ final class BootState {
 
   private final KeyValues kv;
   private final Map<String, HostView> hosts = new HashMap<>();
+  /** The availability zone of each host that is in an aggregate with one (the others keep the zone they registered). */
+  private final Map<String, String> aggregateZones = new HashMap<>();
+
+  /** What the saga keeps of a host aggregate: its zone (null: none) and its hosts. */
+  record AggregateZone(String zone, List<String> hosts) {}
 
   BootState(KeyValues kv) {
     this.kv = kv;
@@ -192,6 +197,27 @@ final class BootState {
   void reload() {
     hosts.clear();
     for (var e : kv.prefix("h/")) hosts.put(e.getKey().substring(2), read(e.getValue(), HostView.class));
+    reloadZones();
+  }
+
+  private void reloadZones() {
+    aggregateZones.clear();
+    for (var e : kv.prefix("ag/")) {
+      AggregateZone a = read(e.getValue(), AggregateZone.class);
+      if (a.zone() != null) a.hosts().forEach(h -> aggregateZones.putIfAbsent(h, a.zone()));
+    }
+  }
+
+  /** Keeps (or, null, forgets) a host aggregate's zone and hosts. */
+  void putAggregate(int aggregateId, AggregateZone aggregate) {
+    if (aggregate == null) kv.delete("ag/" + aggregateId);
+    else kv.put("ag/" + aggregateId, write(aggregate));
+    reloadZones();
+  }
+
+  /** A host's availability zone: its aggregate's, when it is in one with a zone; else the one it registered with. */
+  String zoneOf(HostView host) {
+    return aggregateZones.getOrDefault(host.hostId(), host.zone());
   }
 
   Optional<Boot> boot(String instanceId) {

@@ -34,6 +34,13 @@ class BootSagaInboxTest {
   }
 
   @Test
+  void hostAggregatesGoInSoTheSchedulerKnowsEachHostsZone() {
+    assertTrue(BootSagaTopology.wanted(of(dev.skyledger.events.compute.AggregateCreated.getClassSchema(), "req-1")));
+    assertTrue(BootSagaTopology.wanted(of(dev.skyledger.events.compute.AggregateUpdated.getClassSchema(), "req-1")));
+    assertTrue(BootSagaTopology.wanted(of(dev.skyledger.events.compute.AggregateDeleted.getClassSchema(), "req-1")));
+  }
+
+  @Test
   void portsAndRefusalsGoInOnlyWhenTheSagaAskedForThem() {
     for (Schema type : List.of(PortCreated.getClassSchema(), PortUpdated.getClassSchema(), CommandRejected.getClassSchema())) {
       assertTrue(BootSagaTopology.wanted(of(type, "instance/s-1")), type.getName());

@@ -144,6 +144,29 @@ class BootSagaTest {
   }
 
   @Test
+  void aServerAskingForAZoneLandsOnlyOnHostsOfAnAggregateWithThatZone() {
+    host("h1", 8, 16384, T0);
+    host("h2", 8, 8192, T0);
+    dev.skyledger.events.compute.Aggregate rack = dev.skyledger.events.compute.Aggregate.newBuilder().setAggregateId(1)
+        .setUuid("agg-1").setName("rack").setAvailabilityZone("az-1").setHosts(List.of("h2")).build();
+    on(new dev.skyledger.events.compute.AggregateCreated(rack), T0);
+
+    InstanceScheduled inZone = of(on(new InstanceRequested(zoned("vm1", "az-1")), T0), InstanceScheduled.class).get(0);
+    assertEquals("h2", inZone.getHostId(), "h1 has more free RAM but is not in az-1");
+    assertEquals("az-1", inZone.getAvailabilityZone());
+    InstanceScheduled inDefault = of(on(new InstanceRequested(zoned("vm2", "nova")), T0), InstanceScheduled.class).get(0);
+    assertEquals("h1", inDefault.getHostId(), "a host in no zoned aggregate stays in nova");
+
+    on(new dev.skyledger.events.compute.AggregateDeleted(rack), T0);
+    InstanceFailed failed = of(on(new InstanceRequested(zoned("vm3", "az-1")), T0), InstanceFailed.class).get(0);
+    assertTrue(failed.getMessage().contains("availability zone az-1"), failed.getMessage());
+  }
+
+  static ServerSpec zoned(String id, String zone) {
+    return ServerSpec.newBuilder(spec(id, 0)).setAvailabilityZone(zone).build();
+  }
+
+  @Test
   void anExistingPortIsBoundToTheServerAndItsHostThenUnboundNotDeletedOnDelete() {
     host("h1", 8, 8192, T0);
     List<SagaOut> first = on(new InstanceRequested(onPort("vm1", "my-port")), T0);

@@ -84,6 +84,8 @@ public final class Payloads {
       InstanceScheduled.class, InstanceNetworked.class, InstanceActive.class, InstanceFailed.class, InstanceDeleted.class,
       ChangeServerPower.class, InstancePowerActionStarted.class, InstancePowerActionDone.class, InstancePowerActionFailed.class,
       SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
+      LockServer.class, InstanceLocked.class, InstanceUnlocked.class,
+      ResetServerState.class, InstanceStateReset.class,
       CreateServerGroup.class, ServerGroupCreated.class, DeleteServerGroup.class, ServerGroupDeleted.class,
       // host agents
       HostRegistered.class, HostInventoryReported.class, HostHeartbeat.class, HostStopped.class, HostLivenessChanged.class,

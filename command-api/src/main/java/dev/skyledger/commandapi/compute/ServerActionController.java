@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.commandapi.compute.proxy.NovaProxyRoutes;
 import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.LockServer;
+import dev.skyledger.events.compute.ResetServerState;
 import dev.skyledger.events.compute.SnapshotServer;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
@@ -17,9 +19,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code POST /servers/{id}/action}: reboot, os-stop, os-start and createImage (decided by the boot
- * saga, which knows the server's state: one action at a time, 409 from the wrong state), and the
- * console actions.
+ * {@code POST /servers/{id}/action}: reboot, os-stop, os-start, createImage, lock, unlock and (for
+ * administrators) os-resetState (decided
+ * by the boot saga, which knows the server's state: one action at a time, 409 from the wrong state
+ * or when the server is locked and the caller no administrator), and the console actions.
  */
 final class ServerActionController {
   private static final java.time.Duration IMAGE_VISIBLE_WITHIN = java.time.Duration.ofSeconds(10);
@@ -57,6 +60,12 @@ final class ServerActionController {
       case "os-start" -> power(ctx, caller, id, project, "start");
       case "os-getConsoleOutput" -> consoles.output(ctx, caller, id, args);
       case "createImage" -> snapshot(ctx, caller, id, project, args);
+      case "lock" -> lock(ctx, caller, id, project);
+      case "os-resetState" -> resetState(ctx, caller, id, project, args);
+      case "unlock" -> {
+        commands.toSaga(ctx, caller, id, project, new LockServer(id, project, false, null));
+        ctx.status(202);
+      }
       default -> {
         if (proxies.serverAction(ctx, caller, id, project, name, args)) return;
         if (!ConsoleController.LEGACY_ACTIONS.containsKey(name)) throw ApiException.badRequest("There is no such action: " + name);
@@ -71,6 +80,31 @@ final class ServerActionController {
       throw NovaBody.invalid("type", args.get("type"), "'type' is one of 'SOFT', 'HARD'");
     }
     return type.equals("SOFT") ? "reboot-soft" : "reboot-hard";
+  }
+
+  /**
+   * Lock: then only an administrator may act on the server. Below 2.73 (where {@code locked_reason}
+   * comes in, beyond this cloud) Nova reads nothing of the action's value, so nothing here does.
+   */
+  private void lock(Context ctx, TokenClaims caller, String id, String project) {
+    commands.toSaga(ctx, caller, id, project, new LockServer(id, project, true, null));
+    ctx.status(202);
+  }
+
+  /** os-resetState, for administrators (Nova's policy; the saga checks it again): {@code state} error or active. */
+  private void resetState(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
+    if (!caller.isAdmin()) {
+      throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.");
+    }
+    if (!(args instanceof ObjectNode o)) throw NovaBody.invalid("os-resetState", args, "it is not of type 'object'");
+    NovaBody.onlyFields(o, "os-resetState", java.util.Set.of("state"));
+    JsonNode state = o.get("state");
+    if (state == null) throw NovaBody.invalid("os-resetState", args, "'state' is a required property");
+    if (!state.isTextual() || !(state.asText().equals("error") || state.asText().equals("active"))) {
+      throw NovaBody.invalid("state", state, state + " is not one of ['active', 'error']");
+    }
+    commands.toSaga(ctx, caller, id, project, new ResetServerState(id, project, state.asText()));
+    ctx.status(202);
   }
 
   private void power(Context ctx, TokenClaims caller, String id, String project, String action) {

@@ -52,13 +52,13 @@ public final class ComputeProjection implements Projection {
    * spawning). A delete requested shows as task_state deleting until the server is gone.
    */
   private static final String DERIVE_STATE = "UPDATE servers SET"
-      + " status = CASE WHEN deleted_at IS NOT NULL THEN 'DELETED' WHEN fault IS NOT NULL THEN 'ERROR'"
+      + " status = CASE WHEN deleted_at IS NOT NULL THEN 'DELETED' WHEN fault IS NOT NULL OR reset_error THEN 'ERROR'"
       + " WHEN launched_at IS NULL THEN 'BUILD' WHEN power_action = 'reboot-soft' THEN 'REBOOT'"
       + " WHEN power_action = 'reboot-hard' THEN 'HARD_REBOOT' WHEN stopped THEN 'SHUTOFF' ELSE 'ACTIVE' END,"
-      + " vm_state = CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN fault IS NOT NULL THEN 'error'"
+      + " vm_state = CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN fault IS NOT NULL OR reset_error THEN 'error'"
       + " WHEN launched_at IS NULL THEN 'building' WHEN stopped THEN 'stopped' ELSE 'active' END,"
       + " task_state = CASE WHEN deleted_at IS NOT NULL THEN NULL WHEN delete_requested_at IS NOT NULL THEN 'deleting'"
-      + " WHEN fault IS NOT NULL THEN NULL"
+      + " WHEN fault IS NOT NULL OR reset_error THEN NULL"
       + " WHEN launched_at IS NOT NULL THEN CASE power_action WHEN 'reboot-soft' THEN 'rebooting'"
       + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' WHEN 'snapshot' THEN 'image_snapshot' END"
       + " WHEN host IS NULL THEN 'scheduling'"
@@ -218,6 +218,18 @@ public final class ComputeProjection implements Projection {
     } else if (event instanceof dev.skyledger.events.compute.InstanceSnapshotFailed e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceStateReset e) {
+      // the action it was busy with is over; reset to active, it is shown running (Nova's vm_state active)
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      boolean error = e.getState().equals("error");
+      Projection.execute(c, "UPDATE servers SET reset_error = ?, power_action = NULL,"
+          + " stopped = CASE WHEN ? THEN stopped ELSE false END WHERE id = ?", error, error, id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceLocked e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET locked_by = ? WHERE id = ?", e.getLockedBy(), id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceUnlocked e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET locked_by = NULL WHERE id = ?", id);
     } else if (event instanceof InstanceDeleteRequested e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET delete_requested_at = ? WHERE id = ?", at, id);

@@ -45,7 +45,8 @@ public final class InstanceActionLog {
   /** The events actions are made of. */
   static final List<String> TYPES = List.of("InstanceRequested", "InstanceScheduled", "InstanceActive", "InstanceFailed",
       "InstanceDeleteRequested", "InstanceDeleted", "InstancePowerActionStarted", "InstancePowerActionDone",
-      "InstancePowerActionFailed", "InstanceSnapshotStarted", "InstanceSnapshotDone", "InstanceSnapshotFailed");
+      "InstancePowerActionFailed", "InstanceSnapshotStarted", "InstanceSnapshotDone", "InstanceSnapshotFailed",
+      "InstanceLocked", "InstanceUnlocked");
 
   /** Nova's action and event names for a reboot, stop or start (InstancePowerActionStarted's action). */
   private static final Map<String, String[]> POWER = Map.of(
@@ -136,6 +137,9 @@ public final class InstanceActionLog {
           running.events.add(new Event(SNAPSHOT, f.time(), null, null, null));
           actions.add(running);
         }
+        // as in Nova, a lock or unlock is an action of its own, done when asked, with no events
+        case "InstanceLocked" -> actions.add(new ActionBuilder("lock", instanceId, f));
+        case "InstanceUnlocked" -> actions.add(new ActionBuilder("unlock", instanceId, f));
         case "InstancePowerActionDone", "InstanceSnapshotDone" -> {
           if (running != null) running.finishLast(f.time(), null);
           running = null;

@@ -29,7 +29,7 @@ class ServerJsonTest {
                                              List<ServerCatalog.Port> ports) {
     return new ServerCatalog.Server(ID, "proj-1", "user-1", "web-1", "web-1", status, vmState, taskState, power, TINY,
         imageId, "cirros", null, "nova", host, List.of("sg-default", "sg-web"), Map.of("role", "web"), null, "r-abcd1234", 0,
-        null, null, ports.size(),
+        null, null, null, ports.size(),
         fault, CREATED, CREATED.plusSeconds(7), launched, null, ports);
   }
 

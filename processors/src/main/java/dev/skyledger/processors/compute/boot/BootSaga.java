@@ -179,8 +179,9 @@ final class BootSaga {
   private void inventory(dev.skyledger.events.host.HostInventoryReported e, List<SagaOut> out) {
     for (String instanceId : e.getInstanceIds()) {
       Optional<Boot> boot = state.boot(instanceId);
+      // a server an administrator reset to ERROR still holds its host (its claim), unlike one whose build failed
       boolean owned = boot.isPresent() && e.getHostId().equals(boot.get().hostId())
-          && boot.get().step() != Step.DELETED && boot.get().step() != Step.ERROR;
+          && boot.get().step() != Step.DELETED && (boot.get().step() != Step.ERROR || boot.get().claimed());
       if (owned) continue;
       String project = boot.map(Boot::projectId).orElse(null);
       out.add(new SagaOut(SagaOut.Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,

@@ -396,6 +396,107 @@ class BootSagaTest {
     assertTrue(!power("reboot-soft", ALICE, T0 + 70_000).rejected(), "the server is usable again");
   }
 
+  static final Actor ADMIN = new Actor("u0", "admin", "p0", List.of("admin", "member"));
+
+  ServerActions.Answer lock(boolean locked, Actor actor) {
+    return saga.actions().decide(new dev.skyledger.events.compute.LockServer("vm1", "p1", locked, null), actor, "req-lock");
+  }
+
+  @Test
+  void givenALockedServer_whenItsOwnerActsOnIt_thenRefusedWith409UntilUnlocked() {
+    activeServer();
+    ServerActions.Answer locked = lock(true, ALICE);
+    assertTrue(!locked.rejected(), locked.message());
+    assertEquals("owner", of(locked.outs(), dev.skyledger.events.compute.InstanceLocked.class).get(0).getLockedBy());
+    assertEquals(3, locked.sequence(), "a fact on the server's stream");
+    ServerActions.Answer stop = power("stop", ALICE, T0 + 200);
+    assertEquals(409, stop.status());
+    assertEquals("Instance vm1 is locked", stop.message());
+    assertEquals(409, saga.actions().decide(snapshot("vm1", "img-9"), ALICE, T0 + 200).status(), "no snapshot either");
+    assertEquals(List.of(), lock(true, ALICE).outs(), "locking it again changes nothing");
+    ServerActions.Answer unlocked = lock(false, ALICE);
+    assertEquals(1, of(unlocked.outs(), dev.skyledger.events.compute.InstanceUnlocked.class).size());
+    assertTrue(!power("stop", ALICE, T0 + 300).rejected(), "unlocked: the owner may stop it");
+  }
+
+  @Test
+  void givenALockedServer_whenAnAdminActsOnIt_thenAccepted() {
+    activeServer();
+    lock(true, ALICE);
+    assertTrue(!power("stop", ADMIN, T0 + 200).rejected());
+  }
+
+  @Test
+  void givenAServerAnAdminLocked_whenItsOwnerUnlocksIt_thenRefusedWith403() {
+    activeServer();
+    ServerActions.Answer locked = lock(true, ADMIN);
+    assertEquals("admin", of(locked.outs(), dev.skyledger.events.compute.InstanceLocked.class).get(0).getLockedBy());
+    assertEquals(403, lock(false, ALICE).status());
+    assertTrue(!lock(false, ADMIN).rejected());
+  }
+
+  @Test
+  void givenAnotherProjectsServer_whenLocked_thenNotFound() {
+    activeServer();
+    assertEquals(404, lock(true, EVE).status());
+    assertTrue(!power("stop", ALICE, T0 + 200).rejected(), "nothing was locked");
+  }
+
+  ServerActions.Answer reset(String to, Actor actor) {
+    return saga.actions().decide(new dev.skyledger.events.compute.ResetServerState("vm1", "p1", to), actor, "req-reset");
+  }
+
+  @Test
+  void givenAnActiveServer_whenAnAdminResetsItToError_thenItRefusesActionsKeepsItsHostAndIsActiveAgainAfterAReset() {
+    activeServer();
+    ServerActions.Answer error = reset("error", ADMIN);
+    assertTrue(!error.rejected(), error.message());
+    assertEquals("error", of(error.outs(), dev.skyledger.events.compute.InstanceStateReset.class).get(0).getState());
+    assertEquals("Cannot 'stop' instance vm1 while it is in vm_state error", power("stop", ALICE, T0 + 200).message());
+    assertEquals(List.of(), on(new dev.skyledger.events.host.HostInventoryReported("h1", List.of("vm1")), T0 + 250),
+        "its domain is still its own: not destroyed");
+    assertTrue(!reset("active", ADMIN).rejected());
+    assertTrue(!power("stop", ALICE, T0 + 300).rejected(), "active again: it may be stopped");
+  }
+
+  @Test
+  void givenAServerBusyWithAnAction_whenReset_thenTheActionIsOverAndTheHostsLateAnswerIgnored() {
+    activeServer();
+    power("reboot-soft", ALICE, T0 + 200);
+    reset("active", ADMIN);
+    assertEquals(List.of(), on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
+        T0 + 300));
+    assertTrue(!power("stop", ALICE, T0 + 400).rejected(), "no action pending any more");
+  }
+
+  @Test
+  void givenAMember_whenResettingState_thenRefusedWith403() {
+    activeServer();
+    assertEquals(403, reset("error", ALICE).status());
+  }
+
+  @Test
+  void givenAServerWhoseBuildFailed_whenResetToActive_thenRefusedWith409() {
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals(409, reset("active", ADMIN).status(), "no host: nothing to be active on");
+    assertTrue(!reset("error", ADMIN).rejected());
+  }
+
+  @Test
+  void givenADeletingServer_whenReset_thenRefusedWith409() {
+    activeServer();
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 200);
+    assertEquals(409, reset("active", ADMIN).status());
+  }
+
+  @Test
+  void givenAServerResetToError_whenDeleted_thenItsHostIsToldToDestroyItAndItsClaimReleased() {
+    activeServer();
+    reset("error", ADMIN);
+    List<SagaOut> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 200);
+    assertEquals(1, of(outs, DestroyInstance.class).size());
+  }
+
   static dev.skyledger.events.compute.SnapshotServer snapshot(String serverId, String imageId) {
     return dev.skyledger.events.compute.SnapshotServer.newBuilder().setInstanceId(serverId).setProjectId("p1")
         .setImageId(imageId).setImageName("snap").setProperties(java.util.Map.of("image_type", "snapshot")).build();

@@ -86,6 +86,7 @@ public final class Payloads {
       SnapshotServer.class, InstanceSnapshotStarted.class, InstanceSnapshotDone.class, InstanceSnapshotFailed.class,
       LockServer.class, InstanceLocked.class, InstanceUnlocked.class,
       ResetServerState.class, InstanceStateReset.class,
+      RebuildServer.class, InstanceRebuildStarted.class, InstanceRebuilt.class, InstanceRebuildFailed.class,
       CreateServerGroup.class, ServerGroupCreated.class, DeleteServerGroup.class, ServerGroupDeleted.class,
       // host agents
       HostRegistered.class, HostInventoryReported.class, HostHeartbeat.class, HostStopped.class, HostLivenessChanged.class,

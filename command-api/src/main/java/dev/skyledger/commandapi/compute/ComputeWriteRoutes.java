@@ -84,10 +84,11 @@ public final class ComputeWriteRoutes {
     this.keypairs = new KeypairController(access, commands, reads.compute(), render);
     this.services = new ComputeServiceController(access, commands, reads.hosts(), render.mapper());
     this.quotas = new ComputeQuotaController(access, commands, reads.compute(), render);
-    this.servers = new ServerController(access, commands, new ServerRequests(reads, commands), reads.servers(),
+    ServerRequests requests = new ServerRequests(reads, commands);
+    this.servers = new ServerController(access, commands, requests, reads.servers(),
         render.mapper(), computeUrl);
     this.consoles = new ConsoleController(access, reads.servers(), reads.hosts(), render.mapper());
-    this.actions = new ServerActionController(access, commands, reads, consoles, proxies, render.mapper(),
+    this.actions = new ServerActionController(access, commands, reads, requests, consoles, proxies, render.mapper(),
         endpoints.image());
     this.metadata = new ServerMetadataController(access, commands, reads.servers(), render.mapper());
     this.groups = new ServerGroupController(access, commands, reads.groups(), render.mapper());

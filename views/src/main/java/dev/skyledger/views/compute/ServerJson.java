@@ -236,7 +236,7 @@ public final class ServerJson {
     o.put("accessIPv4", s.accessIpv4() == null ? "" : s.accessIpv4());
     o.put("accessIPv6", s.accessIpv6() == null ? "" : s.accessIpv6());
     links(o, "/servers/" + s.id());
-    o.put("OS-DCF:diskConfig", "MANUAL");
+    o.put("OS-DCF:diskConfig", s.diskConfig() == null ? "MANUAL" : s.diskConfig());
     if (PROGRESS_STATUSES.contains(s.status())) o.put("progress", 0);
   }
 

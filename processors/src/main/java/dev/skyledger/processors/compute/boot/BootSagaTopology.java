@@ -5,6 +5,7 @@ import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.ChangeServerPower;
 import dev.skyledger.events.compute.LockServer;
+import dev.skyledger.events.compute.RebuildServer;
 import dev.skyledger.events.compute.ResetServerState;
 import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
@@ -254,7 +255,7 @@ public final class BootSagaTopology {
       }
       long now = clock.millis();
       if (fact instanceof ChangeServerPower || fact instanceof dev.skyledger.events.compute.SnapshotServer
-          || fact instanceof LockServer || fact instanceof ResetServerState) {
+          || fact instanceof LockServer || fact instanceof ResetServerState || fact instanceof RebuildServer) {
         decide(fact, e, now);
         return;
       }
@@ -279,6 +280,7 @@ public final class BootSagaTopology {
         if (command instanceof ChangeServerPower c) answer = saga.actions().decide(c, actor, e.getRequestId(), now);
         else if (command instanceof LockServer c) answer = saga.actions().decide(c, actor, e.getRequestId());
         else if (command instanceof ResetServerState c) answer = saga.actions().decide(c, actor, e.getRequestId());
+        else if (command instanceof RebuildServer c) answer = saga.actions().decide(c, actor, e.getRequestId(), now);
         else answer = saga.actions().decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
       } catch (RuntimeException ex) {
         drop();

@@ -99,6 +99,13 @@ final class BootState {
           next, origin, pendingAction);
     }
 
+    /** The image the server is (re)built from. */
+    Boot withImage(String image, String checksum, long size, String location) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, image, checksum,
+          size, location, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
+          sequence, origin, pendingAction);
+    }
+
     /** A reboot, stop or start sent to the host and not yet answered (null: none). */
     Boot withPendingAction(String action) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,

@@ -10,11 +10,16 @@ import dev.skyledger.events.compute.InstanceSnapshotDone;
 import dev.skyledger.events.compute.InstanceSnapshotFailed;
 import dev.skyledger.events.compute.InstanceSnapshotStarted;
 import dev.skyledger.events.compute.InstanceUnlocked;
+import dev.skyledger.events.compute.InstanceRebuildFailed;
+import dev.skyledger.events.compute.InstanceRebuildStarted;
+import dev.skyledger.events.compute.InstanceRebuilt;
 import dev.skyledger.events.compute.InstanceStateReset;
+import dev.skyledger.events.compute.RebuildServer;
 import dev.skyledger.events.compute.LockServer;
 import dev.skyledger.events.compute.ResetServerState;
 import dev.skyledger.events.compute.SnapshotServer;
 import dev.skyledger.events.core.Actor;
+import dev.skyledger.events.host.DestroyInstance;
 import dev.skyledger.events.host.InstanceSnapshotted;
 import dev.skyledger.events.host.PowerInstance;
 import dev.skyledger.events.host.SnapshotInstance;
@@ -123,7 +128,7 @@ final class ServerActions {
       case "reboot-hard" -> "rebooting_hard";
       case "stop" -> "powering-off";
       case "start" -> "powering-on";
-      default -> action.startsWith(SNAPSHOT) ? "image_snapshot" : action;
+      default -> action.startsWith(SNAPSHOT) ? "image_snapshot" : isRebuild(action) ? "rebuilding" : action;
     };
   }
 
@@ -201,6 +206,62 @@ final class ServerActions {
         out).sequence();
     state.putBoot(b.withSequence(seq).withPendingAction(null).withStep(next, 0));
     return new Answer(0, null, null, out, StreamKeys.instance(b.instanceId()), seq);
+  }
+
+  /** A pending rebuild: of a running server, or of a stopped one (stopped again once rebuilt). */
+  static final String REBUILD = "rebuild";
+  static final String REBUILD_STOPPED = "rebuild/stopped";
+
+  static boolean isRebuild(String pendingAction) {
+    return REBUILD.equals(pendingAction) || REBUILD_STOPPED.equals(pendingAction);
+  }
+
+  /**
+   * Rebuild from an image, as Nova allows it: from ACTIVE, SHUTOFF or ERROR, one action at a time.
+   * The host destroys the domain and spawns it again from the image (its commands run in order), on
+   * the same host with the same ports and claim; a server whose build failed holds no host and
+   * cannot be rebuilt (409).
+   */
+  Answer decide(RebuildServer c, Actor actor, String requestId, long now) {
+    Optional<Boot> found = actionable(c.getInstanceId(), c.getProjectId(), actor);
+    if (found.isEmpty()) return Answer.reject(404, "itemNotFound", "Instance " + c.getInstanceId() + " could not be found.");
+    Boot b = found.get();
+    Answer refused = refusal("rebuild", b, Set.of(Step.ACTIVE, Step.SHUTOFF, Step.ERROR), actor);
+    if (refused != null) return refused;
+    if (!b.claimed()) {
+      return Answer.reject(409, "conflict", "Cannot 'rebuild' instance " + b.instanceId() + ": its build failed and it"
+          + " holds no host; delete it and create it again.");
+    }
+    String pending = b.step() == Step.SHUTOFF ? REBUILD_STOPPED : REBUILD;
+    List<SagaOut> out = new ArrayList<>();
+    b = SagaOut.fact(askedBy(b, actor, requestId), new InstanceRebuildStarted(b.instanceId(), b.projectId(), c.getImageId(),
+        c.getImageName()), out);
+    b = b.withImage(c.getImageId(), c.getImageChecksum(), c.getImageSize(), c.getImageLocation());
+    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new DestroyInstance(b.instanceId(), b.hostId()),
+        b.instanceId(), 0));
+    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), BootSaga.spawnCommand(b), b.instanceId(), 0));
+    state.putBoot(b.withPendingAction(pending).withSpawnSent().withStep(Step.SPAWNING, now + settings.spawnTimeout().toMillis()));
+    return new Answer(0, null, null, out, StreamKeys.instance(b.instanceId()), b.sequence());
+  }
+
+  /** The host spawned the rebuilt server: it runs; one that was stopped is stopped again, as Nova leaves it. */
+  void rebuilt(Boot b, long now, List<SagaOut> out) {
+    boolean stopped = REBUILD_STOPPED.equals(b.pendingAction());
+    b = SagaOut.fact(b, new InstanceRebuilt(b.instanceId(), b.projectId(), b.imageId()), out);
+    if (!stopped) {
+      state.putBoot(b.withPendingAction(null).withStep(Step.ACTIVE, 0));
+      return;
+    }
+    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), new PowerInstance(b.instanceId(), b.hostId(), "stop"),
+        b.instanceId(), 0));
+    state.putBoot(b.withPendingAction("stop").withStep(Step.ACTIVE, now + settings.spawnTimeout().toMillis()));
+  }
+
+  /** The rebuild failed: the server is in ERROR, and keeps its host, ports and claim (a deletion gives them back). */
+  void rebuildFailed(Boot b, String reason, List<SagaOut> out) {
+    b = SagaOut.fact(b, new InstanceRebuildFailed(b.instanceId(), b.projectId(), b.imageId(),
+        "Rebuild of instance " + b.instanceId() + " failed: " + reason), out);
+    state.putBoot(b.withPendingAction(null).withStep(Step.ERROR, 0));
   }
 
   /** Snapshot into a new image: from ACTIVE or SHUTOFF, one action at a time. */

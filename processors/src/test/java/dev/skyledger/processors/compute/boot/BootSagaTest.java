@@ -497,6 +497,71 @@ class BootSagaTest {
     assertEquals(1, of(outs, DestroyInstance.class).size());
   }
 
+  ServerActions.Answer rebuild(String imageId, Actor actor, long now) {
+    return saga.actions().decide(dev.skyledger.events.compute.RebuildServer.newBuilder().setInstanceId("vm1").setProjectId("p1")
+        .setImageId(imageId).setImageName("alt").setImageChecksum("md5-alt").setImageSize(7).setImageLocation("loc-alt")
+        .build(), actor, "req-rebuild", now);
+  }
+
+  @Test
+  void givenAnActiveServer_whenRebuilt_thenItsHostDestroysAndSpawnsItFromTheNewImageOnTheSamePortsAndItRunsAgain() {
+    activeServer();
+    ServerActions.Answer r = rebuild("img-alt", ALICE, T0 + 200);
+    assertTrue(!r.rejected(), r.message());
+    assertEquals("img-alt", of(r.outs(), dev.skyledger.events.compute.InstanceRebuildStarted.class).get(0).getImageId());
+    List<Object> payloads = r.outs().stream().map(SagaOut::payload).map(Object.class::cast).toList();
+    assertInstanceOf(DestroyInstance.class, payloads.get(1), "the old domain goes first");
+    SpawnInstance spawn = of(r.outs(), SpawnInstance.class).get(0);
+    assertEquals("img-alt", spawn.getImageId());
+    assertEquals("md5-alt", spawn.getImageChecksum());
+    assertEquals("h1", spawn.getHostId());
+    assertEquals("Cannot 'reboot' instance vm1 while it is in task_state rebuilding", power("reboot-soft", ALICE, T0 + 210).message());
+    assertEquals(List.of(), on(new dev.skyledger.events.host.InstanceDestroyed("vm1", "h1"), T0 + 250),
+        "the destroy of a rebuild ends nothing");
+    List<SagaOut> done = on(new InstanceSpawned("vm1", "h1"), T0 + 300);
+    assertEquals(1, of(done, dev.skyledger.events.compute.InstanceRebuilt.class).size());
+    assertEquals(List.of(), of(done, InstanceActive.class), "no second creation");
+    assertEquals(1, state.host("h1").claimedVcpus(), "the claim is the same one");
+    assertTrue(!power("stop", ALICE, T0 + 400).rejected(), "it runs");
+  }
+
+  @Test
+  void givenAStoppedServer_whenRebuilt_thenItIsStoppedAgain() {
+    activeServer();
+    power("stop", ALICE, T0 + 200);
+    on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 300);
+    assertTrue(!rebuild("img-alt", ALICE, T0 + 400).rejected());
+    List<SagaOut> spawned = on(new InstanceSpawned("vm1", "h1"), T0 + 500);
+    assertEquals("stop", of(spawned, dev.skyledger.events.host.PowerInstance.class).get(0).getAction());
+    List<SagaOut> stopped = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 600);
+    assertEquals(false, of(stopped, dev.skyledger.events.compute.InstancePowerActionDone.class).get(0).getRunning());
+    assertTrue(!power("start", ALICE, T0 + 700).rejected(), "stopped: it may be started");
+  }
+
+  @Test
+  void givenARebuildTheHostCannotSpawn_thenTheServerIsInErrorStillHoldingItsHostAndMayBeRebuiltAgain() {
+    activeServer();
+    rebuild("img-alt", ALICE, T0 + 200);
+    List<SagaOut> failed = on(new InstanceSpawnFailed("vm1", "h1", "image gone"), T0 + 300);
+    assertEquals(1, of(failed, dev.skyledger.events.compute.InstanceRebuildFailed.class).size());
+    assertEquals(List.of(), of(failed, ReleaseServerQuota.class), "the server still exists: its quota stays");
+    assertEquals(1, state.host("h1").claimedVcpus());
+    assertTrue(!rebuild("img-1", ALICE, T0 + 400).rejected(), "from ERROR it may be rebuilt");
+    assertEquals(1, of(saga.timeouts(T0 + 400 + 61_000), dev.skyledger.events.compute.InstanceRebuildFailed.class).size(),
+        "a host that never answers fails the rebuild at its deadline");
+  }
+
+  @Test
+  void givenALockedServerOrAnotherProjectsOrAFailedBuild_whenRebuilt_thenRefused() {
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals(409, rebuild("img-alt", ALICE, T0 + 100).status(), "a failed build holds no host");
+    BootSagaTest other = new BootSagaTest();
+    other.activeServer();
+    assertEquals(404, other.rebuild("img-alt", EVE, T0 + 200).status());
+    other.lock(true, ALICE);
+    assertEquals(409, other.rebuild("img-alt", ALICE, T0 + 200).status());
+  }
+
   static dev.skyledger.events.compute.SnapshotServer snapshot(String serverId, String imageId) {
     return dev.skyledger.events.compute.SnapshotServer.newBuilder().setInstanceId(serverId).setProjectId("p1")
         .setImageId(imageId).setImageName("snap").setProperties(java.util.Map.of("image_type", "snapshot")).build();

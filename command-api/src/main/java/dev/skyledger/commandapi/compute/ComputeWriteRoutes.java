@@ -72,6 +72,7 @@ public final class ComputeWriteRoutes {
   private final ConsoleController consoles;
   private final ServerMetadataController metadata;
   private final ServerGroupController groups;
+  private final ServerExternalEventController externalEvents;
   private final NovaProxyRoutes proxies;
 
   public ComputeWriteRoutes(Authenticator auth, CommandSender sender, Reads reads, ComputeJson render, Endpoints endpoints) {
@@ -92,6 +93,7 @@ public final class ComputeWriteRoutes {
         endpoints.image());
     this.metadata = new ServerMetadataController(access, commands, reads.servers(), render.mapper());
     this.groups = new ServerGroupController(access, commands, reads.groups(), render.mapper());
+    this.externalEvents = new ServerExternalEventController(access, reads.servers(), render.mapper());
   }
 
   public void routes(JavalinConfig config) {
@@ -117,6 +119,7 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/servers/{id}", servers::update);
     r.delete(V21 + "/servers/{id}", servers::delete);
     r.post(V21 + "/servers/{id}/action", actions::act);
+    r.post(V21 + "/os-server-external-events", externalEvents::create);
     r.post(V21 + "/servers/{id}/remote-consoles", consoles::create);
     r.post(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, false));
     r.put(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, true));

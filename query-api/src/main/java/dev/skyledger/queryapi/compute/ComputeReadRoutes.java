@@ -89,7 +89,8 @@ public final class ComputeReadRoutes {
    * for clients from before microversions (each is always on: 2.1 has no optional parts).
    */
   private static final List<Map.Entry<String, String>> EXTENSIONS = List.of(
-      Map.entry("AccessIPs", "os-access-ips"), Map.entry("AvailabilityZone", "os-availability-zone"),
+      Map.entry("AccessIPs", "os-access-ips"), Map.entry("AdminActions", "os-admin-actions"),
+      Map.entry("AvailabilityZone", "os-availability-zone"),
       Map.entry("ConsoleOutput", "os-console-output"), Map.entry("DiskConfig", "os-disk-config"),
       Map.entry("ExtendedAvailabilityZone", "OS-EXT-AZ"), Map.entry("ExtendedIps", "OS-EXT-IPS"),
       Map.entry("ExtendedIpsMac", "OS-EXT-IPS-MAC"), Map.entry("ExtendedServerAttributes", "OS-EXT-SRV-ATTR"),
@@ -98,9 +99,9 @@ public final class ComputeReadRoutes {
       Map.entry("FlavorManage", "os-flavor-manage"), Map.entry("FloatingIpPools", "os-floating-ip-pools"),
       Map.entry("FloatingIps", "os-floating-ips"), Map.entry("Hosts", "os-hosts"), Map.entry("Hypervisors", "os-hypervisors"),
       Map.entry("ImageSize", "OS-EXT-IMG-SIZE"), Map.entry("InstanceActions", "os-instance-actions"),
-      Map.entry("Keypairs", "os-keypairs"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
+      Map.entry("Keypairs", "os-keypairs"), Map.entry("LockServer", "os-lock-server"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
       Map.entry("RemoteConsoles", "os-remote-consoles"), Map.entry("SecurityGroups", "os-security-groups"),
-      Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
+      Map.entry("ServerExternalEvents", "os-server-external-events"), Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
       Map.entry("Services", "os-services"), Map.entry("SimpleTenantUsage", "os-simple-tenant-usage"),
       Map.entry("TenantNetworks", "os-tenant-networks"));
 

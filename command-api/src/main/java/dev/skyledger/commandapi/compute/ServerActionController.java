@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.commandapi.compute.proxy.NovaProxyRoutes;
 import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.DeleteServer;
 import dev.skyledger.events.compute.LockServer;
 import dev.skyledger.events.compute.RebuildServer;
 import dev.skyledger.events.compute.ResetServerState;
@@ -69,6 +70,12 @@ final class ServerActionController {
       case "lock" -> lock(ctx, caller, id, project);
       case "rebuild" -> rebuild(ctx, caller, id, project, args);
       case "os-resetState" -> resetState(ctx, caller, id, project, args);
+      case "forceDelete" -> {
+        // deletion is immediate here (Nova's reclaim_instance_interval 0): forcing it is deleting it
+        commands.forProject(ctx, caller, project, new DeleteServer(id, project), id);
+        ctx.status(202);
+      }
+      case "restore" -> restore(caller, id);
       case "unlock" -> {
         commands.toSaga(ctx, caller, id, project, new LockServer(id, project, false, null));
         ctx.status(202);
@@ -148,6 +155,17 @@ final class ServerActionController {
     ObjectNode root = json.createObjectNode();
     root.set("server", server);
     ctx.status(202).contentType("application/json").result(root.toString());
+  }
+
+  /**
+   * restore undoes a soft deletion, which this cloud never makes (a deletion is immediate, as Nova's
+   * with reclaim_instance_interval 0): whatever state the server is in, it is not soft-deleted, and
+   * Nova's answer for that is a 409 naming the state.
+   */
+  private void restore(TokenClaims caller, String id) {
+    ObjectNode server = reads.servers().show(caller, id).orElseThrow(() -> ComputeAccess.notFound(id));
+    throw new ApiException(409, "conflict", "Cannot 'restore' instance " + id + " while it is in vm_state "
+        + server.path("OS-EXT-STS:vm_state").asText());
   }
 
   private void power(Context ctx, TokenClaims caller, String id, String project, String action) {

@@ -127,4 +127,23 @@ class ServerResetStateTest {
         "another project's server is not found");
     assertEquals("ACTIVE", show(id).path("status").asText());
   }
+
+  @Test
+  void restoreIsRefusedForAServerThatIsNotSoftDeletedAndForceDeleteDeletes() throws Exception {
+    String id = activeServer("restore");
+    var restore = act(alice.token(), id, "{\"restore\":null}");
+    assertEquals(409, restore.status(), restore.raw().body());
+    assertEquals("Cannot 'restore' instance " + id + " while it is in vm_state active",
+        restore.json().path("conflict").path("message").asText());
+    assertEquals(404, act(alice.token(), java.util.UUID.randomUUID().toString(), "{\"restore\":null}").status());
+    assertEquals(404, act(carol.token(), id, "{\"forceDelete\":null}").status(), "another project's server");
+    assertEquals(202, act(alice.token(), id, "{\"forceDelete\":null}").status());
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    int status = 0;
+    while (System.nanoTime() < deadline && (status = http.send("GET", "/compute/v2.1/servers/" + id, alice.token(), null)
+        .status()) != 404) {
+      Thread.sleep(100);
+    }
+    assertEquals(404, status, "the server is gone");
+  }
 }

@@ -51,6 +51,9 @@ public final class ComputeWriteRoutes {
 
     /** The last {@code lines} (null: all) of a server's console, if its host answers. */
     Optional<String> consoleLog(String hostId, String serverId, Integer lines);
+
+    /** The server's diagnostics (a JSON object) as its host reports them, if it answers. */
+    Optional<String> diagnostics(String hostId, String serverId);
   }
 
   /**
@@ -121,6 +124,7 @@ public final class ComputeWriteRoutes {
     r.post(V21 + "/servers/{id}/action", actions::act);
     r.post(V21 + "/os-server-external-events", externalEvents::create);
     r.post(V21 + "/servers/{id}/remote-consoles", consoles::create);
+    r.get(V21 + "/servers/{id}/diagnostics", consoles::diagnostics);
     r.post(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, false));
     r.put(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", metadata::putItem);

@@ -96,7 +96,8 @@ class PayloadCodecTest {
     assertEquals("old", decoded.getServer().getName());
     assertEquals(null, decoded.getServer().getReservationId());
     assertEquals(0, decoded.getServer().getLaunchIndex());
-    assertEquals(3, codec.versionOf("dev.skyledger.events.compute.CreateServer"));
+    assertEquals(4, codec.versionOf("dev.skyledger.events.compute.CreateServer"));
+    assertEquals(null, decoded.getServer().getDiskConfig(), "no disk config recorded: shown as Nova's default");
   }
 
   @Test
@@ -114,6 +115,22 @@ class PayloadCodecTest {
     assertEquals("renamed", decoded.getName());
     assertEquals(null, decoded.getAccessIpv4());
     assertEquals(null, decoded.getAccessIpv6());
+  }
+
+  @Test
+  void givenInstanceUpdatedWrittenBeforeDiskConfig_whenDecode_thenTheAddressesAndNoDiskConfig() throws IOException {
+    Schema v2 = historicSchema("schema-history/dev.skyledger.events.compute.InstanceUpdated.v2.avsc");
+    GenericRecord old = new GenericData.Record(v2);
+    old.put("instanceId", "server-1");
+    old.put("projectId", "p");
+    old.put("accessIpv4", "192.0.2.1");
+    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(old));
+
+    var decoded = (dev.skyledger.events.compute.InstanceUpdated) codec.decode(
+        "dev.skyledger.events.compute.InstanceUpdated", bytes);
+
+    assertEquals("192.0.2.1", decoded.getAccessIpv4());
+    assertEquals(null, decoded.getDiskConfig());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.skyledger.hostagent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.skyledger.hostagent.driver.HypervisorDriver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ public final class ConsoleServer implements AutoCloseable {
       String[] path = exchange.getRequestURI().getPath().split("/");
       // "", "hosts", host, "servers", id, "console"
       if (!"GET".equals(exchange.getRequestMethod()) || path.length != 6 || !path[3].equals("servers")
-          || !path[5].equals("console")) {
+          || !(path[5].equals("console") || path[5].equals("diagnostics"))) {
         answer(exchange, 404, "not found");
         return;
       }
@@ -78,14 +79,48 @@ public final class ConsoleServer implements AutoCloseable {
         answer(exchange, 404, "no such host here");
         return;
       }
-      int lines = lines(exchange.getRequestURI().getRawQuery());
       String serverId = URLDecoder.decode(path[4], StandardCharsets.UTF_8);
+      if (path[5].equals("diagnostics")) {
+        diagnostics(exchange, agent, serverId);
+        return;
+      }
+      int lines = lines(exchange.getRequestURI().getRawQuery());
       try {
         answer(exchange, 200, agent.driver().consoleLog(serverId, lines));
       } catch (Exception e) {
         log.debug("console of {} on {}: {}", serverId, agent.hostId(), e.getMessage());
         answer(exchange, 404, "no console for " + serverId + " on " + agent.hostId());
       }
+    }
+  }
+
+  /**
+   * A domain's diagnostics as JSON, in the words of Nova's libvirt driver before 2.48 where it has
+   * them ({@code memory} in KiB, the NICs by tap device), with what only this host knows beside.
+   */
+  private static void diagnostics(HttpExchange exchange, HostAgent agent, String serverId) throws IOException {
+    HypervisorDriver.Diagnostics d;
+    try {
+      d = agent.driver().diagnostics(serverId);
+    } catch (HypervisorDriver.DriverException e) {
+      answer(exchange, 404, "no diagnostics for " + serverId + " on " + agent.hostId() + ": " + e.getMessage());
+      return;
+    }
+    StringBuilder json = new StringBuilder("{\"state\":\"").append(d.state().name().toLowerCase())
+        .append("\",\"driver\":\"").append(agent.driver().type()).append("\",\"hypervisor_os\":\"")
+        .append(agent.driver().type()).append("\",\"num_cpus\":").append(d.vcpus())
+        .append(",\"memory\":").append((long) d.memoryMb() * 1024).append(",\"memory-actual\":")
+        .append((long) d.memoryMb() * 1024).append(",\"vda_capacity_gb\":").append(d.rootGb())
+        .append(",\"num_nics\":").append(d.nics().size());
+    for (HypervisorDriver.Nic n : d.nics()) {
+      json.append(",\"").append(n.device()).append("_mac\":\"").append(n.macAddress() == null ? "" : n.macAddress()).append("\"");
+    }
+    json.append('}');
+    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
   }
 

@@ -229,6 +229,11 @@ public final class Cloud implements AutoCloseable {
       public Optional<String> consoleLog(String hostId, String serverId, Integer lines) {
         return hostDirectory.byName(hostId).flatMap(h -> consoles.read(h.consoleUrl(), serverId, lines));
       }
+
+      @Override
+      public Optional<String> diagnostics(String hostId, String serverId) {
+        return hostDirectory.byName(hostId).flatMap(h -> consoles.diagnostics(h.consoleUrl(), serverId));
+      }
     };
     SecretBox secrets = SecretBox.loadOrCreate(config.keyDir());
     IdentityWriteRoutes identityWrites = new IdentityWriteRoutes(sender, directory, render, tokens, authenticator, hasher,

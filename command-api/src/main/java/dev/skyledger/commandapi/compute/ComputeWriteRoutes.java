@@ -52,6 +52,9 @@ public final class ComputeWriteRoutes {
 
     /** The last {@code lines} (null: all) of a server's console, if its host answers. */
     Optional<String> consoleLog(String hostId, String serverId, Integer lines);
+
+    /** The server's diagnostics (a JSON object) as its host reports them, if it answers. */
+    Optional<String> diagnostics(String hostId, String serverId);
   }
 
   /**
@@ -73,6 +76,7 @@ public final class ComputeWriteRoutes {
   private final ConsoleController consoles;
   private final ServerMetadataController metadata;
   private final ServerGroupController groups;
+  private final ServerExternalEventController externalEvents;
   private final NovaProxyRoutes proxies;
   private final AggregateController aggregates;
 
@@ -86,14 +90,16 @@ public final class ComputeWriteRoutes {
     this.keypairs = new KeypairController(access, commands, reads.compute(), render);
     this.services = new ComputeServiceController(access, commands, reads.hosts(), render.mapper());
     this.quotas = new ComputeQuotaController(access, commands, reads.compute(), render);
-    this.servers = new ServerController(access, commands, new ServerRequests(reads, commands), reads.servers(),
+    ServerRequests requests = new ServerRequests(reads, commands);
+    this.servers = new ServerController(access, commands, requests, reads.servers(),
         render.mapper(), computeUrl);
     this.consoles = new ConsoleController(access, reads.servers(), reads.hosts(), render.mapper());
-    this.actions = new ServerActionController(access, commands, reads, consoles, proxies, render.mapper(),
+    this.actions = new ServerActionController(access, commands, reads, requests, consoles, proxies, render.mapper(),
         endpoints.image());
     this.metadata = new ServerMetadataController(access, commands, reads.servers(), render.mapper());
     this.groups = new ServerGroupController(access, commands, reads.groups(), render.mapper());
     this.aggregates = new AggregateController(access, commands, reads.aggregates(), reads.hosts(), render.mapper());
+    this.externalEvents = new ServerExternalEventController(access, reads.servers(), render.mapper());
   }
 
   public void routes(JavalinConfig config) {
@@ -119,7 +125,9 @@ public final class ComputeWriteRoutes {
     r.put(V21 + "/servers/{id}", servers::update);
     r.delete(V21 + "/servers/{id}", servers::delete);
     r.post(V21 + "/servers/{id}/action", actions::act);
+    r.post(V21 + "/os-server-external-events", externalEvents::create);
     r.post(V21 + "/servers/{id}/remote-consoles", consoles::create);
+    r.get(V21 + "/servers/{id}/diagnostics", consoles::diagnostics);
     r.post(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, false));
     r.put(V21 + "/servers/{id}/metadata", ctx -> metadata.set(ctx, true));
     r.put(V21 + "/servers/{id}/metadata/{key}", metadata::putItem);

@@ -96,6 +96,27 @@ final class ConsoleController {
     ctx.contentType("application/json").result(out.toString());
   }
 
+  /**
+   * {@code GET /servers/{id}/diagnostics}, for administrators (Nova's policy): what the server's host
+   * reports of it, before 2.48 in the driver's own words; 409 for a server that is not running on a
+   * host, 503 when its host does not answer.
+   */
+  void diagnostics(Context ctx) {
+    TokenClaims caller = access.caller(ctx);
+    String id = ctx.pathParam("id");
+    access.projectOf(caller, id);
+    if (!caller.isAdmin()) throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-server-diagnostics to be performed.");
+    ObjectNode server = servers.show(caller, id).orElseThrow(() -> ComputeAccess.notFound(id));
+    String host = servers.hostOf(id).orElse("");
+    if (host.isEmpty() || !"ACTIVE".equals(server.path("status").asText()) && !"SHUTOFF".equals(server.path("status").asText())) {
+      throw new ApiException(409, "conflict", "Cannot 'get_diagnostics' instance " + id + " while it is in vm_state "
+          + server.path("OS-EXT-STS:vm_state").asText());
+    }
+    String diagnostics = hosts.diagnostics(host, id).orElseThrow(() -> ApiException.unavailable(
+        "Diagnostics of instance " + id + " are not available: host " + host + " did not answer."));
+    ctx.contentType("application/json").result(diagnostics);
+  }
+
   private static Integer lines(JsonNode length) {
     if (length == null || length.isNull()) return null;
     int lines;

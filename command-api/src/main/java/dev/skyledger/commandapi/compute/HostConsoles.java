@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Reads a server's console log from the agent of its host, at the console URL the host registered
+ * Reads a server's console log (and its diagnostics) from the agent of its host, at the console URL the host registered
  * (as Nova's API asks the compute service that runs the server), wherever that agent runs. A host
  * that does not answer in time, or has no console for the server, gives none.
  */
@@ -22,9 +22,17 @@ public final class HostConsoles {
 
   /** The last {@code lines} (null: all) of the console of {@code serverId}, from the host serving consoles at {@code consoleUrl}. */
   public Optional<String> read(String consoleUrl, String serverId, Integer lines) {
+    return get(consoleUrl, serverId, "console" + (lines == null ? "" : "?lines=" + lines));
+  }
+
+  /** The diagnostics (JSON) of {@code serverId} as its host reports them. */
+  public Optional<String> diagnostics(String consoleUrl, String serverId) {
+    return get(consoleUrl, serverId, "diagnostics");
+  }
+
+  private Optional<String> get(String consoleUrl, String serverId, String what) {
     if (consoleUrl == null || consoleUrl.isBlank()) return Optional.empty();
-    String url = consoleUrl + "/servers/" + URLEncoder.encode(serverId, StandardCharsets.UTF_8) + "/console"
-        + (lines == null ? "" : "?lines=" + lines);
+    String url = consoleUrl + "/servers/" + URLEncoder.encode(serverId, StandardCharsets.UTF_8) + "/" + what;
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
           HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -5,6 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skyledger.commandapi.compute.proxy.NovaProxyRoutes;
 import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.DeleteServer;
+import dev.skyledger.events.compute.LockServer;
+import dev.skyledger.events.compute.RebuildServer;
+import dev.skyledger.events.compute.ResetServerState;
+import dev.skyledger.events.compute.SetServerMetadata;
+import dev.skyledger.events.compute.UpdateServer;
+import dev.skyledger.platform.compute.Microversions;
 import dev.skyledger.events.compute.SnapshotServer;
 import dev.skyledger.platform.auth.TokenClaims;
 import dev.skyledger.platform.http.ApiException;
@@ -17,9 +24,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * {@code POST /servers/{id}/action}: reboot, os-stop, os-start and createImage (decided by the boot
- * saga, which knows the server's state: one action at a time, 409 from the wrong state), and the
- * console actions.
+ * {@code POST /servers/{id}/action}: reboot, os-stop, os-start, createImage, rebuild, lock, unlock and (for
+ * administrators) os-resetState (decided
+ * by the boot saga, which knows the server's state: one action at a time, 409 from the wrong state
+ * or when the server is locked and the caller no administrator), and the console actions.
  */
 final class ServerActionController {
   private static final java.time.Duration IMAGE_VISIBLE_WITHIN = java.time.Duration.ofSeconds(10);
@@ -27,16 +35,18 @@ final class ServerActionController {
   private final ComputeAccess access;
   private final ComputeCommands commands;
   private final ComputeWriteRoutes.Reads reads;
+  private final ServerRequests requests;
   private final ConsoleController consoles;
   private final NovaProxyRoutes proxies;
   private final ObjectMapper json;
   private final String imageUrl;
 
   ServerActionController(ComputeAccess access, ComputeCommands commands, ComputeWriteRoutes.Reads reads,
-                         ConsoleController consoles, NovaProxyRoutes proxies, ObjectMapper json, String imageUrl) {
+                         ServerRequests requests, ConsoleController consoles, NovaProxyRoutes proxies, ObjectMapper json, String imageUrl) {
     this.access = access;
     this.commands = commands;
     this.reads = reads;
+    this.requests = requests;
     this.consoles = consoles;
     this.proxies = proxies;
     this.json = json;
@@ -57,6 +67,19 @@ final class ServerActionController {
       case "os-start" -> power(ctx, caller, id, project, "start");
       case "os-getConsoleOutput" -> consoles.output(ctx, caller, id, args);
       case "createImage" -> snapshot(ctx, caller, id, project, args);
+      case "lock" -> lock(ctx, caller, id, project);
+      case "rebuild" -> rebuild(ctx, caller, id, project, args);
+      case "os-resetState" -> resetState(ctx, caller, id, project, args);
+      case "forceDelete" -> {
+        // deletion is immediate here (Nova's reclaim_instance_interval 0): forcing it is deleting it
+        commands.forProject(ctx, caller, project, new DeleteServer(id, project), id);
+        ctx.status(202);
+      }
+      case "restore" -> restore(caller, id);
+      case "unlock" -> {
+        commands.toSaga(ctx, caller, id, project, new LockServer(id, project, false, null));
+        ctx.status(202);
+      }
       default -> {
         if (proxies.serverAction(ctx, caller, id, project, name, args)) return;
         if (!ConsoleController.LEGACY_ACTIONS.containsKey(name)) throw ApiException.badRequest("There is no such action: " + name);
@@ -71,6 +94,78 @@ final class ServerActionController {
       throw NovaBody.invalid("type", args.get("type"), "'type' is one of 'SOFT', 'HARD'");
     }
     return type.equals("SOFT") ? "reboot-soft" : "reboot-hard";
+  }
+
+  /**
+   * Lock: then only an administrator may act on the server. Below 2.73 (where {@code locked_reason}
+   * comes in, beyond this cloud) Nova reads nothing of the action's value, so nothing here does.
+   */
+  private void lock(Context ctx, TokenClaims caller, String id, String project) {
+    commands.toSaga(ctx, caller, id, project, new LockServer(id, project, true, null));
+    ctx.status(202);
+  }
+
+  /** os-resetState, for administrators (Nova's policy; the saga checks it again): {@code state} error or active. */
+  private void resetState(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
+    if (!caller.isAdmin()) {
+      throw ApiException.forbidden("Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.");
+    }
+    if (!(args instanceof ObjectNode o)) throw NovaBody.invalid("os-resetState", args, "it is not of type 'object'");
+    NovaBody.onlyFields(o, "os-resetState", java.util.Set.of("state"));
+    JsonNode state = o.get("state");
+    if (state == null) throw NovaBody.invalid("os-resetState", args, "'state' is a required property");
+    if (!state.isTextual() || !(state.asText().equals("error") || state.asText().equals("active"))) {
+      throw NovaBody.invalid("state", state, state + " is not one of ['active', 'error']");
+    }
+    commands.toSaga(ctx, caller, id, project, new ResetServerState(id, project, state.asText()));
+    ctx.status(202);
+  }
+
+  private static final java.util.Set<String> REBUILD_FIELDS = java.util.Set.of("imageRef", "name", "metadata", "adminPass",
+      "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "personality", "preserve_ephemeral");
+
+  /**
+   * Rebuild from an image: the saga decides it (from ACTIVE, SHUTOFF or ERROR; the host destroys the
+   * domain and spawns it again from the image, same host and ports); once it is accepted, a new
+   * name and addresses, and metadata that replaces the server's, are decided on the project's stream
+   * as an update is. The answer is the server as an update answers, with the new image and the
+   * password (given, or made here; neither recorded nor logged).
+   */
+  private void rebuild(Context ctx, TokenClaims caller, String id, String project, JsonNode args) {
+    if (!(args instanceof ObjectNode o)) throw NovaBody.invalid("rebuild", args, "it is not of type 'object'");
+    NovaBody.onlyFields(o, "rebuild", REBUILD_FIELDS);
+    if (!o.has("imageRef")) throw NovaBody.invalid("rebuild", args, "'imageRef' is a required property");
+    ImageCatalog.Image image = requests.image(caller, o.get("imageRef"));
+    String name = o.has("name") ? NovaBody.name(o.get("name")) : null;
+    Map<String, String> metadata = o.has("metadata") ? NovaBody.metadata(o.get("metadata"), "metadata") : null;
+    String adminPass = ServerFields.adminPass(o.get("adminPass"));
+    String diskConfig = ServerFields.diskConfig(o.get("OS-DCF:diskConfig"));
+    String accessIpv4 = ServerFields.accessIp(o.get("accessIPv4"), 4);
+    String accessIpv6 = ServerFields.accessIp(o.get("accessIPv6"), 6);
+    commands.toSaga(ctx, caller, id, project, RebuildServer.newBuilder().setInstanceId(id).setProjectId(project)
+        .setImageId(image.id()).setImageName(image.name()).setImageChecksum(image.checksum())
+        .setImageSize(image.size() == null ? 0 : image.size()).setImageLocation(image.location()).build());
+    if (name != null || accessIpv4 != null || accessIpv6 != null || diskConfig != null) {
+      commands.forProject(ctx, caller, project, new UpdateServer(id, project, name, accessIpv4, accessIpv6, diskConfig), id);
+    }
+    if (metadata != null) commands.forProject(ctx, caller, project, new SetServerMetadata(id, project, metadata, true), id);
+    ObjectNode server = reads.servers().updated(caller, id, Microversions.negotiate(ctx))
+        .orElseThrow(() -> ComputeAccess.notFound(id));
+    server.put("adminPass", adminPass);
+    ObjectNode root = json.createObjectNode();
+    root.set("server", server);
+    ctx.status(202).contentType("application/json").result(root.toString());
+  }
+
+  /**
+   * restore undoes a soft deletion, which this cloud never makes (a deletion is immediate, as Nova's
+   * with reclaim_instance_interval 0): whatever state the server is in, it is not soft-deleted, and
+   * Nova's answer for that is a 409 naming the state.
+   */
+  private void restore(TokenClaims caller, String id) {
+    ObjectNode server = reads.servers().show(caller, id).orElseThrow(() -> ComputeAccess.notFound(id));
+    throw new ApiException(409, "conflict", "Cannot 'restore' instance " + id + " while it is in vm_state "
+        + server.path("OS-EXT-STS:vm_state").asText());
   }
 
   private void power(Context ctx, TokenClaims caller, String id, String project, String action) {

@@ -59,7 +59,7 @@ final class ServerController {
     ArrayNode links = out.putArray("links");
     links.addObject().put("rel", "self").put("href", computeUrl + "/servers/" + id);
     links.addObject().put("rel", "bookmark").put("href", computeUrl.replace("/v2.1", "") + "/servers/" + id);
-    out.put("OS-DCF:diskConfig", "MANUAL");
+    out.put("OS-DCF:diskConfig", creation.specs().get(0).getDiskConfig() == null ? "MANUAL" : creation.specs().get(0).getDiskConfig());
     // as Nova: the password in this answer only; it is neither recorded nor logged
     out.put("adminPass", creation.adminPass());
     ArrayNode groups = out.putArray("security_groups");
@@ -76,7 +76,8 @@ final class ServerController {
     String name = s.has("name") ? NovaBody.name(s.get("name")) : null;
     String accessIpv4 = ServerFields.accessIp(s.get("accessIPv4"), 4);
     String accessIpv6 = ServerFields.accessIp(s.get("accessIPv6"), 6);
-    commands.forProject(ctx, caller, project, new UpdateServer(id, project, name, accessIpv4, accessIpv6), id);
+    String diskConfig = ServerFields.diskConfig(s.get("OS-DCF:diskConfig"));
+    commands.forProject(ctx, caller, project, new UpdateServer(id, project, name, accessIpv4, accessIpv6, diskConfig), id);
     ObjectNode server = servers.updated(caller, id, Microversions.negotiate(ctx)).orElseThrow(() -> ComputeAccess.notFound(id));
     ObjectNode root = json.createObjectNode();
     root.set("server", server);

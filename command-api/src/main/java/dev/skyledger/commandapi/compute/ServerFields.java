@@ -40,6 +40,30 @@ final class ServerFields {
     return out.toString();
   }
 
+  /** {@code OS-DCF:diskConfig}: absent (null), or AUTO or MANUAL as Nova's schema has it. */
+  static String diskConfig(JsonNode v) {
+    if (v == null) return null;
+    if (!v.isTextual() || !(v.asText().equals("AUTO") || v.asText().equals("MANUAL"))) {
+      throw NovaBody.invalid("OS-DCF:diskConfig", v, v + " is not one of ['AUTO', 'MANUAL']");
+    }
+    return v.asText();
+  }
+
+  /**
+   * A new server's {@code OS-DCF:diskConfig}, as Nova decides it: the one asked for, else AUTO when
+   * the image's {@code auto_disk_config} property says true, else MANUAL; AUTO from an image whose
+   * property says {@code disabled} is a 400.
+   */
+  static String diskConfig(JsonNode v, ImageCatalog.Image image) {
+    String asked = diskConfig(v);
+    String property = image.properties().getOrDefault("auto_disk_config", "");
+    if ("AUTO".equals(asked) && property.equalsIgnoreCase("disabled")) {
+      throw ApiException.badRequest("Requested image " + image.id() + " has automatic disk resize disabled.");
+    }
+    if (asked != null) return asked;
+    return property.equalsIgnoreCase("true") ? "AUTO" : "MANUAL";
+  }
+
   /**
    * {@code accessIPv4} or {@code accessIPv6}: absent (null), or an address of that version, as
    * Nova's schema checks it, kept in its canonical form as Nova keeps it ({@code ::babe:dc0c:1602}).

@@ -78,6 +78,7 @@ final class ServerRequests {
     String zone = zone(s.get("availability_zone"));
     String accessIpv4 = ServerFields.accessIp(s.get("accessIPv4"), 4);
     String accessIpv6 = ServerFields.accessIp(s.get("accessIPv6"), 6);
+    String diskConfig = ServerFields.diskConfig(s.get("OS-DCF:diskConfig"), image);
     Map<String, String> metadata = NovaBody.metadata(s.get("metadata"), "metadata");
     List<String> securityGroups = securityGroups(ctx, caller, project, s.get("security_groups"));
 
@@ -92,7 +93,7 @@ final class ServerRequests {
           .setName(each).setHostname(ServerFields.hostname(each)).setFlavor(snapshot)
           .setImageId(image.id()).setImageName(image.name()).setImageChecksum(image.checksum())
           .setImageSize(image.size() == null ? 0 : image.size()).setImageDiskFormat(image.diskFormat())
-          .setImageLocation(image.location())
+          .setImageLocation(image.location()).setDiskConfig(diskConfig)
           .setNetworks(nets).setSecurityGroups(securityGroups)
           .setKeyName(key.map(ComputeCatalog.Keypair::name).orElse(null))
           .setPublicKey(key.map(ComputeCatalog.Keypair::publicKey).orElse(null))
@@ -144,7 +145,8 @@ final class ServerRequests {
         .orElseThrow(() -> ApiException.badRequest("Invalid flavorRef provided: flavor " + id + " could not be found."));
   }
 
-  private ImageCatalog.Image image(TokenClaims caller, JsonNode v) {
+  /** The image {@code imageRef} names, visible to the caller and active (400 otherwise, as Nova). */
+  ImageCatalog.Image image(TokenClaims caller, JsonNode v) {
     String id = ServerFields.ref(v, "imageRef");
     ImageCatalog.Image image = images.visible(id, new ImageCatalog.Viewer(caller.projectId(), caller.isAdmin()))
         .orElseThrow(() -> ApiException.badRequest("Invalid imageRef provided: image " + id + " could not be found."));

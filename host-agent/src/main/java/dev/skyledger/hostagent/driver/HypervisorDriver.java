@@ -36,6 +36,17 @@ public interface HypervisorDriver {
 
   List<String> domains();
 
+  /**
+   * What the hypervisor knows of a running domain (Nova's server diagnostics before 2.48, which
+   * each driver words its own way): its state, vCPUs, memory, root disk and NICs.
+   */
+  record Diagnostics(DomainState state, int vcpus, int memoryMb, int rootGb, List<Nic> nics) {}
+
+  /** The domain's diagnostics; a driver that keeps none says so with the exception. */
+  default Diagnostics diagnostics(String instanceId) throws DriverException {
+    throw new DriverException(type() + " reports no diagnostics");
+  }
+
   /** A copy of the domain's root disk as it is now (raw), for a snapshot image; the caller closes it. */
   java.io.InputStream snapshot(String instanceId) throws DriverException;
 

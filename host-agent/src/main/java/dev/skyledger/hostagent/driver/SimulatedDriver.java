@@ -184,6 +184,12 @@ public final class SimulatedDriver implements HypervisorDriver {
   }
 
   @Override
+  public synchronized Diagnostics diagnostics(String instanceId) throws DriverException {
+    Domain d = domain(instanceId);
+    return new Diagnostics(d.state, d.spec.vcpus(), d.spec.memoryMb(), d.spec.rootGb(), d.spec.nics());
+  }
+
+  @Override
   public synchronized void reboot(String instanceId, boolean hard) throws DriverException {
     Domain d = domain(instanceId);
     d.console.append(hard ? "[  reset] hard reboot\n" : "reboot: Restarting system\n");

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpSetup {
   public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
+  /** Nova's older name for the same id, which it still sends and clients (Tempest's) still read. */
+  public static final String COMPUTE_REQUEST_ID_HEADER = "x-compute-request-id";
   private static final String REQUEST_ID = "sky.request-id";
   /** Bodies above this are refused with 413 (images will get their own streaming limit). */
   public static final long MAX_BODY_BYTES = 1 << 20;
@@ -45,6 +47,7 @@ public final class HttpSetup {
       String id = "req-" + UUID.randomUUID();
       ctx.attribute(REQUEST_ID, id);
       ctx.header(REQUEST_ID_HEADER, id);
+      if (ctx.path().startsWith("/compute/")) ctx.header(COMPUTE_REQUEST_ID_HEADER, id);
       String length = ctx.header("Content-Length");
       boolean streamed = streamingUploads.stream().anyMatch(p -> p.matcher(ctx.path()).matches());
       if (length != null && !streamed) {

@@ -124,12 +124,17 @@ final class ServerDecisions {
     Optional<ComputeState.Server> found = live(c.getInstanceId(), c.getProjectId(), actor, s);
     if (found.isEmpty()) return notFound(c.getInstanceId());
     boolean renamed = c.getName() != null && !c.getName().equals(found.get().name());
-    if (!renamed && c.getAccessIpv4() == null && c.getAccessIpv6() == null) return Decision.accept(c.getInstanceId());
+    if (!renamed && c.getAccessIpv4() == null && c.getAccessIpv6() == null && c.getDiskConfig() == null) {
+      return Decision.accept(c.getInstanceId());
+    }
+    if (c.getDiskConfig() != null && !c.getDiskConfig().equals("AUTO") && !c.getDiskConfig().equals("MANUAL")) {
+      return Decision.badRequest("OS-DCF:diskConfig must be AUTO or MANUAL.");
+    }
     if (!accessIp(c.getAccessIpv4(), 4) || !accessIp(c.getAccessIpv6(), 6)) {
       return Decision.badRequest("accessIPv4 must be an IPv4 address and accessIPv6 an IPv6 address.");
     }
     return Decision.accept(c.getInstanceId(), new InstanceUpdated(c.getInstanceId(), found.get().projectId(),
-        renamed ? c.getName() : null, c.getAccessIpv4(), c.getAccessIpv6()));
+        renamed ? c.getName() : null, c.getAccessIpv4(), c.getAccessIpv6(), c.getDiskConfig()));
   }
 
   /** An access address: absent, empty (none), or an address of its version. */

@@ -393,19 +393,30 @@ class ComputeDeciderTest {
   }
 
   @Test
-  void givenAServer_whenItsAccessAddressesAreSet_thenTheNameStaysAndOnlyAddressesOfTheirVersionAreAccepted() {
+  void givenAServer_whenItsDiskConfigIsSet_thenRecordedAndOnlyNovasTwoValuesAccepted() {
     accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
-    Decision set = accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, "192.0.2.1", "2001:db8::1"),
+    Decision set = accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, null, null, "AUTO"),
         BOB_AS_MEMBER);
-    assertEquals(new dev.skyledger.events.compute.InstanceUpdated("vm1", DEMO_PROJECT, null, "192.0.2.1", "2001:db8::1"),
+    assertEquals(new dev.skyledger.events.compute.InstanceUpdated("vm1", DEMO_PROJECT, null, null, null, "AUTO"),
         set.events().get(0));
     assertRejected(400, ComputeDecider.decide(
-        new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, "2001:db8::1", null), BOB_AS_MEMBER, state));
+        new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, null, null, "auto"), BOB_AS_MEMBER, state));
+  }
+
+  @Test
+  void givenAServer_whenItsAccessAddressesAreSet_thenTheNameStaysAndOnlyAddressesOfTheirVersionAreAccepted() {
+    accepted(new dev.skyledger.events.compute.CreateServer(List.of(server("vm1", CLASSIC.get(1))), 1), BOB_AS_MEMBER);
+    Decision set = accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, "192.0.2.1", "2001:db8::1", null),
+        BOB_AS_MEMBER);
+    assertEquals(new dev.skyledger.events.compute.InstanceUpdated("vm1", DEMO_PROJECT, null, "192.0.2.1", "2001:db8::1", null),
+        set.events().get(0));
+    assertRejected(400, ComputeDecider.decide(
+        new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, null, "2001:db8::1", null, null), BOB_AS_MEMBER, state));
     assertEquals("vm1", state.server("vm1").orElseThrow().name(), "an update of the addresses only leaves the name");
-    Decision renamed = accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, "web", null, null),
+    Decision renamed = accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, "web", null, null, null),
         BOB_AS_MEMBER);
     assertEquals("web", ((dev.skyledger.events.compute.InstanceUpdated) renamed.events().get(0)).getName());
-    assertEquals(List.of(), accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, "web", null, null),
+    assertEquals(List.of(), accepted(new dev.skyledger.events.compute.UpdateServer("vm1", DEMO_PROJECT, "web", null, null, null),
         BOB_AS_MEMBER).events(), "nothing changes");
   }
 

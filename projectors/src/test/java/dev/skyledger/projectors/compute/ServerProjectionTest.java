@@ -111,11 +111,11 @@ class ServerProjectionTest {
     assertEquals("key-1", json.path("key_name").asText());
     assertTrue(views.catalog.server(new ComputeCatalog.Viewer("someone-else", false), id).isEmpty(), "another project's");
 
-    events.project(p, new InstanceUpdated(id, p, "web-renamed", null, null));
+    events.project(p, new InstanceUpdated(id, p, "web-renamed", null, null, null));
     events.project(p, new ServerMetadataChanged(id, p, Map.of("role", "db", "tier", "2")));
     apply();
     assertEquals("web-renamed", get(id).name());
-    events.project(p, new InstanceUpdated(id, p, null, "192.0.2.7", "2001:db8::7"));
+    events.project(p, new InstanceUpdated(id, p, null, "192.0.2.7", "2001:db8::7", null));
     apply();
     assertEquals("web-renamed", get(id).name(), "an update of the access addresses leaves the name");
     assertEquals("192.0.2.7", get(id).accessIpv4());

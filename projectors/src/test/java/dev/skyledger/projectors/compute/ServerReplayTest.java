@@ -44,7 +44,7 @@ class ServerReplayTest {
         .instance(p, active, new InstanceScheduled(active, p, "compute-1", "zone-b"))
         .instance(p, active, networked(active, p, "port-1", "fa:16:3e:00:00:01", "10.2.0.4"))
         .instance(p, active, new InstanceActive(active, p, "compute-1"))
-        .project(p, new InstanceUpdated(active, p, "active-renamed", null, null))
+        .project(p, new InstanceUpdated(active, p, "active-renamed", null, null, null))
         .project(p, new ServerMetadataChanged(active, p, Map.of("k", "v")))
         .instance(p, failed, new InstanceScheduled(failed, p, "compute-2", "nova"))
         .instance(p, failed, networked(failed, p, "port-2", "fa:16:3e:00:00:02", "10.2.0.5"))

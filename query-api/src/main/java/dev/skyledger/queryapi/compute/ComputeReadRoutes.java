@@ -97,7 +97,8 @@ public final class ComputeReadRoutes {
    * for clients from before microversions (each is always on: 2.1 has no optional parts).
    */
   private static final List<Map.Entry<String, String>> EXTENSIONS = List.of(
-      Map.entry("AccessIPs", "os-access-ips"), Map.entry("Aggregates", "os-aggregates"),
+      Map.entry("AccessIPs", "os-access-ips"), Map.entry("AdminActions", "os-admin-actions"),
+      Map.entry("Aggregates", "os-aggregates"),
       Map.entry("AvailabilityZone", "os-availability-zone"),
       Map.entry("ConsoleOutput", "os-console-output"), Map.entry("DiskConfig", "os-disk-config"),
       Map.entry("ExtendedAvailabilityZone", "OS-EXT-AZ"), Map.entry("ExtendedIps", "OS-EXT-IPS"),
@@ -108,9 +109,10 @@ public final class ComputeReadRoutes {
       Map.entry("FloatingIps", "os-floating-ips"), Map.entry("Hosts", "os-hosts"), Map.entry("Hypervisors", "os-hypervisors"),
       Map.entry("ImageSize", "OS-EXT-IMG-SIZE"), Map.entry("InstanceActions", "os-instance-actions"),
       Map.entry("InstanceUsageAuditLog", "os-instance-usage-audit-log"),
-      Map.entry("Keypairs", "os-keypairs"), Map.entry("Migrations", "os-migrations"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
+      Map.entry("Keypairs", "os-keypairs"), Map.entry("LockServer", "os-lock-server"),
+      Map.entry("Migrations", "os-migrations"), Map.entry("Networks", "os-networks"), Map.entry("Quotas", "os-quota-sets"),
       Map.entry("RemoteConsoles", "os-remote-consoles"), Map.entry("SecurityGroups", "os-security-groups"),
-      Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
+      Map.entry("ServerExternalEvents", "os-server-external-events"), Map.entry("ServerGroups", "os-server-groups"), Map.entry("ServerUsage", "OS-SRV-USG"),
       Map.entry("Services", "os-services"), Map.entry("SimpleTenantUsage", "os-simple-tenant-usage"),
       Map.entry("TenantNetworks", "os-tenant-networks"));
 

@@ -52,15 +52,17 @@ public final class ComputeProjection implements Projection {
    * spawning). A delete requested shows as task_state deleting until the server is gone.
    */
   private static final String DERIVE_STATE = "UPDATE servers SET"
-      + " status = CASE WHEN deleted_at IS NOT NULL THEN 'DELETED' WHEN fault IS NOT NULL THEN 'ERROR'"
+      + " status = CASE WHEN deleted_at IS NOT NULL THEN 'DELETED' WHEN fault IS NOT NULL OR reset_error THEN 'ERROR'"
       + " WHEN launched_at IS NULL THEN 'BUILD' WHEN power_action = 'reboot-soft' THEN 'REBOOT'"
-      + " WHEN power_action = 'reboot-hard' THEN 'HARD_REBOOT' WHEN stopped THEN 'SHUTOFF' ELSE 'ACTIVE' END,"
-      + " vm_state = CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN fault IS NOT NULL THEN 'error'"
+      + " WHEN power_action = 'reboot-hard' THEN 'HARD_REBOOT' WHEN power_action = 'rebuild' THEN 'REBUILD'"
+      + " WHEN stopped THEN 'SHUTOFF' ELSE 'ACTIVE' END,"
+      + " vm_state = CASE WHEN deleted_at IS NOT NULL THEN 'deleted' WHEN fault IS NOT NULL OR reset_error THEN 'error'"
       + " WHEN launched_at IS NULL THEN 'building' WHEN stopped THEN 'stopped' ELSE 'active' END,"
       + " task_state = CASE WHEN deleted_at IS NOT NULL THEN NULL WHEN delete_requested_at IS NOT NULL THEN 'deleting'"
-      + " WHEN fault IS NOT NULL THEN NULL"
+      + " WHEN fault IS NOT NULL OR reset_error THEN NULL"
       + " WHEN launched_at IS NOT NULL THEN CASE power_action WHEN 'reboot-soft' THEN 'rebooting'"
-      + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' WHEN 'snapshot' THEN 'image_snapshot' END"
+      + " WHEN 'reboot-hard' THEN 'rebooting_hard' WHEN 'stop' THEN 'powering-off' WHEN 'start' THEN 'powering-on' WHEN 'snapshot' THEN 'image_snapshot'"
+      + " WHEN 'rebuild' THEN 'rebuilding' END"
       + " WHEN host IS NULL THEN 'scheduling'"
       + " WHEN (SELECT count(*) FROM server_ports p WHERE p.server_id = servers.id) < COALESCE(requested_networks, 0)"
       + " THEN 'networking' ELSE 'spawning' END,"
@@ -197,6 +199,8 @@ public final class ComputeProjection implements Projection {
       if (s.getServerGroupId() != null) {
         Projection.execute(c, "UPDATE servers SET server_group_id = ? WHERE id = ?", s.getServerGroupId(), id);
       }
+      // a server requested before the disk config was recorded has none: MANUAL, Nova's default
+      Projection.execute(c, "UPDATE servers SET disk_config = ? WHERE id = ?", s.getDiskConfig(), id);
     } else if (event instanceof InstanceScheduled e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET host = ?, availability_zone = ? WHERE id = ?", e.getHostId(),
@@ -241,6 +245,40 @@ public final class ComputeProjection implements Projection {
     } else if (event instanceof dev.skyledger.events.compute.InstanceSnapshotFailed e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET power_action = NULL WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceStateReset e) {
+      // the action it was busy with is over; reset to active, it is shown running (Nova's vm_state active)
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      boolean error = e.getState().equals("error");
+      // reset to active, a failed rebuild's fault is over too (the saga keeps such a server's host)
+      Projection.execute(c, "UPDATE servers SET reset_error = ?, power_action = NULL,"
+          + " stopped = CASE WHEN ? THEN stopped ELSE false END, fault = CASE WHEN ? THEN fault ELSE NULL END WHERE id = ?",
+          error, error, error, id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceRebuildStarted e) {
+      // shown with the new image at once, as Nova answers the rebuild
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = 'rebuild', image_id = ?, image_name = ? WHERE id = ?",
+          e.getImageId(), e.getImageName(), id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceRebuilt e) {
+      // running again from the image, whatever state it was rebuilt from (an ERROR is over)
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET power_action = NULL, stopped = false, reset_error = false, fault = NULL"
+          + " WHERE id = ?", id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceRebuildFailed e) {
+      // in ERROR with the reason; it keeps its ports (the saga still holds them)
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Map<String, Object> fault = new LinkedHashMap<>();
+      fault.put("code", 500);
+      fault.put("message", e.getMessage());
+      fault.put("details", "");
+      fault.put("step", "rebuilding");
+      fault.put("created", at.toInstant().toString());
+      Projection.execute(c, "UPDATE servers SET power_action = NULL, fault = ?::jsonb WHERE id = ?", write(fault), id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceLocked e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET locked_by = ? WHERE id = ?", e.getLockedBy(), id);
+    } else if (event instanceof dev.skyledger.events.compute.InstanceUnlocked e) {
+      id = touch(c, e.getInstanceId(), e.getProjectId(), at);
+      Projection.execute(c, "UPDATE servers SET locked_by = NULL WHERE id = ?", id);
     } else if (event instanceof InstanceDeleteRequested e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET delete_requested_at = ? WHERE id = ?", at, id);
@@ -251,7 +289,8 @@ public final class ComputeProjection implements Projection {
     } else if (event instanceof InstanceUpdated e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET name = COALESCE(?, name), access_ipv4 = COALESCE(?, access_ipv4),"
-          + " access_ipv6 = COALESCE(?, access_ipv6) WHERE id = ?", e.getName(), e.getAccessIpv4(), e.getAccessIpv6(), id);
+          + " access_ipv6 = COALESCE(?, access_ipv6), disk_config = COALESCE(?, disk_config) WHERE id = ?", e.getName(),
+          e.getAccessIpv4(), e.getAccessIpv6(), e.getDiskConfig(), id);
     } else if (event instanceof ServerMetadataChanged e) {
       id = touch(c, e.getInstanceId(), e.getProjectId(), at);
       Projection.execute(c, "UPDATE servers SET metadata = ?::jsonb WHERE id = ?", write(e.getMetadata()), id);

@@ -45,7 +45,8 @@ public final class InstanceActionLog {
   /** The events actions are made of. */
   static final List<String> TYPES = List.of("InstanceRequested", "InstanceScheduled", "InstanceActive", "InstanceFailed",
       "InstanceDeleteRequested", "InstanceDeleted", "InstancePowerActionStarted", "InstancePowerActionDone",
-      "InstancePowerActionFailed", "InstanceSnapshotStarted", "InstanceSnapshotDone", "InstanceSnapshotFailed");
+      "InstancePowerActionFailed", "InstanceSnapshotStarted", "InstanceSnapshotDone", "InstanceSnapshotFailed",
+      "InstanceLocked", "InstanceUnlocked", "InstanceRebuildStarted", "InstanceRebuilt", "InstanceRebuildFailed");
 
   /** Nova's action and event names for a reboot, stop or start (InstancePowerActionStarted's action). */
   private static final Map<String, String[]> POWER = Map.of(
@@ -58,6 +59,7 @@ public final class InstanceActionLog {
   static final String BUILD = "compute__do_build_and_run_instance";
   static final String TERMINATE = "compute_terminate_instance";
   static final String SNAPSHOT = "compute_snapshot_instance";
+  static final String REBUILD = "compute_rebuild_instance";
 
   private final Database db;
   private final ProjectionRegistry registry;
@@ -136,11 +138,19 @@ public final class InstanceActionLog {
           running.events.add(new Event(SNAPSHOT, f.time(), null, null, null));
           actions.add(running);
         }
-        case "InstancePowerActionDone", "InstanceSnapshotDone" -> {
+        // as in Nova, a lock or unlock is an action of its own, done when asked, with no events
+        case "InstanceLocked" -> actions.add(new ActionBuilder("lock", instanceId, f));
+        case "InstanceUnlocked" -> actions.add(new ActionBuilder("unlock", instanceId, f));
+        case "InstanceRebuildStarted" -> {
+          running = new ActionBuilder("rebuild", instanceId, f);
+          running.events.add(new Event(REBUILD, f.time(), null, null, null));
+          actions.add(running);
+        }
+        case "InstancePowerActionDone", "InstanceSnapshotDone", "InstanceRebuilt" -> {
           if (running != null) running.finishLast(f.time(), null);
           running = null;
         }
-        case "InstancePowerActionFailed", "InstanceSnapshotFailed" -> {
+        case "InstancePowerActionFailed", "InstanceSnapshotFailed", "InstanceRebuildFailed" -> {
           if (running != null) running.finishLast(f.time(), f.payload().path("message").asText(""));
           running = null;
         }

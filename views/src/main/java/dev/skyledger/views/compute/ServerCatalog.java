@@ -43,12 +43,17 @@ public final class ServerCatalog {
                        String vmState, String taskState, int powerState, Flavor flavor, String imageId, String imageName,
                        String keyName, String availabilityZone, String host, List<String> securityGroups,
                        Map<String, String> metadata, String userData, String reservationId, int launchIndex,
-                       String accessIpv4, String accessIpv6, int requestedNetworks, Fault fault,
+                       String accessIpv4, String accessIpv6, String lockedBy, String diskConfig, int requestedNetworks, Fault fault,
                        Instant createdAt, Instant updatedAt, Instant launchedAt, Instant deletedAt, List<Port> ports) {
     Server withPorts(List<Port> given) {
       return new Server(id, projectId, userId, name, hostname, status, vmState, taskState, powerState, flavor, imageId,
           imageName, keyName, availabilityZone, host, securityGroups, metadata, userData, reservationId, launchIndex,
-          accessIpv4, accessIpv6, requestedNetworks, fault, createdAt, updatedAt, launchedAt, deletedAt, given);
+          accessIpv4, accessIpv6, lockedBy, diskConfig, requestedNetworks, fault, createdAt, updatedAt, launchedAt, deletedAt, given);
+    }
+
+    /** Locked (by its owner or an admin): only an administrator may act on it. */
+    public boolean locked() {
+      return lockedBy != null;
     }
   }
 
@@ -87,7 +92,7 @@ public final class ServerCatalog {
   private static final String COLUMNS = "id, project_id, user_id, name, hostname, status, vm_state, task_state,"
       + " power_state, flavor::text, image_id, image_name, key_name, availability_zone, host, security_groups::text,"
       + " metadata::text, user_data, requested_networks, fault::text, created_at, updated_at, launched_at, deleted_at,"
-      + " reservation_id, launch_index, access_ipv4, access_ipv6";
+      + " reservation_id, launch_index, access_ipv4, access_ipv6, locked_by, COALESCE(disk_config, 'MANUAL')";
 
   /** PostgreSQL's SQLSTATE for a regular expression it cannot compile. */
   private static final String INVALID_REGEX = "2201B";
@@ -379,7 +384,7 @@ public final class ServerCatalog {
         r.getString(7), r.getString(8), r.getInt(9), flavor, r.getString(11), r.getString(12), r.getString(13),
         r.getString(14), r.getString(15), read(r.getString(16), new TypeReference<List<String>>() {}),
         new TreeMap<>(read(r.getString(17), new TypeReference<Map<String, String>>() {})), r.getString(18),
-        r.getString(25), r.getInt(26), r.getString(27), r.getString(28), r.getInt(19),
+        r.getString(25), r.getInt(26), r.getString(27), r.getString(28), r.getString(29), r.getString(30), r.getInt(19),
         fault, instant(r.getTimestamp(21)), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)),
         instant(r.getTimestamp(24)), List.of());
   }

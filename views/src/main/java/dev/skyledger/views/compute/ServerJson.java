@@ -113,7 +113,7 @@ public final class ServerJson {
     ObjectNode o = json.createObjectNode();
     common(o, s, names, false);
     fault(o, s, audience.admin());
-    if (audience.version().atLeast(9)) o.put("locked", false);
+    if (audience.version().atLeast(9)) o.put("locked", s.locked());
     return o;
   }
 
@@ -205,7 +205,7 @@ public final class ServerJson {
       }
     }
     fault(o, s, admin);
-    if (audience.version().atLeast(9)) o.put("locked", false);
+    if (audience.version().atLeast(9)) o.put("locked", s.locked());
     if (admin && audience.version().atLeast(16)) {
       o.put("host_status", s.host() == null || s.host().isEmpty() ? "" : names.hostStatuses().getOrDefault(s.host(), ""));
     }
@@ -236,7 +236,7 @@ public final class ServerJson {
     o.put("accessIPv4", s.accessIpv4() == null ? "" : s.accessIpv4());
     o.put("accessIPv6", s.accessIpv6() == null ? "" : s.accessIpv6());
     links(o, "/servers/" + s.id());
-    o.put("OS-DCF:diskConfig", "MANUAL");
+    o.put("OS-DCF:diskConfig", s.diskConfig() == null ? "MANUAL" : s.diskConfig());
     if (PROGRESS_STATUSES.contains(s.status())) o.put("progress", 0);
   }
 

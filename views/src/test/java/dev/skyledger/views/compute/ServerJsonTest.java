@@ -29,7 +29,7 @@ class ServerJsonTest {
                                              List<ServerCatalog.Port> ports) {
     return new ServerCatalog.Server(ID, "proj-1", "user-1", "web-1", "web-1", status, vmState, taskState, power, TINY,
         imageId, "cirros", null, "nova", host, List.of("sg-default", "sg-web"), Map.of("role", "web"), null, "r-abcd1234", 0,
-        null, null, ports.size(),
+        null, null, null, "AUTO", ports.size(),
         fault, CREATED, CREATED.plusSeconds(7), launched, null, ports);
   }
 
@@ -70,7 +70,7 @@ class ServerJsonTest {
     assertEquals(1, s.path("OS-EXT-STS:power_state").asInt());
     assertEquals("web", s.path("metadata").path("role").asText());
     assertEquals("", s.path("accessIPv4").asText());
-    assertEquals("MANUAL", s.path("OS-DCF:diskConfig").asText());
+    assertEquals("AUTO", s.path("OS-DCF:diskConfig").asText(), "as recorded");
     assertEquals(0, s.path("os-extended-volumes:volumes_attached").size());
     assertFalse(s.has("fault"));
   }

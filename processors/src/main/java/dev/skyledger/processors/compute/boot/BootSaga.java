@@ -119,10 +119,12 @@ final class BootSaga {
     else if (fact instanceof PortUpdated e) portUpdated(e, envelope, now, out);
     else if (fact instanceof PortDeleted e) portGone(e.getPort().getPortId(), envelope, out);
     else if (fact instanceof CommandRejected e) rejected(e, envelope, now, out);
-    else if (fact instanceof InstanceSpawned e) spawned(e, out);
+    else if (fact instanceof InstanceSpawned e) spawned(e, now, out);
     else if (fact instanceof InstanceSpawnFailed e) {
-      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING)
-          .ifPresent(b -> fail(b, "spawning", "Build of instance " + b.instanceId() + " aborted: " + e.getReason(), now, out));
+      state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING).ifPresent(b -> {
+        if (ServerActions.isRebuild(b.pendingAction())) actions.rebuildFailed(b, e.getReason(), out);
+        else fail(b, "spawning", "Build of instance " + b.instanceId() + " aborted: " + e.getReason(), now, out);
+      });
     } else if (fact instanceof InstanceDeleteRequested e) deleteRequested(e, envelope, now, out);
     else if (fact instanceof InstancePowerChanged e) actions.answered(e.getInstanceId(), e.getAction(), null, out);
     else if (fact instanceof InstanceActionFailed e) actions.answered(e.getInstanceId(), e.getAction(), e.getReason(), out);
@@ -144,8 +146,11 @@ final class BootSaga {
       switch (b.step()) {
         case NETWORKING -> fail(b, "networking", "Build of instance " + id + " aborted: the network service did not"
             + " allocate its ports within " + settings.networkTimeout().toSeconds() + " s.", now, out);
-        case SPAWNING -> fail(b, "spawning", "Build of instance " + id + " aborted: host " + b.hostId()
-            + " did not start it within " + settings.spawnTimeout().toSeconds() + " s.", now, out);
+        case SPAWNING -> {
+          String late = "host " + b.hostId() + " did not start it within " + settings.spawnTimeout().toSeconds() + " s.";
+          if (ServerActions.isRebuild(b.pendingAction())) actions.rebuildFailed(b, late, out);
+          else fail(b, "spawning", "Build of instance " + id + " aborted: " + late, now, out);
+        }
         case DELETING -> deleted(b, out);
         case ACTIVE, SHUTOFF -> {
           if (b.pendingAction() != null) {
@@ -182,8 +187,9 @@ final class BootSaga {
   private void inventory(dev.skyledger.events.host.HostInventoryReported e, List<SagaOut> out) {
     for (String instanceId : e.getInstanceIds()) {
       Optional<Boot> boot = state.boot(instanceId);
+      // a server an administrator reset to ERROR still holds its host (its claim), unlike one whose build failed
       boolean owned = boot.isPresent() && e.getHostId().equals(boot.get().hostId())
-          && boot.get().step() != Step.DELETED && boot.get().step() != Step.ERROR;
+          && boot.get().step() != Step.DELETED && (boot.get().step() != Step.ERROR || boot.get().claimed());
       if (owned) continue;
       String project = boot.map(Boot::projectId).orElse(null);
       out.add(new SagaOut(SagaOut.Target.HOST_COMMANDS, e.getHostId(), new DestroyInstance(instanceId, e.getHostId()), instanceId,
@@ -342,20 +348,28 @@ final class BootSaga {
   }
 
   private void spawn(Boot b, long now, List<SagaOut> out) {
+    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), spawnCommand(b), b.instanceId(), 0));
+    state.putBoot(b.withSpawnSent().withStep(Step.SPAWNING, now + settings.spawnTimeout().toMillis()));
+  }
+
+  /** What the host is asked to start: the server's domain from its image, with its ports as NICs. */
+  static SpawnInstance spawnCommand(Boot b) {
     List<Nic> nics = b.ports().stream().map(p -> new Nic(p.portId(), p.macAddress(), tapOf(p.portId()))).toList();
-    SpawnInstance spawn = SpawnInstance.newBuilder()
+    return SpawnInstance.newBuilder()
         .setInstanceId(b.instanceId()).setHostId(b.hostId()).setName(b.hostname())
         .setVcpus(b.vcpus()).setMemoryMb(b.memoryMb()).setRootGb(b.diskGb()).setImagePath(null)
         .setNics(nics).setUserData(b.userData()).setProjectId(b.projectId()).setImageId(b.imageId())
         .setImageChecksum(b.imageChecksum()).setImageSize(b.imageSize()).setImageLocation(b.imageLocation())
         .setPublicKey(b.publicKey()).build();
-    out.add(SagaOut.forServer(b, SagaOut.Target.HOST_COMMANDS, b.hostId(), spawn, b.instanceId(), 0));
-    state.putBoot(b.withSpawnSent().withStep(Step.SPAWNING, now + settings.spawnTimeout().toMillis()));
   }
 
-  private void spawned(InstanceSpawned e, List<SagaOut> out) {
+  private void spawned(InstanceSpawned e, long now, List<SagaOut> out) {
     Optional<Boot> found = state.boot(e.getInstanceId()).filter(b -> b.step() == Step.SPAWNING);
     if (found.isEmpty()) return;
+    if (ServerActions.isRebuild(found.get().pendingAction())) {
+      actions.rebuilt(found.get(), now, out);
+      return;
+    }
     Boot b = SagaOut.fact(found.get(), new InstanceActive(e.getInstanceId(), found.get().projectId(), e.getHostId()), out);
     state.putBoot(b.withStep(Step.ACTIVE, 0));
   }

@@ -4,6 +4,9 @@ import dev.skyledger.events.StreamKeys;
 import dev.skyledger.events.Topic;
 import dev.skyledger.events.Topics;
 import dev.skyledger.events.compute.ChangeServerPower;
+import dev.skyledger.events.compute.LockServer;
+import dev.skyledger.events.compute.RebuildServer;
+import dev.skyledger.events.compute.ResetServerState;
 import dev.skyledger.events.compute.ComputeServiceForcedDownChanged;
 import dev.skyledger.events.compute.ComputeServiceStatusChanged;
 import dev.skyledger.events.compute.InstanceDeleteRequested;
@@ -255,7 +258,8 @@ public final class BootSagaTopology {
         return;
       }
       long now = clock.millis();
-      if (fact instanceof ChangeServerPower || fact instanceof dev.skyledger.events.compute.SnapshotServer) {
+      if (fact instanceof ChangeServerPower || fact instanceof dev.skyledger.events.compute.SnapshotServer
+          || fact instanceof LockServer || fact instanceof ResetServerState || fact instanceof RebuildServer) {
         decide(fact, e, now);
         return;
       }
@@ -277,8 +281,11 @@ public final class BootSagaTopology {
       ServerActions.Answer answer;
       try {
         Actor actor = recheck.apply(e.getActor());
-        answer = command instanceof ChangeServerPower c ? saga.actions().decide(c, actor, e.getRequestId(), now)
-            : saga.actions().decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
+        if (command instanceof ChangeServerPower c) answer = saga.actions().decide(c, actor, e.getRequestId(), now);
+        else if (command instanceof LockServer c) answer = saga.actions().decide(c, actor, e.getRequestId());
+        else if (command instanceof ResetServerState c) answer = saga.actions().decide(c, actor, e.getRequestId());
+        else if (command instanceof RebuildServer c) answer = saga.actions().decide(c, actor, e.getRequestId(), now);
+        else answer = saga.actions().decide((dev.skyledger.events.compute.SnapshotServer) command, actor, e.getRequestId(), now);
       } catch (RuntimeException ex) {
         drop();
         Envelope failed = envelopes.derived(e, -1, failures.failed(e, ex), e.getAggregateId(), e.getProjectId(), 0);

@@ -99,6 +99,13 @@ final class BootState {
           next, origin, pendingAction);
     }
 
+    /** The image the server is (re)built from. */
+    Boot withImage(String image, String checksum, long size, String location) {
+      return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, image, checksum,
+          size, location, publicKey, userData, securityGroups, ports, step, hostId, claimed, spawnSent, deadline,
+          sequence, origin, pendingAction);
+    }
+
     /** A reboot, stop or start sent to the host and not yet answered (null: none). */
     Boot withPendingAction(String action) {
       return new Boot(instanceId, projectId, name, hostname, vcpus, memoryMb, diskGb, zone, imageId, imageChecksum,
@@ -177,6 +184,13 @@ final class BootState {
     }
   }
 
+  /**
+   * A server's lock: who locked it ({@code owner}, a member of its project, or {@code admin}, an
+   * administrator of another project) and why, if they said. Kept beside the server's row, so a
+   * lock outlives whatever step the server is in.
+   */
+  record Lock(String lockedBy, String reason) {}
+
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -231,6 +245,16 @@ final class BootState {
     });
     kv.put("b/" + boot.instanceId(), write(boot));
     if (boot.deadline() > 0) kv.put(deadlineKey(boot.deadline(), boot.instanceId()), boot.instanceId());
+  }
+
+  Optional<Lock> lock(String instanceId) {
+    return kv.get("lk/" + instanceId).map(row -> read(row, Lock.class));
+  }
+
+  /** Locks a server (a lock, or null: unlocks it). */
+  void putLock(String instanceId, Lock lock) {
+    if (lock == null) kv.delete("lk/" + instanceId);
+    else kv.put("lk/" + instanceId, write(lock));
   }
 
   /** The servers whose step's deadline has passed, oldest first. */

@@ -419,6 +419,172 @@ class BootSagaTest {
     assertTrue(!power("reboot-soft", ALICE, T0 + 70_000).rejected(), "the server is usable again");
   }
 
+  static final Actor ADMIN = new Actor("u0", "admin", "p0", List.of("admin", "member"));
+
+  ServerActions.Answer lock(boolean locked, Actor actor) {
+    return saga.actions().decide(new dev.skyledger.events.compute.LockServer("vm1", "p1", locked, null), actor, "req-lock");
+  }
+
+  @Test
+  void givenALockedServer_whenItsOwnerActsOnIt_thenRefusedWith409UntilUnlocked() {
+    activeServer();
+    ServerActions.Answer locked = lock(true, ALICE);
+    assertTrue(!locked.rejected(), locked.message());
+    assertEquals("owner", of(locked.outs(), dev.skyledger.events.compute.InstanceLocked.class).get(0).getLockedBy());
+    assertEquals(3, locked.sequence(), "a fact on the server's stream");
+    ServerActions.Answer stop = power("stop", ALICE, T0 + 200);
+    assertEquals(409, stop.status());
+    assertEquals("Instance vm1 is locked", stop.message());
+    assertEquals(409, saga.actions().decide(snapshot("vm1", "img-9"), ALICE, T0 + 200).status(), "no snapshot either");
+    assertEquals(List.of(), lock(true, ALICE).outs(), "locking it again changes nothing");
+    ServerActions.Answer unlocked = lock(false, ALICE);
+    assertEquals(1, of(unlocked.outs(), dev.skyledger.events.compute.InstanceUnlocked.class).size());
+    assertTrue(!power("stop", ALICE, T0 + 300).rejected(), "unlocked: the owner may stop it");
+  }
+
+  @Test
+  void givenALockedServer_whenAnAdminActsOnIt_thenAccepted() {
+    activeServer();
+    lock(true, ALICE);
+    assertTrue(!power("stop", ADMIN, T0 + 200).rejected());
+  }
+
+  @Test
+  void givenAServerAnAdminLocked_whenItsOwnerUnlocksIt_thenRefusedWith403() {
+    activeServer();
+    ServerActions.Answer locked = lock(true, ADMIN);
+    assertEquals("admin", of(locked.outs(), dev.skyledger.events.compute.InstanceLocked.class).get(0).getLockedBy());
+    assertEquals(403, lock(false, ALICE).status());
+    assertTrue(!lock(false, ADMIN).rejected());
+  }
+
+  @Test
+  void givenAnotherProjectsServer_whenLocked_thenNotFound() {
+    activeServer();
+    assertEquals(404, lock(true, EVE).status());
+    assertTrue(!power("stop", ALICE, T0 + 200).rejected(), "nothing was locked");
+  }
+
+  ServerActions.Answer reset(String to, Actor actor) {
+    return saga.actions().decide(new dev.skyledger.events.compute.ResetServerState("vm1", "p1", to), actor, "req-reset");
+  }
+
+  @Test
+  void givenAnActiveServer_whenAnAdminResetsItToError_thenItRefusesActionsKeepsItsHostAndIsActiveAgainAfterAReset() {
+    activeServer();
+    ServerActions.Answer error = reset("error", ADMIN);
+    assertTrue(!error.rejected(), error.message());
+    assertEquals("error", of(error.outs(), dev.skyledger.events.compute.InstanceStateReset.class).get(0).getState());
+    assertEquals("Cannot 'stop' instance vm1 while it is in vm_state error", power("stop", ALICE, T0 + 200).message());
+    assertEquals(List.of(), on(new dev.skyledger.events.host.HostInventoryReported("h1", List.of("vm1")), T0 + 250),
+        "its domain is still its own: not destroyed");
+    assertTrue(!reset("active", ADMIN).rejected());
+    assertTrue(!power("stop", ALICE, T0 + 300).rejected(), "active again: it may be stopped");
+  }
+
+  @Test
+  void givenAServerBusyWithAnAction_whenReset_thenTheActionIsOverAndTheHostsLateAnswerIgnored() {
+    activeServer();
+    power("reboot-soft", ALICE, T0 + 200);
+    reset("active", ADMIN);
+    assertEquals(List.of(), on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "reboot-soft", "RUNNING"),
+        T0 + 300));
+    assertTrue(!power("stop", ALICE, T0 + 400).rejected(), "no action pending any more");
+  }
+
+  @Test
+  void givenAMember_whenResettingState_thenRefusedWith403() {
+    activeServer();
+    assertEquals(403, reset("error", ALICE).status());
+  }
+
+  @Test
+  void givenAServerWhoseBuildFailed_whenResetToActive_thenRefusedWith409() {
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals(409, reset("active", ADMIN).status(), "no host: nothing to be active on");
+    assertTrue(!reset("error", ADMIN).rejected());
+  }
+
+  @Test
+  void givenADeletingServer_whenReset_thenRefusedWith409() {
+    activeServer();
+    on(new InstanceDeleteRequested("vm1", "p1"), T0 + 200);
+    assertEquals(409, reset("active", ADMIN).status());
+  }
+
+  @Test
+  void givenAServerResetToError_whenDeleted_thenItsHostIsToldToDestroyItAndItsClaimReleased() {
+    activeServer();
+    reset("error", ADMIN);
+    List<SagaOut> outs = on(new InstanceDeleteRequested("vm1", "p1"), T0 + 200);
+    assertEquals(1, of(outs, DestroyInstance.class).size());
+  }
+
+  ServerActions.Answer rebuild(String imageId, Actor actor, long now) {
+    return saga.actions().decide(dev.skyledger.events.compute.RebuildServer.newBuilder().setInstanceId("vm1").setProjectId("p1")
+        .setImageId(imageId).setImageName("alt").setImageChecksum("md5-alt").setImageSize(7).setImageLocation("loc-alt")
+        .build(), actor, "req-rebuild", now);
+  }
+
+  @Test
+  void givenAnActiveServer_whenRebuilt_thenItsHostDestroysAndSpawnsItFromTheNewImageOnTheSamePortsAndItRunsAgain() {
+    activeServer();
+    ServerActions.Answer r = rebuild("img-alt", ALICE, T0 + 200);
+    assertTrue(!r.rejected(), r.message());
+    assertEquals("img-alt", of(r.outs(), dev.skyledger.events.compute.InstanceRebuildStarted.class).get(0).getImageId());
+    List<Object> payloads = r.outs().stream().map(SagaOut::payload).map(Object.class::cast).toList();
+    assertInstanceOf(DestroyInstance.class, payloads.get(1), "the old domain goes first");
+    SpawnInstance spawn = of(r.outs(), SpawnInstance.class).get(0);
+    assertEquals("img-alt", spawn.getImageId());
+    assertEquals("md5-alt", spawn.getImageChecksum());
+    assertEquals("h1", spawn.getHostId());
+    assertEquals("Cannot 'reboot' instance vm1 while it is in task_state rebuilding", power("reboot-soft", ALICE, T0 + 210).message());
+    assertEquals(List.of(), on(new dev.skyledger.events.host.InstanceDestroyed("vm1", "h1"), T0 + 250),
+        "the destroy of a rebuild ends nothing");
+    List<SagaOut> done = on(new InstanceSpawned("vm1", "h1"), T0 + 300);
+    assertEquals(1, of(done, dev.skyledger.events.compute.InstanceRebuilt.class).size());
+    assertEquals(List.of(), of(done, InstanceActive.class), "no second creation");
+    assertEquals(1, state.host("h1").claimedVcpus(), "the claim is the same one");
+    assertTrue(!power("stop", ALICE, T0 + 400).rejected(), "it runs");
+  }
+
+  @Test
+  void givenAStoppedServer_whenRebuilt_thenItIsStoppedAgain() {
+    activeServer();
+    power("stop", ALICE, T0 + 200);
+    on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 300);
+    assertTrue(!rebuild("img-alt", ALICE, T0 + 400).rejected());
+    List<SagaOut> spawned = on(new InstanceSpawned("vm1", "h1"), T0 + 500);
+    assertEquals("stop", of(spawned, dev.skyledger.events.host.PowerInstance.class).get(0).getAction());
+    List<SagaOut> stopped = on(new dev.skyledger.events.host.InstancePowerChanged("vm1", "h1", "stop", "SHUTDOWN"), T0 + 600);
+    assertEquals(false, of(stopped, dev.skyledger.events.compute.InstancePowerActionDone.class).get(0).getRunning());
+    assertTrue(!power("start", ALICE, T0 + 700).rejected(), "stopped: it may be started");
+  }
+
+  @Test
+  void givenARebuildTheHostCannotSpawn_thenTheServerIsInErrorStillHoldingItsHostAndMayBeRebuiltAgain() {
+    activeServer();
+    rebuild("img-alt", ALICE, T0 + 200);
+    List<SagaOut> failed = on(new InstanceSpawnFailed("vm1", "h1", "image gone"), T0 + 300);
+    assertEquals(1, of(failed, dev.skyledger.events.compute.InstanceRebuildFailed.class).size());
+    assertEquals(List.of(), of(failed, ReleaseServerQuota.class), "the server still exists: its quota stays");
+    assertEquals(1, state.host("h1").claimedVcpus());
+    assertTrue(!rebuild("img-1", ALICE, T0 + 400).rejected(), "from ERROR it may be rebuilt");
+    assertEquals(1, of(saga.timeouts(T0 + 400 + 61_000), dev.skyledger.events.compute.InstanceRebuildFailed.class).size(),
+        "a host that never answers fails the rebuild at its deadline");
+  }
+
+  @Test
+  void givenALockedServerOrAnotherProjectsOrAFailedBuild_whenRebuilt_thenRefused() {
+    on(new InstanceRequested(spec("vm1", 0)), T0);
+    assertEquals(409, rebuild("img-alt", ALICE, T0 + 100).status(), "a failed build holds no host");
+    BootSagaTest other = new BootSagaTest();
+    other.activeServer();
+    assertEquals(404, other.rebuild("img-alt", EVE, T0 + 200).status());
+    other.lock(true, ALICE);
+    assertEquals(409, other.rebuild("img-alt", ALICE, T0 + 200).status());
+  }
+
   static dev.skyledger.events.compute.SnapshotServer snapshot(String serverId, String imageId) {
     return dev.skyledger.events.compute.SnapshotServer.newBuilder().setInstanceId(serverId).setProjectId("p1")
         .setImageId(imageId).setImageName("snap").setProperties(java.util.Map.of("image_type", "snapshot")).build();

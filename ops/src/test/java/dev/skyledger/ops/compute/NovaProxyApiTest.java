@@ -147,6 +147,9 @@ class NovaProxyApiTest {
     assertEquals(202, add.status(), add.raw().body());
     JsonNode groups = http.send("GET", V21 + "/servers/" + serverId + "/os-security-groups", alice.token(), null).json();
     assertTrue(groups.toString().contains(id), groups.toString());
+    JsonNode shown = http.send("GET", V21 + "/servers/" + serverId, alice.token(), null).json().path("server");
+    assertTrue(shown.path("security_groups").toString().contains("\"extra\""),
+        "the server shows the groups its ports have now: " + shown.path("security_groups"));
     assertEquals(404, http.send("GET", V21 + "/servers/" + serverId + "/os-security-groups", carol.token(), null).status());
     assertEquals(404, http.send("POST", V21 + "/servers/" + serverId + "/action", carol.token(),
         "{\"addSecurityGroup\":{\"name\":\"extra\"}}").status());
@@ -157,6 +160,8 @@ class NovaProxyApiTest {
     assertEquals(202, remove.status(), remove.raw().body());
     assertFalse(http.send("GET", V21 + "/servers/" + serverId + "/os-security-groups", alice.token(), null).raw().body()
         .contains(id));
+    assertFalse(http.send("GET", V21 + "/servers/" + serverId, alice.token(), null).json().path("server")
+        .path("security_groups").toString().contains("\"extra\""));
   }
 
   @Test

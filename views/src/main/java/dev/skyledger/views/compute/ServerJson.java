@@ -49,14 +49,30 @@ public final class ServerJson {
 
   /**
    * What a page of servers needs from other views: names by id, floating IPs by the port they
-   * forward to, host statuses by host (empty unless the audience sees them).
+   * forward to, the security groups each port has now, host statuses by host (empty unless the
+   * audience sees them).
    */
   record Names(Map<String, String> networks, Map<String, String> securityGroups,
-               Map<String, List<NetworkCatalog.FloatingIp>> floatingByPort, Map<String, String> hostStatuses) {
-    static final Names NONE = new Names(Map.of(), Map.of(), Map.of(), Map.of());
+               Map<String, List<NetworkCatalog.FloatingIp>> floatingByPort, Map<String, String> hostStatuses,
+               Map<String, List<String>> groupsByPort) {
+    static final Names NONE = new Names(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     Names withHostStatuses(Map<String, String> statuses) {
-      return new Names(networks, securityGroups, floatingByPort, statuses);
+      return new Names(networks, securityGroups, floatingByPort, statuses, groupsByPort);
+    }
+
+    /**
+     * As Nova, a server shows the groups its ports have now (a group added or removed through the
+     * server or the port shows at once); a port the network view does not hold yet, its requested ones.
+     */
+    List<String> groupsOf(ServerCatalog.Server s) {
+      Set<String> ids = new LinkedHashSet<>();
+      for (ServerCatalog.Port p : s.ports()) {
+        List<String> now = groupsByPort.get(p.portId());
+        if (now != null) ids.addAll(now);
+        else ids.addAll(s.securityGroups());
+      }
+      return List.copyOf(ids);
     }
   }
 
@@ -154,13 +170,18 @@ public final class ServerJson {
       if (!s.ports().isEmpty()) groupIds.addAll(s.securityGroups());
     }
     if (portIds.isEmpty()) return Names.NONE;
+    Map<String, List<String>> groupsByPort = new java.util.HashMap<>();
+    for (NetworkCatalog.Port port : networks.ports(ALL, byIds("id", portIds), List.of())) {
+      groupsByPort.put(port.id(), port.securityGroups());
+      groupIds.addAll(port.securityGroups());
+    }
     Map<String, String> networkNames = networks.networks(ALL, byIds("id", networkIds)).stream()
         .collect(Collectors.toMap(NetworkCatalog.Network::id, NetworkCatalog.Network::name));
     Map<String, String> groupNames = groupIds.isEmpty() ? Map.of() : networks.securityGroups(ALL, byIds("id", groupIds))
         .stream().collect(Collectors.toMap(NetworkCatalog.SecurityGroup::id, NetworkCatalog.SecurityGroup::name));
     Map<String, List<NetworkCatalog.FloatingIp>> floating = networks.floatingIps(ALL, byIds("port_id", portIds)).stream()
         .collect(Collectors.groupingBy(NetworkCatalog.FloatingIp::portId));
-    return new Names(networkNames, groupNames, floating, Map.of());
+    return new Names(networkNames, groupNames, floating, Map.of(), groupsByPort);
   }
 
   private static NetworkCatalog.Query byIds(String attribute, Iterable<String> ids) {
@@ -179,9 +200,11 @@ public final class ServerJson {
     o.put("key_name", s.keyName());
     o.put("OS-SRV-USG:launched_at", usage(s.launchedAt()));
     o.put("OS-SRV-USG:terminated_at", usage(s.deletedAt()));
-    if (!s.ports().isEmpty()) {
+    List<String> groupIds = s.ports().isEmpty() ? List.of() : names.groupsOf(s);
+    if (!groupIds.isEmpty()) {
+      // as Nova, no key at all when the ports have no group
       ArrayNode groups = o.putArray("security_groups");
-      s.securityGroups().stream().map(id -> names.securityGroups().getOrDefault(id, id)).distinct()
+      groupIds.stream().map(id -> names.securityGroups().getOrDefault(id, id)).distinct()
           .forEach(name -> groups.addObject().put("name", name));
     }
     o.put("OS-EXT-STS:task_state", s.taskState());

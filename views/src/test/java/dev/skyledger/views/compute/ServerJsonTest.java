@@ -41,7 +41,7 @@ class ServerJsonTest {
   private static final ServerJson.Names NAMES = new ServerJson.Names(Map.of("net-private", "private"),
       Map.of("sg-default", "default", "sg-web", "default"),
       Map.of("port-a", List.of(new NetworkCatalog.FloatingIp("fip-1", "proj-1", "ext", "203.0.113.7", "fport", "port-a",
-          "10.0.0.5", "router-1", "", 1, CREATED, CREATED))), Map.of());
+          "10.0.0.5", "router-1", "", 1, CREATED, CREATED))), Map.of(), Map.of());
 
   private static JsonNode active(boolean admin) {
     return JSON.detail(server("ACTIVE", "active", null, 1, "compute-1", "img-1", null, LAUNCHED, PORTS), NAMES, new ServerJson.Audience(admin, Microversion.V2_1));

@@ -307,9 +307,9 @@ final class IdentityDecider {
     } else if (event instanceof CredentialDeleted e) {
       s.credential(e.getCredentialId()).ifPresent(s::deleteCredential);
     } else if (event instanceof PolicyCreated e) {
-      s.putPolicy(e.getPolicyId(), e.getType(), e.getBlob());
+      s.putPolicy(e.getPolicyId());
     } else if (event instanceof PolicyUpdated e) {
-      s.putPolicy(e.getPolicyId(), e.getType(), e.getBlob());
+      s.putPolicy(e.getPolicyId());
     } else if (event instanceof PolicyDeleted e) {
       s.deletePolicy(e.getPolicyId());
     } else if (event instanceof ApplicationCredentialCreated e) {

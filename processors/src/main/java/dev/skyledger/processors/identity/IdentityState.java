@@ -393,8 +393,9 @@ final class IdentityState {
     return kv.get("po/" + id).isPresent();
   }
 
-  void putPolicy(String id, String type, String blob) {
-    kv.put("po/" + id, type);
+  /** The decider only needs to know a policy exists (its document lives in the view). */
+  void putPolicy(String id) {
+    kv.put("po/" + id, id);
   }
 
   void deletePolicy(String id) {
